@@ -1,0 +1,42 @@
+/// Bad input: names the value and the rule it breaks, e.g.
+/// `preference r = (0.5, 0): every r_s must be > 0`.
+///
+/// The library throws this wherever a caller can pass something meaningless
+/// (a non-positive preference, a matrix that is not positive semidefinite, a
+/// non-finite number headed for a figure). Chapters let it propagate to `main`,
+/// which prints it and exits non-zero.
+public struct InvalidInput: Error, CustomStringConvertible, Equatable {
+    /// What was passed, as the caller would name it (`"preference r"`, `"P"`).
+    public let name: String
+    /// The offending value, printed.
+    public let value: String
+    /// The rule it breaks, phrased as the rule (`"every r_s must be > 0"`).
+    public let rule: String
+
+    public init(_ name: String, _ value: String, _ rule: String) {
+        self.name = name
+        self.value = value
+        self.rule = rule
+    }
+
+    public var description: String { "\(name) = \(value): \(rule)" }
+}
+
+/// A solver that could not meet its own stopping rule: reports what it reached
+/// instead of handing back a silent best effort.
+public struct DidNotConverge: Error, CustomStringConvertible, Equatable {
+    public let solver: String
+    public let detail: String
+
+    public init(_ solver: String, _ detail: String) {
+        self.solver = solver
+        self.detail = detail
+    }
+
+    public var description: String { "\(solver) did not converge: \(detail)" }
+}
+
+/// Formats a short list of numbers for error messages: `(0.5, -0.1)`.
+func describe(_ values: [Double]) -> String {
+    "(" + values.map { String($0) }.joined(separator: ", ") + ")"
+}

@@ -1,0 +1,165 @@
+/// A small dense matrix, stored row by row.
+///
+/// The course's matrices are small (Gram matrices of a handful of gradients, KKT
+/// systems of at most a dozen unknowns), so clarity wins over blocking tricks.
+public struct Matrix: Equatable, Sendable {
+    public let rows: Int
+    public let columns: Int
+    /// Entries in row-major order: entry (i, j) is `storage[i * columns + j]`.
+    public var storage: [Double]
+
+    /// A `rows × columns` matrix filled with `value`.
+    public init(rows: Int, columns: Int, repeating value: Double = 0) {
+        precondition(rows >= 0 && columns >= 0, "Matrix: negative size \(rows)×\(columns)")
+        self.rows = rows
+        self.columns = columns
+        storage = Array(repeating: value, count: rows * columns)
+    }
+
+    /// A matrix from its rows, which must all have the same length.
+    public init(_ rowArrays: [[Double]]) {
+        let columns = rowArrays.first?.count ?? 0
+        precondition(rowArrays.allSatisfy { $0.count == columns }, "Matrix: ragged rows")
+        self.rows = rowArrays.count
+        self.columns = columns
+        storage = rowArrays.flatMap { $0 }
+    }
+
+    /// The n × n identity.
+    public static func identity(_ n: Int) -> Matrix {
+        var m = Matrix(rows: n, columns: n)
+        for i in 0..<n { m[i, i] = 1 }
+        return m
+    }
+
+    /// The square matrix with `d` on its diagonal.
+    public static func diagonal(_ d: Vector) -> Matrix {
+        var m = Matrix(rows: d.count, columns: d.count)
+        for i in d.indices { m[i, i] = d[i] }
+        return m
+    }
+
+    /// The Gram matrix Gᵢⱼ = ⟨vᵢ, vⱼ⟩ of a list of equally long vectors.
+    public static func gram(_ vectors: [Vector]) -> Matrix {
+        let s = vectors.count
+        var g = Matrix(rows: s, columns: s)
+        for i in 0..<s {
+            for j in i..<s {
+                let value = dot(vectors[i], vectors[j])
+                g[i, j] = value
+                g[j, i] = value
+            }
+        }
+        return g
+    }
+
+    @inlinable
+    public subscript(i: Int, j: Int) -> Double {
+        get { storage[i * columns + j] }
+        set { storage[i * columns + j] = newValue }
+    }
+
+    /// Row i as a vector.
+    public func row(_ i: Int) -> Vector { Array(storage[(i * columns)..<((i + 1) * columns)]) }
+
+    /// The matrix–vector product A x.
+    public func times(_ x: Vector) -> Vector {
+        precondition(x.count == columns, "Matrix.times: \(rows)×\(columns) matrix, vector of length \(x.count)")
+        var y = Vector(repeating: 0, count: rows)
+        for i in 0..<rows {
+            var sum = 0.0
+            let base = i * columns
+            for j in 0..<columns { sum += storage[base + j] * x[j] }
+            y[i] = sum
+        }
+        return y
+    }
+
+    /// The quadratic form xᵀ A x.
+    public func quadraticForm(_ x: Vector) -> Double { dot(x, times(x)) }
+
+    /// The largest |Aᵢⱼ| (0 for an empty matrix).
+    public var maxAbsEntry: Double { storage.reduce(0) { max($0, abs($1)) } }
+
+    /// Whether A equals its transpose up to `tolerance · max(1, max|Aᵢⱼ|)`.
+    public func isSymmetric(tolerance: Double = 1e-12) -> Bool {
+        guard rows == columns else { return false }
+        let scale = max(1, maxAbsEntry)
+        for i in 0..<rows {
+            for j in (i + 1)..<max(i + 1, columns) where abs(self[i, j] - self[j, i]) > tolerance * scale {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The principal submatrix on the given row/column indices.
+    public func submatrix(_ indices: [Int]) -> Matrix {
+        var m = Matrix(rows: indices.count, columns: indices.count)
+        for (a, i) in indices.enumerated() {
+            for (b, j) in indices.enumerated() { m[a, b] = self[i, j] }
+        }
+        return m
+    }
+}
+
+/// Solves the square system A x = b by Gaussian elimination with partial pivoting.
+///
+/// Returns `nil` when a pivot falls below `relativePivotTolerance · max|Aᵢⱼ|`, i.e.
+/// when A is singular to working precision; callers decide what that means for them.
+/// Cost O(n³); meant for the small systems of the course (n ≲ 20).
+public func solveLinearSystem(_ a: Matrix, _ b: Vector, relativePivotTolerance: Double = 1e-13) -> Vector? {
+    let n = a.rows
+    precondition(a.columns == n && b.count == n, "solveLinearSystem: \(a.rows)×\(a.columns) matrix, right-hand side of length \(b.count)")
+    var m = a
+    var x = b
+    let threshold = relativePivotTolerance * max(m.maxAbsEntry, .leastNormalMagnitude)
+    for k in 0..<n {
+        var pivotRow = k
+        for i in (k + 1)..<max(k + 1, n) where abs(m[i, k]) > abs(m[pivotRow, k]) { pivotRow = i }
+        if abs(m[pivotRow, k]) <= threshold { return nil }
+        if pivotRow != k {
+            for j in 0..<n { m.storage.swapAt(k * n + j, pivotRow * n + j) }
+            x.swapAt(k, pivotRow)
+        }
+        for i in (k + 1)..<max(k + 1, n) {
+            let factor = m[i, k] / m[k, k]
+            if factor == 0 { continue }
+            for j in k..<n { m[i, j] -= factor * m[k, j] }
+            x[i] -= factor * x[k]
+        }
+    }
+    for k in stride(from: n - 1, through: 0, by: -1) {
+        var sum = x[k]
+        for j in (k + 1)..<max(k + 1, n) { sum -= m[k, j] * x[j] }
+        x[k] = sum / m[k, k]
+    }
+    return x
+}
+
+extension Matrix {
+    /// Whether this symmetric matrix is positive semidefinite, up to rounding.
+    ///
+    /// Attempts a Cholesky factorization of `A + δI` with
+    /// `δ = relativeTolerance · max(1, max|Aᵢⱼ|)`; a Gram matrix, PSD up to rounding,
+    /// passes, while any eigenvalue below −δ makes a pivot non-positive and fails.
+    public func isPositiveSemidefinite(relativeTolerance: Double = 1e-10) -> Bool {
+        guard rows == columns else { return false }
+        let n = rows
+        let delta = relativeTolerance * max(1, maxAbsEntry)
+        var l = Matrix(rows: n, columns: n)
+        for j in 0..<n {
+            var d = self[j, j] + delta
+            for k in 0..<j { d -= l[j, k] * l[j, k] }
+            if !(d > 0) { return false }
+            let root = d.squareRoot()
+            l[j, j] = root
+            for i in (j + 1)..<max(j + 1, n) {
+                var sum = self[i, j]
+                for k in 0..<j { sum -= l[i, k] * l[j, k] }
+                l[i, j] = sum / root
+            }
+        }
+        return true
+    }
+}

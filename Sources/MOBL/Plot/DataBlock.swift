@@ -1,0 +1,106 @@
+import Foundation
+
+/// A named table of numbers inside a gnuplot script:
+///
+///     $chebyshev << EOD
+///     # r1 r2 f1 f2
+///     0.1 0.9 0.8412 0.0935
+///     EOD
+///
+/// The first line names the columns, so a reader (and a test) knows what every
+/// number is. An empty row is written as a blank line, which gnuplot reads as a
+/// break between line segments (used to draw several separate rays from one block).
+public struct DataBlock: Equatable, Sendable {
+    /// The name without the `$`.
+    public let name: String
+    public let columns: [String]
+    public let rows: [[Double]]
+
+    /// - Throws: `InvalidInput` for a name that is not an identifier, a row whose
+    ///   length differs from the column count, or a non-finite number.
+    public init(_ name: String, columns: [String], rows: [[Double]]) throws {
+        guard let first = name.first, first.isLetter || first == "_",
+              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw InvalidInput("datablock name", "'\(name)'", "must be a letter or _ followed by letters, digits or _")
+        }
+        guard !columns.isEmpty, columns.allSatisfy({ !$0.isEmpty && !$0.contains(where: \.isWhitespace) }) else {
+            throw InvalidInput("columns of $\(name)", "\(columns)", "must be non-empty names without spaces")
+        }
+        for (i, row) in rows.enumerated() where !row.isEmpty {
+            guard row.count == columns.count else {
+                throw InvalidInput("row \(i + 1) of $\(name)", "\(row.count) numbers", "must have \(columns.count), one per column")
+            }
+            guard row.allSatisfy(\.isFinite) else {
+                throw InvalidInput("row \(i + 1) of $\(name)", describe(row), "every number must be finite")
+            }
+        }
+        self.name = name
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// The rows that hold numbers (blank separators dropped).
+    public var dataRows: [[Double]] { rows.filter { !$0.isEmpty } }
+
+    /// The values of one named column, over `dataRows`.
+    public func column(_ name: String) throws -> [Double] {
+        guard let index = columns.firstIndex(of: name) else {
+            throw InvalidInput("column", "'\(name)'", "is not one of $\(self.name)'s columns \(columns)")
+        }
+        return dataRows.map { $0[index] }
+    }
+
+    /// The block as gnuplot text, numbers in a fixed format (`formatNumber`).
+    public var scriptText: String {
+        var lines = ["$\(name) << EOD", "# " + columns.joined(separator: " ")]
+        lines += rows.map { $0.map(formatNumber).joined(separator: " ") }
+        lines.append("EOD")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The course's one number format for data files: 10 significant digits
+/// (`%.10g`), with −0 written as 0, so the same numbers always give the same bytes.
+public func formatNumber(_ x: Double) -> String {
+    let value = x == 0 ? 0 : x
+    return String(format: "%.10g", value)
+}
+
+/// Reads every datablock back from the text of a gnuplot script.
+///
+/// - Throws: `InvalidInput` naming the line for a block without its column
+///   comment, a number that does not parse, a row of the wrong length, or a block
+///   that never reaches `EOD`.
+public func readDataBlocks(fromScript text: String) throws -> [String: DataBlock] {
+    var blocks: [String: DataBlock] = [:]
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var i = 0
+    while i < lines.count {
+        let line = lines[i].trimmingCharacters(in: .whitespaces)
+        i += 1
+        guard line.hasPrefix("$"), line.hasSuffix("<< EOD") else { continue }
+        let name = String(line.dropFirst().dropLast("<< EOD".count)).trimmingCharacters(in: .whitespaces)
+        guard i < lines.count, lines[i].hasPrefix("#") else {
+            throw InvalidInput("datablock $\(name)", "line \(i + 1)", "must start with a '# column names' comment")
+        }
+        let columns = lines[i].dropFirst().split(separator: " ").map(String.init)
+        i += 1
+        var rows: [[Double]] = []
+        var closed = false
+        while i < lines.count {
+            let row = lines[i].trimmingCharacters(in: .whitespaces)
+            i += 1
+            if row == "EOD" { closed = true; break }
+            if row.isEmpty { rows.append([]); continue }
+            let fields = row.split(separator: " ")
+            let numbers = fields.compactMap { Double($0) }
+            guard numbers.count == fields.count else {
+                throw InvalidInput("datablock $\(name)", "line \(i): '\(row)'", "every field must be a number")
+            }
+            rows.append(numbers)
+        }
+        guard closed else { throw InvalidInput("datablock $\(name)", "end of file", "must end with a line 'EOD'") }
+        blocks[name] = try DataBlock(name, columns: columns, rows: rows)
+    }
+    return blocks
+}

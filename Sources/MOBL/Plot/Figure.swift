@@ -1,0 +1,152 @@
+import Foundation
+
+/// One curve or point cloud of a figure: columns of a datablock drawn in a style.
+public struct Series: Sendable {
+    public enum Style: String, Sendable {
+        case lines, points, linesPoints = "linespoints"
+    }
+    /// The datablock it draws from (name without `$`).
+    public var block: String
+    /// 1-based columns used for x and y.
+    public var x: Int, y: Int
+    public var style: Style
+    /// The key entry; nil leaves the series out of the key.
+    public var title: String?
+    /// A colour `#rrggbb`; nil takes the next colour of `Figure.palette`.
+    public var color: String?
+    public var lineWidth: Double
+    /// gnuplot dash type (1 solid, 2 dashed, 3 dotted …).
+    public var dashType: Int
+    /// gnuplot point type (7 filled circle, 5 filled square, 9 filled triangle …).
+    public var pointType: Int
+    public var pointSize: Double
+
+    public init(block: String, x: Int = 1, y: Int = 2, style: Style, title: String?, color: String? = nil,
+                lineWidth: Double = 2, dashType: Int = 1, pointType: Int = 7, pointSize: Double = 1) {
+        self.block = block
+        self.x = x
+        self.y = y
+        self.style = style
+        self.title = title
+        self.color = color
+        self.lineWidth = lineWidth
+        self.dashType = dashType
+        self.pointType = pointType
+        self.pointSize = pointSize
+    }
+}
+
+/// A typed description of one figure that writes itself as a single self-contained
+/// gnuplot script (`figures/<slug>.gp`).
+///
+/// Running `gnuplot <slug>.gp` in the script's folder renders `<slug>.svg` (the
+/// canonical, diffable output) and `<slug>.png` (for slides). Terminal, size, font
+/// and palette are fixed here, once, for the whole course, and numbers are written
+/// by `formatNumber`, so the same figure always gives the same bytes.
+public struct Figure: Sendable {
+    /// The file name without extension, `chNN-slug`.
+    public var slug: String
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var logX = false
+    public var logY = false
+    public var xRange: ClosedRange<Double>?
+    public var yRange: ClosedRange<Double>?
+    /// gnuplot key placement, e.g. `top right`, `bottom left`.
+    public var key = "top right"
+    /// Keep one unit on x as long as one unit on y (for objective-space plots).
+    public var equalAxes = false
+    /// Comment lines at the top of the script (what made it, with which seed).
+    public var comments: [String] = []
+    public var blocks: [DataBlock] = []
+    public var series: [Series] = []
+
+    /// The course palette (colour-blind-safe Okabe–Ito order), used in turn.
+    public static let palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
+    /// SVG size in pixels and font; the PNG is the same picture at 1.5×.
+    public static let size = (width: 800, height: 600)
+    public static let font = "DejaVu Sans"
+
+    public init(slug: String, title: String, xLabel: String, yLabel: String) {
+        self.slug = slug
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+    }
+
+    /// The whole gnuplot script.
+    ///
+    /// - Throws: `InvalidInput` for a slug that is not `chNN-words`, a series that
+    ///   names a missing datablock or column, a log axis over non-positive data, or
+    ///   a figure with nothing to draw.
+    public func script() throws -> String {
+        guard slug.range(of: #"^ch[0-9]{2}-[a-z0-9-]+$"#, options: .regularExpression) != nil else {
+            throw InvalidInput("figure slug", "'\(slug)'", "must look like chNN-words (lower case, digits, dashes)")
+        }
+        guard !series.isEmpty else { throw InvalidInput("figure \(slug)", "no series", "must draw at least one series") }
+        for s in series {
+            guard let block = blocks.first(where: { $0.name == s.block }) else {
+                throw InvalidInput("series '\(s.title ?? s.block)'", "$\(s.block)", "names no datablock of figure \(slug)")
+            }
+            for column in [s.x, s.y] where !(1...block.columns.count).contains(column) {
+                throw InvalidInput("series '\(s.title ?? s.block)'", "column \(column)", "must be 1…\(block.columns.count) of $\(s.block)")
+            }
+            for (axis, isLog, column) in [("x", logX, s.x), ("y", logY, s.y)] where isLog {
+                if let bad = block.dataRows.first(where: { $0[column - 1] <= 0 }) {
+                    throw InvalidInput("$\(s.block) on log \(axis) axis", describe(bad), "log-scale data must be > 0")
+                }
+            }
+        }
+        var lines = comments.map { "# " + $0 }
+        lines.append("# Render: gnuplot \(slug).gp  (writes \(slug).svg and \(slug).png beside this file)")
+        lines.append("")
+        for block in blocks { lines.append(block.scriptText); lines.append("") }
+        lines.append("set title \(quoted(title))")
+        lines.append("set xlabel \(quoted(xLabel))")
+        lines.append("set ylabel \(quoted(yLabel))")
+        if logX { lines.append("set logscale x") }
+        if logY { lines.append("set logscale y") }
+        if let r = xRange { lines.append("set xrange [\(formatNumber(r.lowerBound)):\(formatNumber(r.upperBound))]") }
+        if let r = yRange { lines.append("set yrange [\(formatNumber(r.lowerBound)):\(formatNumber(r.upperBound))]") }
+        if equalAxes { lines.append("set size ratio -1") }
+        lines.append("set key \(key) box opaque Left reverse")
+        lines.append("set grid lc rgb '#dddddd'")
+        lines.append("set border lw 1.5")
+        var clauses: [String] = []
+        var nextColor = 0
+        for s in series {
+            let color: String
+            if let c = s.color { color = c } else { color = Self.palette[nextColor % Self.palette.count]; nextColor += 1 }
+            var clause = "$\(s.block) using \(s.x):\(s.y) with \(s.style.rawValue) lc rgb '\(color)'"
+            if s.style != .points { clause += " lw \(formatNumber(s.lineWidth)) dt \(s.dashType)" }
+            if s.style != .lines { clause += " pt \(s.pointType) ps \(formatNumber(s.pointSize))" }
+            clause += s.title.map { " title \(quoted($0))" } ?? " notitle"
+            clauses.append(clause)
+        }
+        let (w, h) = Self.size
+        lines.append("set terminal svg size \(w),\(h) enhanced font '\(Self.font),12' background rgb 'white'")
+        lines.append("set output '\(slug).svg'")
+        lines.append("plot " + clauses.joined(separator: ", \\\n     "))
+        lines.append("set terminal pngcairo size \(w * 3 / 2),\(h * 3 / 2) enhanced font '\(Self.font),15' background rgb 'white'")
+        lines.append("set output '\(slug).png'")
+        lines.append("replot")
+        lines.append("unset output")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes `<directory>/<slug>.gp` atomically (a temporary file renamed into
+    /// place), creating the directory if needed, and returns the file's URL. A
+    /// reader never sees a half-written script.
+    @discardableResult
+    public func write(to directory: URL) throws -> URL {
+        let text = try script()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent("\(slug).gp")
+        try Data(text.utf8).write(to: url, options: .atomic)
+        return url
+    }
+}
+
+/// A gnuplot single-quoted string (no escapes are interpreted; ' is doubled).
+private func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
