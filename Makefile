@@ -1,0 +1,40 @@
+# The course's commands. Start with `make figures` and `make test`.
+#
+#   make figures        build (release), run every chapter, render every figure
+#   make test           run all tests (unit tests and chapter tests, release build)
+#   make chapter N=1    run one chapter and render its figures
+#   make clean          remove the build folder
+#
+# gnuplot is installed automatically when missing if you are root on Debian/Ubuntu;
+# otherwise the command to install it is printed.
+
+SWIFT ?= swift
+BIN := .build/release
+# Chapters/01-ParetoFronts -> 01 ; the executable of chapter 01 is ch01.
+CHAPTER_NUMBERS := $(sort $(foreach d,$(wildcard Chapters/[0-9][0-9]-*),$(firstword $(subst -, ,$(notdir $(d))))))
+
+.PHONY: figures test chapter build clean
+
+figures: build
+	@for n in $(CHAPTER_NUMBERS); do \
+	    echo "== Chapter $$n"; \
+	    $(BIN)/ch$$n --output figures || exit 1; \
+	done
+	@scripts/render-figures figures/ch*.gp
+
+chapter: build
+	@test -n "$(N)" || { echo "usage: make chapter N=1" >&2; exit 2; }
+	@n=$$(printf %02d $$((10#$(N)))); \
+	    test -x $(BIN)/ch$$n || { echo "error: there is no chapter $(N) (chapters: $(CHAPTER_NUMBERS))" >&2; exit 2; }; \
+	    $(BIN)/ch$$n --output figures && scripts/render-figures figures/ch$$n-*.gp
+
+test:
+	@scripts/need-gnuplot
+	$(SWIFT) build -c release
+	$(SWIFT) test -c release
+
+build:
+	$(SWIFT) build -c release
+
+clean:
+	rm -rf .build

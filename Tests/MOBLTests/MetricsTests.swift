@@ -1,0 +1,49 @@
+import MOBL
+import Testing
+
+@Suite("Pareto measures")
+struct MetricsTests {
+    @Test("Dominance and the non-dominated filter")
+    func nonDominated() {
+        #expect(dominates([1, 2], [2, 2]))
+        #expect(!dominates([1, 2], [1, 2]))
+        #expect(!dominates([1, 3], [2, 2]))
+        let points: [[Double]] = [[1, 5], [2, 2], [3, 3], [5, 1], [2, 2], [4, 4]]
+        #expect(nonDominatedIndices(points) == [0, 1, 3, 4])
+    }
+
+    @Test("Hypervolume of hand-computed sets")
+    func hypervolume() throws {
+        // Staircase (1,3), (2,2), (3,1) against (4,4): 3·1 + 2·1 + 1·1 = 6.
+        #expect(try hypervolume2D([[1, 3], [2, 2], [3, 1]], reference: [4, 4]) == 6)
+        // Order, duplicates and dominated points do not matter.
+        #expect(try hypervolume2D([[3, 1], [2, 2], [2.5, 2.5], [1, 3], [2, 2]], reference: [4, 4]) == 6)
+        // A point outside the reference box adds nothing.
+        #expect(try hypervolume2D([[1, 1], [5, 0]], reference: [2, 2]) == 1)
+        #expect(try hypervolume2D([], reference: [1, 1]) == 0)
+        // A dense sampling of the line f1 + f2 = 1 approaches the triangle area ½ from below.
+        let line = (0...1000).map { Double($0) / 1000 }.map { [$0, 1 - $0] }
+        let area = try hypervolume2D(line, reference: [1, 1])
+        #expect(area < 0.5 && area > 0.5 - 0.001)
+        #expect(throws: InvalidInput.self) { try hypervolume2D([[1, 2, 3]], reference: [4, 4]) }
+    }
+
+    @Test("IGD of hand-computed sets")
+    func igd() throws {
+        let reference: [[Double]] = [[0, 1], [1, 0]]
+        #expect(try invertedGenerationalDistance(reference: reference, found: reference) == 0)
+        // One found point at (0, 0): both reference points are at distance 1.
+        #expect(try invertedGenerationalDistance(reference: reference, found: [[0, 0]]) == 1)
+        // Found (0, 1) only: distances 0 and √2, mean √2/2.
+        let value = try invertedGenerationalDistance(reference: reference, found: [[0, 1]])
+        #expect(abs(value - 2.0.squareRoot() / 2) < 1e-15)
+        #expect(throws: InvalidInput.self) { try invertedGenerationalDistance(reference: [], found: reference) }
+    }
+
+    @Test("Preference alignment error")
+    func alignment() throws {
+        #expect(try preferenceAlignmentError(preference: [0.25, 0.75], values: [0.3, 0.1]) < 1e-15)
+        #expect(try preferenceAlignmentError(preference: [0.5, 0.5], values: [1, 0]) == 1)
+        #expect(throws: InvalidInput.self) { try preferenceAlignmentError(preference: [0, 1], values: [1, 1]) }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import MOBL
+import Testing
+
+@Suite("Figures as gnuplot scripts")
+struct PlotTests {
+    func sampleFigure() throws -> Figure {
+        var figure = Figure(slug: "ch99-sample", title: "A sample", xLabel: "x", yLabel: "y")
+        figure.blocks = [try DataBlock("curve", columns: ["x", "y"], rows: [[0, 1], [0.5, -0.0], [1e-12, 3.25], [], [2, 2]])]
+        figure.series = [Series(block: "curve", style: .linesPoints, title: "curve")]
+        return figure
+    }
+
+    @Test("Datablocks round-trip through the script text, numbers in a fixed format")
+    func roundTrip() throws {
+        let figure = try sampleFigure()
+        let script = try figure.script()
+        #expect(script.contains("$curve << EOD\n# x y\n0 1\n0.5 0\n1e-12 3.25\n\n2 2\nEOD"))
+        let blocks = try readDataBlocks(fromScript: script)
+        #expect(blocks["curve"] == figure.blocks[0])
+        #expect(try blocks["curve"]!.column("y") == [1, 0, 3.25, 2])
+        #expect(formatNumber(1 / 3) == "0.3333333333")
+        #expect(formatNumber(-0.0) == "0")
+    }
+
+    @Test("The script names its outputs and renders with gnuplot, silently")
+    func renders() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = try sampleFigure().write(to: dir)
+        let output = try renderWithGnuplot(url)
+        #expect(output.status == 0)
+        #expect(output.stderr.isEmpty, "gnuplot said: \(output.stderr)")
+        for ext in ["svg", "png"] {
+            let size = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("ch99-sample.\(ext)").path)[.size] as? Int
+            #expect((size ?? 0) > 1000)
+        }
+        // Only the script and its two renders: no temporary file left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+                == ["ch99-sample.gp", "ch99-sample.png", "ch99-sample.svg"])
+    }
+
+    @Test("Bad figures and corrupt data are refused with the rule they break")
+    func badInput() throws {
+        #expect(throws: InvalidInput.self) { try DataBlock("bad name", columns: ["x"], rows: []) }
+        #expect(throws: InvalidInput.self) { try DataBlock("b", columns: ["x", "y"], rows: [[1]]) }
+        #expect(throws: InvalidInput.self) { try DataBlock("b", columns: ["x"], rows: [[.nan]]) }
+        var figure = try sampleFigure()
+        figure.series[0].block = "missing"
+        #expect(throws: InvalidInput.self) { try figure.script() }
+        var logFigure = try sampleFigure()
+        logFigure.logY = true      // y holds 0: not on a log axis
+        #expect(throws: InvalidInput.self) { try logFigure.script() }
+        var badSlug = try sampleFigure()
+        badSlug.slug = "figure 1"
+        #expect(throws: InvalidInput.self) { try badSlug.script() }
+        #expect(throws: InvalidInput.self) { try readDataBlocks(fromScript: "$a << EOD\n# x y\n1 two\nEOD\n") }
+        #expect(throws: InvalidInput.self) { try readDataBlocks(fromScript: "$a << EOD\n1 2\nEOD\n") }
+        #expect(throws: InvalidInput.self) { try readDataBlocks(fromScript: "$a << EOD\n# x y\n1 2\n") }
+        #expect(throws: InvalidInput.self) { try readDataBlocks(fromScript: "$a << EOD\n# x y\n1 2 3\nEOD\n") }
+    }
+
+    @Test("A failed write leaves no file behind")
+    func atomicWrite() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var figure = try sampleFigure()
+        figure.series[0].block = "missing"
+        #expect(throws: InvalidInput.self) { try figure.write(to: dir) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+}

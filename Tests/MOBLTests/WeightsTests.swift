@@ -1,0 +1,77 @@
+import MOBL
+import Testing
+
+@Suite("Multi-gradient weights and descent")
+struct WeightsTests {
+    @Test("MGDA's direction decreases every objective unless the point is stationary")
+    func commonDescent() throws {
+        var rng = SeededGenerator(seed: 41)
+        for _ in 0..<200 {
+            let gradients = (0..<3).map { _ in rng.gaussianVector(4) }
+            let lambda = try minNormWeights(gradients: gradients).weights
+            let d = -1.0 * combination(lambda, gradients)
+            // Optimality of the min-norm point: ⟨g_s, d⟩ ≤ −‖d‖² for every s.
+            for g in gradients { #expect(dot(g, d) <= -normSquared(d) + 1e-10) }
+        }
+    }
+
+    @Test("Chebyshev weights: u = 0 is preference-scaled MGDA")
+    func uZero() throws {
+        let gradients: [[Double]] = [[1, 0.5], [-2, 1], [0.3, -1]]
+        let r = [0.2, 0.3, 0.5]
+        let cheb = try chebyshevWeights(gradients: gradients, values: [1, 2, 3], preference: r, u: 0)
+        let scaled = (0..<3).map { r[$0] * gradients[$0] }
+        let mgda = try minNormWeights(gradients: scaled)
+        #expect(abs(cheb.objective - mgda.objective) < 1e-14)
+    }
+
+    @Test("Chebyshev weights: large u puts all weight on argmax r_s (f_s − z_s)")
+    func uLarge() throws {
+        let gradients: [[Double]] = [[1, 0.5], [-2, 1], [0.3, -1]]
+        let r = [0.2, 0.3, 0.5]
+        let values = [1.0, 2.0, 0.5]            // r ⊙ f = (0.2, 0.6, 0.25): objective 2 is the worst
+        let lambda = try chebyshevWeights(gradients: gradients, values: values, preference: r, u: 1e6).weights
+        #expect(lambda == [0, 1, 0])
+    }
+
+    @Test("The Chebyshev optimum is a fixed point of the step; other front points are not", arguments: [VLMOP.Kind.one, .two])
+    func fixedPoint(kind: VLMOP.Kind) throws {
+        let problem = try VLMOP(kind, dimension: 10)
+        let r = [0.35, 0.65]
+        let optimum = try problem.chebyshevOptimum(preference: r)
+        let rule = DescentRule.chebyshev(preference: r, u: 1)
+        let x = problem.paretoPoint(optimum.s)
+        let atOptimum = try rule.direction(gradients: problem.gradients(at: x), values: problem.values(at: x))
+        #expect(norm(atOptimum.d) < 1e-12)
+        let elsewhere = problem.paretoPoint(optimum.s + 0.2)
+        let off = try rule.direction(gradients: problem.gradients(at: elsewhere), values: problem.values(at: elsewhere))
+        #expect(norm(off.d) > 1e-3)
+        // …and the step moves towards the optimum (s decreases).
+        let moved = elsewhere - (-0.1 * off.d)
+        #expect(problem.nearestParameter(moved) < optimum.s + 0.2)
+    }
+
+    @Test("Descent reports non-convergence instead of hiding it")
+    func nonConvergence() throws {
+        let problem = try VLMOP(.two, dimension: 5)
+        let run = try multiGradientDescent(problem, from: [0.1, 0.2, -0.3, 0.4, 0.0], rule: .minNorm,
+                                           stepSize: 0.5, maxSteps: 3, tolerance: 1e-12)
+        #expect(!run.converged)
+        #expect(run.steps == 3 && run.valueTrace.count == 4)
+    }
+
+    @Test("Bad input: non-positive preference, negative u, bad step size")
+    func badInput() throws {
+        let gradients: [[Double]] = [[1, 0], [0, 1]]
+        #expect(throws: InvalidInput.self) { try chebyshevWeights(gradients: gradients, values: [1, 1], preference: [0, 1], u: 1) }
+        #expect(throws: InvalidInput.self) { try chebyshevWeights(gradients: gradients, values: [1, 1], preference: [0.5, 0.5], u: -1) }
+        #expect(throws: InvalidInput.self) { try minNormWeights(gradients: [[1, 0], [1]]) }
+        let problem = try VLMOP(.one, dimension: 2)
+        #expect(throws: InvalidInput.self) {
+            try multiGradientDescent(problem, from: [0, 0], rule: .minNorm, stepSize: -1, maxSteps: 10, tolerance: 1e-8)
+        }
+        #expect(throws: InvalidInput.self) {
+            try multiGradientDescent(problem, from: [0, 0], rule: .minNorm, stepSize: 0.1, maxSteps: 0, tolerance: 1e-8)
+        }
+    }
+}
