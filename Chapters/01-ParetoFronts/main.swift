@@ -353,7 +353,7 @@ struct Chapter01: ParsableCommand {
 
          ## Exercises
 
-         1. Run `swift run -c release ch01 -- --u 0`. Where do the Chebyshev points
+         1. Run `swift run -c release ch01 --u 0`. Where do the Chebyshev points
             end up, and why does the exact-optimum error grow? (Section 4's ablation
             table gives a hint.)
          2. Run with `--preferences 19`. Check from `figures/ch01-vlmop2.gp` that the
@@ -361,8 +361,8 @@ struct Chapter01: ParsableCommand {
          3. With `--u 10` some runs do not settle. Which smaller `--step-size` makes
             them converge again? Explain with the zig-zag picture.
          4. Show that on VLMOP1 linear scalarization with weight w stops at the front
-            parameter s = w₁ − w₂ (compare with the `VLMOP2 s`-free columns of Section 2),
-            and deduce the weight that reaches the Chebyshev optimum for a given r.
+            parameter s = w₁ − w₂ (Section 2's table agrees: w₁ = 0.1 gives
+            f₁ = 0.81 = (1 − s)²/4 with s = −0.8), and deduce the weight that reaches the Chebyshev optimum for a given r.
             (Answer: w₁ = √r₁ / (√r₁ + √r₂) — on a convex front a weight exists for
             every point; on VLMOP2 none does for the middle.)
          5. Change `--dimension` to 2 and to 200. Which numbers in the tables change,
