@@ -8,6 +8,7 @@
 # gnuplot is installed automatically when missing if you are root on Debian/Ubuntu;
 # otherwise the command to install it is printed.
 
+SHELL := /bin/bash
 SWIFT ?= swift
 BIN := .build/release
 # Chapters/01-ParetoFronts -> 01 ; the executable of chapter 01 is ch01.
