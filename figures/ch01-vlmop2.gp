@@ -289,7 +289,7 @@ $mgda << EOD
 0.5073747202 0.7387510902
 EOD
 
-set title 'VLMOP2 (n = 20): concave front'
+set title 'VLMOP2 (n = 20): front concave in the middle'
 set xlabel 'f_1'
 set ylabel 'f_2'
 set xrange [0:1.1]

@@ -7,7 +7,7 @@
 
  - **dominance**, **Pareto optimality** and **Pareto stationarity**;
  - **linear scalarization** (minimize a weighted sum) and why it cannot reach the
-   middle of a *concave* front;
+   concave middle of a front;
  - **MGDA**, the min-norm multi-gradient method, which reaches *some* Pareto-stationary
    point but lets you choose none;
  - **weighted-Chebyshev** multi-gradient descent, which reaches the point *you* ask for
@@ -30,7 +30,7 @@ struct Chapter01: ParsableCommand {
         abstract: "Chapter 1 — Pareto fronts and scalarization (VLMOP1 and VLMOP2).",
         discussion: """
             Teaches dominance, Pareto optimality and stationarity, linear scalarization \
-            and its failure on concave fronts, MGDA, and weighted-Chebyshev multi-gradient \
+            and its failure on the concave part of a front, MGDA, and weighted-Chebyshev multi-gradient \
             descent (larger r_s buys smaller f_s). Prints every final point next to its exact \
             Chebyshev optimum and writes figures/ch01-vlmop1.gp and figures/ch01-vlmop2.gp.
             """)
@@ -97,13 +97,18 @@ struct Chapter01: ParsableCommand {
          a = (1/√n)·1:
 
              VLMOP1:  f_s(x) = ‖x ∓ a‖² / 4                 (convex front)
-             VLMOP2:  f_s(x) = 1 − exp(−‖x ∓ a‖²)           (concave front)
+             VLMOP2:  f_s(x) = 1 − exp(−‖x ∓ a‖²)           (front concave in the middle)
 
          Both are increasing in the distance, so the Pareto set is the segment between
          the anchors, x = (s/√n)·1 with s ∈ [−1, 1], and the front is the curve
-         f(s) = (h((s−1)²), h((s+1)²)). Any x is dominated by its projection onto that
-         segment — the front is exact, not sampled. (`VLMOP` in
+         f(s) = (h((s−1)²), h((s+1)²)). Any x off the segment is dominated by its
+         projection onto it — the front is exact, not sampled. (`VLMOP` in
          `Sources/MOBL/Problems/VLMOP.swift`.)
+
+         Stationarity is necessary for Pareto optimality, not sufficient: VLMOP2 is not
+         convex, and far from both anchors its gradients fade like e^{−‖x ∓ a‖²}, so the
+         gap there is tiny although nothing is optimal. Here the only exactly stationary
+         points are the Pareto set itself.
          */
         let problems = [try VLMOP(.one, dimension: n), try VLMOP(.two, dimension: n)]
         var rng = common.generator()
@@ -126,10 +131,12 @@ struct Chapter01: ParsableCommand {
 
          The oldest trick: pick weights w ∈ Δ and minimize the single function
          w₁f₁ + w₂f₂ by gradient descent. Every minimizer is Pareto optimal, and on a
-         *convex* front every front point is the minimizer for some w. On a *concave*
-         front that fails: the weighted sum along the front is largest in the middle,
-         so gradient descent slides to one end or the other, whatever w is. VLMOP2
-         shows it.
+         *convex* front every front point is the minimizer for some w. Where a front
+         is *concave* that fails: along a concave stretch the weighted sum has maxima
+         but no minima, so gradient descent slides off it. VLMOP2's front is concave
+         in the middle, |s| < 1/√2 ≈ 0.707, and convex only in its two tails; whatever
+         w is, the run ends in a tail. (Which tail depends on w and on the start: each
+         tail can hold a local minimum.)
          */
         let grid = (1...preferenceCount).map { Double($0) / Double(preferenceCount + 1) }
         let preferenceList = grid.map { [$0, 1 - $0] }
@@ -141,7 +148,7 @@ struct Chapter01: ParsableCommand {
             for w in preferenceList {
                 let run = try multiGradientDescent(problem, from: randomStart(), rule: .linear(weights: w),
                                                    stepSize: stepSize, maxSteps: steps, tolerance: tolerance)
-                if !run.converged { failures.append("\(problem.name) linear w = \(w)") }
+                if !run.converged { failures.append("\(problem.name) linear w₁ = \(fixed(w[0], 2))") }
                 outcome.linear.append((w, run))
             }
             outcomes[problem.name] = outcome
@@ -155,7 +162,7 @@ struct Chapter01: ParsableCommand {
                                  fixed(problems[1].nearestParameter(two.x), 3)]
                      })
         print("On VLMOP1 the points move smoothly along the front as w changes; on VLMOP2 every")
-        print("weight lands near an end (|s| close to 1): the middle of a concave front is out of reach.")
+        print("weight lands in a tail, |s| > 1/√2: the concave middle of the front is out of reach.")
 
         /*:
          ## 3. MGDA: a common descent direction
@@ -217,7 +224,8 @@ struct Chapter01: ParsableCommand {
          course:** at an optimum where both objectives are active,
          r₁(f₁ − z₁) = r₂(f₂ − z₂), so a *larger* r_s buys a *smaller* f_s. The optimum
          lies where the front meets the ray {f : r₁f₁ = r₂f₂}, and every front point —
-         concave parts included — is the optimum for some r.
+         concave parts included — is the optimum for some r (all but the two end
+         points, which would need an r_s = 0).
 
          To descend on this non-smooth function with gradients, linearize it at x and
          add a proximal term,
@@ -230,7 +238,10 @@ struct Chapter01: ParsableCommand {
              λ = argmin_{λ ∈ Δ}  ‖Σ_s r_s λ_s ∇f_s‖² − u Σ_s λ_s r_s (f_s − z_s),   u = 2/γ,
 
          the same simplex QP as MGDA with one extra linear term
-         (`chebyshevWeights`). The step is x ← x − β Σ_s r_s λ_s ∇f_s. Its fixed points
+         (`chebyshevWeights`). We step with a fixed β instead of the γ = 2/u of the
+         derivation, x ← x − β Σ_s r_s λ_s ∇f_s: the fixed points do not depend on β,
+         only the stability does (a larger u moves λ more abruptly and needs a smaller
+         β; β ≲ 2/u is a safe guide). Its fixed points
          are exactly what we want: on the Pareto set the gradients can cancel, and
          where r₁f₁ = r₂f₂ the linear term is the same for every λ, so the QP picks the
          cancelling weights and the step is zero. Off the ray, the linear term tilts λ
@@ -245,7 +256,7 @@ struct Chapter01: ParsableCommand {
             for r in preferenceList {
                 let run = try multiGradientDescent(problem, from: randomStart(), rule: .chebyshev(preference: r, u: u),
                                                    stepSize: stepSize, maxSteps: steps, tolerance: tolerance)
-                if !run.converged { failures.append("\(problem.name) Chebyshev r = \(r)") }
+                if !run.converged { failures.append("\(problem.name) Chebyshev r₁ = \(fixed(r[0], 2))") }
                 outcomes[problem.name]!.chebyshev.append((r, run, try problem.chebyshevOptimum(preference: r).values))
             }
         }
@@ -313,7 +324,7 @@ struct Chapter01: ParsableCommand {
                                  fixed(try hypervolume2D(points, reference: reference), 4),
                                  fixed(try invertedGenerationalDistance(reference: truth, found: points), 4)])
             }
-            coverage.append([problem.name, "exact front", "-",
+            coverage.append([problem.name, "front, 1001 samples", "-",
                              fixed(try hypervolume2D(truth, reference: reference), 4), fixed(0, 4)])
         }
         Report.table(["problem", "method", "non-dominated", "hypervolume", "IGD"], coverage)
@@ -343,13 +354,14 @@ struct Chapter01: ParsableCommand {
          - A front is a set of trade-offs; Pareto stationarity (a convex combination of
            gradients vanishing) is what gradient methods can certify, and its size is
            the stationarity gap, the optimum of a small QP on the simplex.
-         - Linear scalarization reaches every point of a convex front but only the ends
-           of a concave one.
+         - Linear scalarization reaches every point of a convex front but nothing in the
+           concave part of a front: on VLMOP2 only the convex tails.
          - MGDA reaches the front from anywhere but gives no say in where.
          - Weighted-Chebyshev descent adds one linear term, −u λᵀ(r ⊙ (f − z)), to
            MGDA's QP; its fixed point is the Chebyshev optimum r₁f₁ = r₂f₂, so sweeping r
            traces the whole front, concave parts included. Larger r_s, smaller f_s.
-         - u trades stationarity against preference: u = 0 is MGDA, large u zig-zags.
+         - u trades stationarity against preference: u = 0 is preference-scaled MGDA
+           (stops anywhere on the front), large u zig-zags unless β shrinks.
 
          ## Exercises
 
@@ -358,13 +370,18 @@ struct Chapter01: ParsableCommand {
             table gives a hint.)
          2. Run with `--preferences 19`. Check from `figures/ch01-vlmop2.gp` that the
             `$chebyshev` points stay ordered along the front: f₁ decreases as r₁ grows.
-         3. With `--u 10` some runs do not settle. Which smaller `--step-size` makes
-            them converge again? Explain with the zig-zag picture.
+         3. Run with `--u 10`. The Chebyshev runs zig-zag across their rays, and the
+            chapter stops with an error listing the runs that did not converge
+            (instead of plotting points it cannot vouch for). Find the largest
+            `--step-size` with which `--u 10` converges again, and compare it with the
+            guide β ≲ 2/u.
          4. Show that on VLMOP1 linear scalarization with weight w stops at the front
             parameter s = w₁ − w₂ (Section 2's table agrees: w₁ = 0.1 gives
-            f₁ = 0.81 = (1 − s)²/4 with s = −0.8), and deduce the weight that reaches the Chebyshev optimum for a given r.
-            (Answer: w₁ = √r₁ / (√r₁ + √r₂) — on a convex front a weight exists for
-            every point; on VLMOP2 none does for the middle.)
+            f₁ = 0.81 = (1 − s)²/4 with s = −0.8). Deduce the weight w that lands on
+            the Chebyshev optimum for a given r, and check your formula against the
+            Section 2 and Section 4 tables: for r = (0.5, 0.5) both must show
+            f = (0.25, 0.25); for r = (0.1, 0.9) your w must place the linear point at
+            f = (0.5625, 0.0625) — `--preferences 3` runs w₁ = 0.25, 0.5, 0.75.
          5. Change `--dimension` to 2 and to 200. Which numbers in the tables change,
             and which cannot (and why)?
          */
@@ -383,7 +400,7 @@ struct ProblemOutcome {
 func figure(for problem: VLMOP, outcome: ProblemOutcome) throws -> Figure {
     let slug = problem.kind == .one ? "ch01-vlmop1" : "ch01-vlmop2"
     var figure = Figure(slug: slug,
-                        title: "\(problem.name) (n = \(problem.dimension)): \(problem.kind == .one ? "convex" : "concave") front",
+                        title: "\(problem.name) (n = \(problem.dimension)): \(problem.kind == .one ? "convex front" : "front concave in the middle")",
                         xLabel: "f_1", yLabel: "f_2")
     figure.comments = ["Chapter 1 — Pareto fronts and scalarization: \(problem.name), n = \(problem.dimension).",
                        "Regenerate with: swift run -c release ch01 (see ch01 --help for the seed and flags)."]

@@ -8,9 +8,17 @@ import Testing
 struct Chapter01Tests {
     static let slugs = ["ch01-vlmop1", "ch01-vlmop2"]
 
-    /// Distance from f to the exact front, by dense sampling (spacing 1e-4 in s).
-    func distanceToFront(_ f: [Double], _ problem: VLMOP) -> Double {
-        problem.front(samples: 20_001).map { norm($0 - f) }.min()!
+    /// The front parameter s of an objective vector, from f₁ alone (independent of
+    /// the library): f₁ = (1 − s)²/4 for VLMOP1 and 1 − e^{−(1 − s)²} for VLMOP2.
+    func frontParameter(_ f: [Double], _ kind: VLMOP.Kind) -> Double {
+        kind == .one ? 1 - 2 * f[0].squareRoot() : 1 - (-log(1 - f[0])).squareRoot()
+    }
+
+    /// How far f₂ is from the exact front's f₂ at the same f₁ (0 on the front).
+    func frontGap(_ f: [Double], _ kind: VLMOP.Kind) -> Double {
+        let s = frontParameter(f, kind)
+        let f2 = kind == .one ? (1 + s) * (1 + s) / 4 : 1 - exp(-(1 + s) * (1 + s))
+        return abs(f[1] - f2)
     }
 
     @Test("--quick run: figures render silently and the data back the chapter's claims")
@@ -37,37 +45,41 @@ struct Chapter01Tests {
             #expect(blocks["mgda"]?.columns == ["f1", "f2"])
             #expect(blocks["rays"]?.columns == ["r1", "r2", "f1", "f2"])
 
-            let problem = try VLMOP(slug == "ch01-vlmop1" ? .one : .two, dimension: 20)
+            let kind: VLMOP.Kind = slug == "ch01-vlmop1" ? .one : .two
+            let problem = try VLMOP(kind, dimension: 20)
             let chebyshev = try #require(blocks["chebyshev"]).dataRows
             #expect(chebyshev.count == 5)       // --quick: five preferences
             for row in chebyshev {
                 let r = Array(row[0...1]), f = Array(row[2...3])
                 let exact = try problem.chebyshevOptimum(preference: r).values
-                #expect(norm(f - exact) < 1e-3, "\(slug) r = \(r): f = \(f), exact \(exact)")
-                #expect(distanceToFront(f, problem) < 1e-3)
+                #expect(norm(f - exact) < 1e-8, "\(slug) r = \(r): f = \(f), exact \(exact)")
+                #expect(frontGap(f, kind) < 1e-8)
+                // On the preference ray: r₁f₁ = r₂f₂.
+                #expect(abs(r[0] * f[0] - r[1] * f[1]) < 1e-8)
             }
             // Larger r₁ buys smaller f₁: f₁ falls as r₁ grows.
             let f1 = chebyshev.sorted { $0[0] < $1[0] }.map { $0[2] }
             #expect(zip(f1, f1.dropFirst()).allSatisfy { $0 > $1 })
             for row in try #require(blocks["mgda"]).dataRows {
-                #expect(distanceToFront(row, problem) < 1e-3, "MGDA point \(row) is off the front")
+                #expect(frontGap(row, kind) < 1e-6, "MGDA point \(row) is off the front")
             }
-            // The front block is the exact front.
-            for row in try #require(blocks["front"]).dataRows {
-                #expect(distanceToFront(row, problem) < 1e-8)
-            }
+            // The front block is the exact front, end to end.
+            let front = try #require(blocks["front"]).dataRows
+            #expect(front.allSatisfy { frontGap($0, kind) < 1e-8 })   // 10 significant digits in the file
+            #expect(abs(frontParameter(front.first!, kind) + 1) < 1e-6 && abs(frontParameter(front.last!, kind) - 1) < 1e-6)
         }
 
-        // VLMOP2: every linear-scalarization point sits at an end of the concave front,
-        // and the Chebyshev points cover the front better (smaller IGD).
+        // VLMOP2: every linear-scalarization point sits in a convex tail of the front
+        // (|s| > 1/√2, outside the concave middle), and the Chebyshev points cover the
+        // front better (smaller IGD).
         let two = try dataBlocks(dir.appendingPathComponent("ch01-vlmop2.gp"))
         let problem = try VLMOP(.two, dimension: 20)
-        let ends = [problem.frontPoint(-1), problem.frontPoint(1)]
         let linear = try #require(two["linear"]).dataRows.map { Array($0[2...3]) }
         for f in linear {
-            #expect(ends.map { norm($0 - f) }.min()! < 0.01, "linear point \(f) is not at an end of the front")
+            #expect(frontGap(f, .two) < 1e-6)
+            #expect(abs(frontParameter(f, .two)) > 1 / 2.0.squareRoot(), "linear point \(f) is in the concave middle")
         }
-        #expect(Set(linear.map { $0[0] < 0.5 }).count == 2)   // both ends are reached
+        #expect(Set(linear.map { $0[0] < 0.5 }).count == 2)   // both tails are reached
         let truth = problem.front(samples: 1001)
         let chebyshev = try #require(two["chebyshev"]).dataRows.map { Array($0[2...3]) }
         #expect(try invertedGenerationalDistance(reference: truth, found: chebyshev)
@@ -125,7 +137,8 @@ struct Chapter01Tests {
           arguments: [
             (["--preferences", "0"], "--preferences"),
             (["--preferences", "100"], "--preferences"),
-            (["--steps", "-5"], "--steps"),
+            (["--steps=-5"], "--steps"),
+            (["--steps", "0"], "--steps"),
             (["--step-size", "0"], "--step-size"),
             (["--step-size", "nan"], "--step-size"),
             (["--u", "-1"], "--u"),

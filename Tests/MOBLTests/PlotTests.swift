@@ -58,6 +58,10 @@ struct PlotTests {
         #expect(throws: InvalidInput.self) { try readDataBlocks(fromScript: "$a << EOD\n1 2\nEOD\n") }
         #expect(throws: InvalidInput.self) { try readDataBlocks(fromScript: "$a << EOD\n# x y\n1 2\n") }
         #expect(throws: InvalidInput.self) { try readDataBlocks(fromScript: "$a << EOD\n# x y\n1 2 3\nEOD\n") }
+        #expect(throws: InvalidInput.self) { try readDataBlocks(fromScript: "$a << EOD\n# x\n1\nEOD\n$a << EOD\n# x\n2\nEOD\n") }
+        // What gnuplot itself accepts is read too: no space before EOD, indentation, CRLF.
+        let lenient = try readDataBlocks(fromScript: "$a <<EOD\r\n  # x y\r\n 1 2\r\nEOD\r\n")
+        #expect(lenient["a"]?.rows == [[1, 2]])
     }
 
     @Test("A failed write leaves no file behind")

@@ -105,6 +105,20 @@ struct SimplexQPTests {
         #expect(abs(aligned.objective - 1) <= 1e-14)
     }
 
+    @Test("Scale does not matter: gradients of size 1e-8 and 1e6 give the same weights", arguments: [1e-8, 1e-4, 1.0, 1e3, 1e6])
+    func scaleInvariance(alpha: Double) throws {
+        // g₁ = α(1, 0.2), g₂ = α(−3, 0.1): λ₁ = ⟨g₂ − g₁, g₂⟩/‖g₁ − g₂‖², the same for every α.
+        let g1 = [alpha, 0.2 * alpha], g2 = [-3 * alpha, 0.1 * alpha]
+        let expected = dot(g2 - g1, g2) / normSquared(g1 - g2)
+        let solution = try solveSimplexQP(P: .gram([g1, g2]), c: [0, 0])
+        #expect(abs(solution.weights[0] - expected) < 1e-12)
+        // Three gradients, one of them a convex combination direction: compare with scale 1.
+        let three: [[Double]] = [[1, 0.2], [-3, 0.1], [0.5, -2]]
+        let reference = try solveSimplexQP(P: .gram(three), c: [0, 0, 0]).weights
+        let scaled = try solveSimplexQP(P: .gram(three.map { alpha * $0 }), c: [0, 0, 0]).weights
+        #expect(zip(reference, scaled).allSatisfy { abs($0 - $1) < 1e-10 })
+    }
+
     @Test("S = 2 closed form agrees with the general solver")
     func closedForm() throws {
         var rng = SeededGenerator(seed: 12)
@@ -191,10 +205,12 @@ struct SimplexProjectionTests {
 
     @Test("Hand-computed projections")
     func handComputed() {
-        #expect(projectOntoSimplex([0.2, 0.8]) == [0.2, 0.8])
+        #expect(zip(projectOntoSimplex([0.2, 0.8]), [0.2, 0.8]).allSatisfy { abs($0 - $1) < 1e-15 })
         #expect(projectOntoSimplex([2, 0]) == [1, 0])
         #expect(projectOntoSimplex([1, 1]) == [0.5, 0.5])
         let p = projectOntoSimplex([0.5, 0.5, -1])
         #expect(p == [0.5, 0.5, 0])
+        // Huge entries: shifting by the maximum first keeps the result on the simplex.
+        #expect(projectOntoSimplex([1e300, -1e300]) == [1, 0])
     }
 }

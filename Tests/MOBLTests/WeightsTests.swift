@@ -15,14 +15,15 @@ struct WeightsTests {
         }
     }
 
-    @Test("Chebyshev weights: u = 0 is preference-scaled MGDA")
+    @Test("Chebyshev weights: u = 0 is preference-scaled MGDA (hand-solved)")
     func uZero() throws {
-        let gradients: [[Double]] = [[1, 0.5], [-2, 1], [0.3, -1]]
-        let r = [0.2, 0.3, 0.5]
-        let cheb = try chebyshevWeights(gradients: gradients, values: [1, 2, 3], preference: r, u: 0)
-        let scaled = (0..<3).map { r[$0] * gradients[$0] }
-        let mgda = try minNormWeights(gradients: scaled)
-        #expect(abs(cheb.objective - mgda.objective) < 1e-14)
+        // r ⊙ g = (0.2, 0) and (−2.4, 0): the scaled gradients cancel at λ₁·0.2 = λ₂·2.4,
+        // so λ = (12/13, 1/13) and the step is zero, whatever the objective values.
+        let lambda = try chebyshevWeights(gradients: [[1, 0], [-3, 0]], values: [5, 0.1], preference: [0.2, 0.8], u: 0).weights
+        #expect(abs(lambda[0] - 12.0 / 13) < 1e-14 && abs(lambda[1] - 1.0 / 13) < 1e-14)
+        // With u > 0 the values matter: r ⊙ f = (1, 0.08), so weight moves to objective 1.
+        let tilted = try chebyshevWeights(gradients: [[1, 0], [-3, 0]], values: [5, 0.1], preference: [0.2, 0.8], u: 1).weights
+        #expect(tilted[0] > 12.0 / 13)
     }
 
     @Test("Chebyshev weights: large u puts all weight on argmax r_s (f_s − z_s)")

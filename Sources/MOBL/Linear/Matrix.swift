@@ -63,16 +63,67 @@ public struct Matrix: Equatable, Sendable {
     public func row(_ i: Int) -> Vector { Array(storage[(i * columns)..<((i + 1) * columns)]) }
 
     /// The matrix–vector product A x.
+    ///
+    /// This is the course's hot path (every Hessian-vector product of a dense
+    /// problem is one), so it runs over raw buffers with four independent
+    /// accumulators, which lets the compiler keep four multiply–adds in flight.
+    /// The summation order is fixed, so the result is the same on every run.
     public func times(_ x: Vector) -> Vector {
         precondition(x.count == columns, "Matrix.times: \(rows)×\(columns) matrix, vector of length \(x.count)")
         var y = Vector(repeating: 0, count: rows)
-        for i in 0..<rows {
-            var sum = 0.0
-            let base = i * columns
-            for j in 0..<columns { sum += storage[base + j] * x[j] }
-            y[i] = sum
+        let n = columns
+        storage.withUnsafeBufferPointer { a in
+            x.withUnsafeBufferPointer { v in
+                y.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<rows {
+                        let base = i * n
+                        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                        var j = 0
+                        while j + 4 <= n {
+                            s0 += a[base + j] * v[j]
+                            s1 += a[base + j + 1] * v[j + 1]
+                            s2 += a[base + j + 2] * v[j + 2]
+                            s3 += a[base + j + 3] * v[j + 3]
+                            j += 4
+                        }
+                        while j < n { s0 += a[base + j] * v[j]; j += 1 }
+                        out[i] = (s0 + s1) + (s2 + s3)
+                    }
+                }
+            }
         }
         return y
+    }
+
+    /// The product Aᵀ w without forming the transpose.
+    public func transposeTimes(_ w: Vector) -> Vector {
+        precondition(w.count == rows, "Matrix.transposeTimes: \(rows)×\(columns) matrix, vector of length \(w.count)")
+        var y = Vector(repeating: 0, count: columns)
+        for i in 0..<rows where w[i] != 0 {
+            let wi = w[i], base = i * columns
+            for j in 0..<columns { y[j] += storage[base + j] * wi }
+        }
+        return y
+    }
+
+    /// The transpose Aᵀ.
+    public var transposed: Matrix {
+        var t = Matrix(rows: columns, columns: rows)
+        for i in 0..<rows { for j in 0..<columns { t[j, i] = self[i, j] } }
+        return t
+    }
+
+    /// The matrix product A B.
+    public func times(_ b: Matrix) -> Matrix {
+        precondition(columns == b.rows, "Matrix.times: \(rows)×\(columns) times \(b.rows)×\(b.columns)")
+        var c = Matrix(rows: rows, columns: b.columns)
+        for i in 0..<rows {
+            for k in 0..<columns where self[i, k] != 0 {
+                let aik = self[i, k]
+                for j in 0..<b.columns { c[i, j] += aik * b[k, j] }
+            }
+        }
+        return c
     }
 
     /// The quadratic form xᵀ A x.
@@ -141,12 +192,12 @@ extension Matrix {
     /// Whether this symmetric matrix is positive semidefinite, up to rounding.
     ///
     /// Attempts a Cholesky factorization of `A + δI` with
-    /// `δ = relativeTolerance · max(1, max|Aᵢⱼ|)`; a Gram matrix, PSD up to rounding,
+    /// `δ = relativeTolerance · max|Aᵢⱼ|`; a Gram matrix, PSD up to rounding,
     /// passes, while any eigenvalue below −δ makes a pivot non-positive and fails.
     public func isPositiveSemidefinite(relativeTolerance: Double = 1e-10) -> Bool {
         guard rows == columns else { return false }
         let n = rows
-        let delta = relativeTolerance * max(1, maxAbsEntry)
+        let delta = relativeTolerance * max(maxAbsEntry, .leastNormalMagnitude)
         var l = Matrix(rows: n, columns: n)
         for j in 0..<n {
             var d = self[j, j] + delta

@@ -68,31 +68,39 @@ public func formatNumber(_ x: Double) -> String {
 
 /// Reads every datablock back from the text of a gnuplot script.
 ///
+/// Accepts what gnuplot accepts around the markers (`$name << EOD` or `$name <<EOD`,
+/// indentation, Windows line endings).
 /// - Throws: `InvalidInput` naming the line for a block without its column
-///   comment, a number that does not parse, a row of the wrong length, or a block
-///   that never reaches `EOD`.
+///   comment, a number that does not parse, a row of the wrong length, a block
+///   that never reaches `EOD`, or two blocks with the same name.
 public func readDataBlocks(fromScript text: String) throws -> [String: DataBlock] {
     var blocks: [String: DataBlock] = [:]
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    let header = try NSRegularExpression(pattern: #"^\$([A-Za-z_][A-Za-z0-9_]*)\s*<<\s*EOD$"#)
     var i = 0
     while i < lines.count {
-        let line = lines[i].trimmingCharacters(in: .whitespaces)
+        let line = lines[i]
         i += 1
-        guard line.hasPrefix("$"), line.hasSuffix("<< EOD") else { continue }
-        let name = String(line.dropFirst().dropLast("<< EOD".count)).trimmingCharacters(in: .whitespaces)
+        guard let match = header.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)),
+              let nameRange = Range(match.range(at: 1), in: line) else { continue }
+        let name = String(line[nameRange])
+        guard blocks[name] == nil else {
+            throw InvalidInput("datablock $\(name)", "line \(i)", "appears twice; every block needs its own name")
+        }
         guard i < lines.count, lines[i].hasPrefix("#") else {
             throw InvalidInput("datablock $\(name)", "line \(i + 1)", "must start with a '# column names' comment")
         }
-        let columns = lines[i].dropFirst().split(separator: " ").map(String.init)
+        let columns = lines[i].dropFirst().split(whereSeparator: \.isWhitespace).map(String.init)
         i += 1
         var rows: [[Double]] = []
         var closed = false
         while i < lines.count {
-            let row = lines[i].trimmingCharacters(in: .whitespaces)
+            let row = lines[i]
             i += 1
             if row == "EOD" { closed = true; break }
             if row.isEmpty { rows.append([]); continue }
-            let fields = row.split(separator: " ")
+            let fields = row.split(whereSeparator: \.isWhitespace)
             let numbers = fields.compactMap { Double($0) }
             guard numbers.count == fields.count else {
                 throw InvalidInput("datablock $\(name)", "line \(i): '\(row)'", "every field must be a number")

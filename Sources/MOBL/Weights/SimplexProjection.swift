@@ -8,15 +8,21 @@
 /// Properties a caller may rely on (and the tests check): the result is on the
 /// simplex; it is idempotent; it is the nearest point, i.e. ⟨v − λ, μ − λ⟩ ≤ 0 for
 /// every μ in the simplex; shifting v by a constant does not change it.
+///
+/// The entries are first shifted so that the largest is 0 (the projection does not
+/// change), which keeps the arithmetic exact-enough even for entries like ±1e300.
 public func projectOntoSimplex(_ v: Vector) -> Vector {
     precondition(!v.isEmpty, "projectOntoSimplex: empty vector")
-    let sorted = v.sorted(by: >)
+    precondition(v.allSatisfy(\.isFinite), "projectOntoSimplex: non-finite entry in \(v)")
+    let top = v.max()!
+    let shifted = v.map { $0 - top }
+    let sorted = shifted.sorted(by: >)
     var cumulative = 0.0
-    var theta = sorted[0] - 1
+    var theta = sorted[0] - 1          // k = 1 always qualifies
     for (k, u) in sorted.enumerated() {
         cumulative += u
         let candidate = (cumulative - 1) / Double(k + 1)
         if u > candidate { theta = candidate }
     }
-    return v.map { max($0 - theta, 0) }
+    return shifted.map { max($0 - theta, 0) }
 }

@@ -28,7 +28,9 @@
 ///
 /// The caller may rely on: the returned point is feasible to rounding (weights ≥ 0,
 /// Σλ = 1 exactly up to one ulp per term), and `kktResidual` (see
-/// `simplexQPKKTResidual`) is the certificate, typically ≲ 1e-14 · scale.
+/// `simplexQPKKTResidual`, in the units of P and c) is the certificate, typically
+/// ≲ 1e-15 · max(|Pᵢⱼ|, |cᵢ|). The solve is scale-invariant: P and c are divided by
+/// their largest entry first, so gradients of size 1e-8 or 1e8 are handled alike.
 public struct SimplexQPSolution: Sendable {
     /// λ ∈ Δ_S, the simplex weights.
     public let weights: Vector
@@ -67,32 +69,42 @@ public func solveSimplexQP(P: Matrix, c: Vector, nonnegativeCount m: Int = 0) th
         throw InvalidInput("P, c", "non-finite entries", "every entry must be finite")
     }
     guard P.isSymmetric(tolerance: 1e-10) else { throw InvalidInput("P", "not symmetric", "must equal its transpose") }
-    guard P.isPositiveSemidefinite() else {
+
+    // The minimizer does not change when P and c are divided by the same σ > 0, so
+    // solve the problem scaled to entries of size ≤ 1: every tolerance below is then
+    // relative, whether the gradients behind P are of size 1e-8 or 1e8.
+    let sigma = max(P.maxAbsEntry, c.reduce(0) { max($0, abs($1)) })
+    var scaledP = P
+    var scaledC = c
+    if sigma > 0 {
+        scaledP.storage = P.storage.map { $0 / sigma }
+        scaledC = c.map { $0 / sigma }
+    }
+    guard scaledP.isPositiveSemidefinite() else {
         throw InvalidInput("P", "indefinite", "must be positive semidefinite (the QP would not be convex)")
     }
-
     var best: (w: Vector, residual: Double)? = nil
     for mask in 1..<(1 << n) {
         let support = (0..<n).filter { mask & (1 << $0) != 0 }
         guard support.contains(where: { $0 < s }) else { continue }   // Σλ = 1 needs a simplex unknown
-        guard var w = kktPointOnSupport(P: P, c: c, simplexSize: s, support: support) else { continue }
+        guard var w = kktPointOnSupport(P: scaledP, c: scaledC, simplexSize: s, support: support) else { continue }
         // Accept tiny negative weights from rounding, then restore exact feasibility.
-        let scale = max(1, w.reduce(0) { max($0, abs($1)) })
-        guard w.allSatisfy({ $0 >= -1e-9 * scale }) else { continue }
+        let size = max(1, w.reduce(0) { max($0, abs($1)) })
+        guard w.allSatisfy({ $0 >= -1e-9 * size }) else { continue }
         w = w.map { max($0, 0) }
         let total = w[0..<s].reduce(0, +)
         guard total > 0 else { continue }
         for i in 0..<s { w[i] /= total }
-        let residual = simplexQPKKTResidual(P: P, c: c, nonnegativeCount: m, point: w)
+        let residual = simplexQPKKTResidual(P: scaledP, c: scaledC, nonnegativeCount: m, point: w)
         if best == nil || residual < best!.residual { best = (w, residual) }
     }
-    let scale = max(1, P.maxAbsEntry, c.reduce(0) { max($0, abs($1)) })
-    guard let found = best, found.residual <= 1e-8 * scale else {
-        throw DidNotConverge("solveSimplexQP", "no support gives a KKT point (best residual \(best.map { String($0.residual) } ?? "none")); the problem may be unbounded below in the nonnegative unknowns")
+    guard let found = best, found.residual <= 1e-8 * max(1, found.w.reduce(0) { max($0, abs($1)) }) else {
+        throw DidNotConverge("solveSimplexQP", "no support gives a KKT point (best scaled residual \(best.map { String($0.residual) } ?? "none")); the problem may be unbounded below in the nonnegative unknowns")
     }
     let w = found.w
     return SimplexQPSolution(weights: Array(w[0..<s]), extra: Array(w[s...]),
-                             objective: P.quadraticForm(w) + dot(c, w), kktResidual: found.residual)
+                             objective: P.quadraticForm(w) + dot(c, w),
+                             kktResidual: simplexQPKKTResidual(P: P, c: c, nonnegativeCount: m, point: w))
 }
 
 /// Solves the KKT equations on one support; nil if the system is singular.

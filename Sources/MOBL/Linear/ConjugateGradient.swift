@@ -1,0 +1,65 @@
+/// Conjugate gradient for H v = b with H symmetric positive definite, using only
+/// products v ↦ H v.
+///
+///     r₀ = b − H v₀,  p₀ = r₀
+///     αₖ = ‖rₖ‖² / pₖᵀHpₖ,  vₖ₊₁ = vₖ + αₖpₖ,  rₖ₊₁ = rₖ − αₖHpₖ
+///     βₖ = ‖rₖ₊₁‖² / ‖rₖ‖²,  pₖ₊₁ = rₖ₊₁ + βₖpₖ
+///
+/// Guarantees (exact arithmetic): the error in the H-norm falls at least as fast as
+/// `2((√κ − 1)/(√κ + 1))ᵏ`, so `O(√κ log 1/ε)` iterations reach accuracy ε, and at
+/// most p iterations give the exact solution. In floating point the search
+/// directions slowly lose conjugacy, so more than p iterations can occur; the √κ
+/// rate still holds in practice (the tests check it).
+///
+/// - Parameters:
+///   - apply: v ↦ H v (one Hessian-vector product per call).
+///   - b: the right-hand side.
+///   - initialGuess: v₀ (a warm start); zero when nil, which saves one product.
+///   - stop: a tolerance on ‖b − Hv‖/‖b‖ or a fixed number of iterations.
+///   - observe: called with (k, vₖ) for k = 0, 1, … (for error curves).
+/// - Returns: the solution with iterations, products (the final true-residual check
+///   included), the true residual, `converged`, and `peakVectors` = 4 (v, r, p, Hp).
+/// - Throws: `NonPositiveCurvature` when pᵀHp ≤ 0; `InvalidInput` for an invalid
+///   stopping rule or mismatched lengths.
+public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialGuess: Vector? = nil,
+                              stop: StoppingRule, observe: ((Int, Vector) -> Void)? = nil) throws -> LinearSolveResult {
+    try stop.validate()
+    var products = 0
+    func h(_ v: Vector) -> Vector { products += 1; return apply(v) }
+    var v = initialGuess ?? Vector(repeating: 0, count: b.count)
+    guard v.count == b.count else { throw InvalidInput("initial guess", "length \(v.count)", "must match b (length \(b.count))") }
+    var r = b
+    if initialGuess != nil { axpy(-1, h(v), &r) }
+    var p = r
+    var rr = normSquared(r)
+    let bNorm = norm(b)
+    let target: Double
+    if case .tolerance(let tol, _) = stop { target = tol * bNorm } else { target = -1 }
+    observe?(0, v)
+    var k = 0
+    while k < stop.maxIterations && rr.squareRoot() > target && rr > 0 {
+        let hp = h(p)
+        let curvature = dot(p, hp)
+        guard curvature > 0 else { throw NonPositiveCurvature(iteration: k + 1, curvature: curvature) }
+        let alpha = rr / curvature
+        axpy(alpha, p, &v)
+        axpy(-alpha, hp, &r)
+        let rrNext = normSquared(r)
+        let beta = rrNext / rr
+        for i in p.indices { p[i] = r[i] + beta * p[i] }
+        rr = rrNext
+        k += 1
+        observe?(k, v)
+    }
+    var trueResidual = b
+    axpy(-1, h(v), &trueResidual)
+    let residual = norm(trueResidual)
+    let relative = bNorm > 0 ? residual / bNorm : 0
+    let converged: Bool
+    switch stop {
+    case .tolerance(let tol, _): converged = relative <= tol * (1 + 1e-6) || rr == 0
+    case .fixed: converged = true
+    }
+    return LinearSolveResult(solution: v, iterations: k, products: products, residualNorm: residual,
+                             relativeResidual: relative, converged: converged, peakVectors: 4)
+}

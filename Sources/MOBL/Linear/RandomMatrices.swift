@@ -1,0 +1,49 @@
+import Foundation
+
+/// `count` numbers spaced evenly on a log scale from `low` to `high` (both included).
+public func logSpaced(from low: Double, to high: Double, count: Int) -> [Double] {
+    precondition(low > 0 && high >= low && count >= 1, "logSpaced: need 0 < low ≤ high and count ≥ 1")
+    if count == 1 { return [low] }
+    let (a, b) = (log(low), log(high))
+    return (0..<count).map { i in
+        i == count - 1 ? high : exp(a + (b - a) * Double(i) / Double(count - 1))
+    }
+}
+
+extension SeededGenerator {
+    /// A random orthogonal matrix: Gram–Schmidt (applied twice, for orthogonality to
+    /// rounding) on the columns of a Gaussian matrix. Because the Gaussian is
+    /// rotation-invariant, the result is uniformly (Haar) distributed.
+    public mutating func orthogonalMatrix(_ n: Int) -> Matrix {
+        precondition(n >= 1, "orthogonalMatrix needs n ≥ 1")
+        var columns: [Vector] = []
+        for _ in 0..<n {
+            var v = gaussianVector(n)
+            for _ in 0..<2 {
+                for q in columns { axpy(-dot(q, v), q, &v) }
+            }
+            let length = norm(v)
+            columns.append(v.map { $0 / length })
+        }
+        var m = Matrix(rows: n, columns: n)
+        for j in 0..<n { for i in 0..<n { m[i, j] = columns[j][i] } }
+        return m
+    }
+
+    /// A symmetric positive definite matrix U diag(λ) Uᵀ with the given eigenvalues
+    /// and a random orthogonal U; its condition number is max λ / min λ.
+    public mutating func symmetricMatrix(eigenvalues: [Double]) -> Matrix {
+        let n = eigenvalues.count
+        let u = orthogonalMatrix(n)
+        var m = Matrix(rows: n, columns: n)
+        for i in 0..<n {
+            for j in i..<n {
+                var sum = 0.0
+                for k in 0..<n { sum += u[i, k] * eigenvalues[k] * u[j, k] }
+                m[i, j] = sum
+                m[j, i] = sum
+            }
+        }
+        return m
+    }
+}

@@ -1,0 +1,166 @@
+/// A bilevel problem with S upper-level objectives:
+///
+///     min_x  ( f_1(x, y*(x)), …, f_S(x, y*(x)) )   with   y*(x) = argmin_y g(x, y)
+///
+/// x ∈ Rⁿ is the upper-level variable, y ∈ Rᵖ the lower-level one, and g(x, ·) is
+/// μ-strongly convex and L-smooth. The protocol exposes exactly the oracles the
+/// algorithms of the course may use — values, partial gradients, and products with
+/// second derivatives — never a Hessian matrix. Algorithms reach them through
+/// `CountedOracles`, which counts every call.
+public protocol BilevelProblem: Sendable {
+    /// n, the length of x.
+    var upperDimension: Int { get }
+    /// p, the length of y.
+    var lowerDimension: Int { get }
+    /// S, the number of upper-level objectives.
+    var objectiveCount: Int { get }
+    /// Bounds μ ≤ eigenvalues of ∇²_yy g ≤ L when the problem knows them (for
+    /// checking step sizes), nil otherwise.
+    var lowerCurvature: (mu: Double, L: Double)? { get }
+
+    /// (f_1(x, y), …, f_S(x, y)).
+    func upperValues(x: Vector, y: Vector) -> Vector
+    /// g(x, y).
+    func lowerValue(x: Vector, y: Vector) -> Double
+    /// ∇_x f_s(x, y), length n.
+    func upperGradientX(_ s: Int, x: Vector, y: Vector) -> Vector
+    /// ∇_y f_s(x, y), length p.
+    func upperGradientY(_ s: Int, x: Vector, y: Vector) -> Vector
+    /// ∇_x g(x, y), length n.
+    func lowerGradientX(x: Vector, y: Vector) -> Vector
+    /// ∇_y g(x, y), length p.
+    func lowerGradientY(x: Vector, y: Vector) -> Vector
+    /// ∇²_yy g(x, y) · v, length p.
+    func lowerHessianVector(x: Vector, y: Vector, _ v: Vector) -> Vector
+    /// ∇²_xy g(x, y) · v for v ∈ Rᵖ, length n. (∇²_xy g is the n × p matrix of
+    /// mixed partials ∂²g/∂xᵢ∂yⱼ.)
+    func lowerMixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector
+    /// (∇²_xy g(x, y))ᵀ · w for w ∈ Rⁿ, length p.
+    func lowerMixedTransposedVector(x: Vector, y: Vector, _ w: Vector) -> Vector
+}
+
+/// A bilevel problem whose answers are known exactly (by dense linear algebra or in
+/// closed form): the oracles every test and chapter compares estimates with.
+public protocol BilevelProblemWithSolution: BilevelProblem {
+    /// y*(x), to rounding.
+    func lowerSolution(x: Vector) -> Vector
+    /// (∇Φ_1(x), …, ∇Φ_S(x)), with Φ_s(x) = f_s(x, y*(x)), in closed form.
+    func exactHypergradients(x: Vector) -> [Vector]
+}
+
+extension BilevelProblemWithSolution {
+    /// Φ_s(x) = f_s(x, y*(x)).
+    public func reducedValues(x: Vector) -> Vector { upperValues(x: x, y: lowerSolution(x: x)) }
+}
+
+extension BilevelProblem {
+    /// Checks a step size against the known smoothness: 0 < step < limit/L.
+    /// - Throws: `InvalidInput` naming the step and the rule.
+    public func checkStep(_ step: Double, name: String, limitOverL limit: Double = 2) throws {
+        guard step > 0, step.isFinite else { throw InvalidInput(name, "\(step)", "must be > 0") }
+        if let L = lowerCurvature?.L, step >= limit / L {
+            throw InvalidInput(name, "\(step)", "must be below \(limit)/L = \(limit / L) (L = \(L)), or the iteration diverges")
+        }
+    }
+
+    func checkPoint(x: Vector, y: Vector) throws {
+        guard x.count == upperDimension else {
+            throw InvalidInput("x", "length \(x.count)", "must have length n = \(upperDimension)")
+        }
+        guard y.count == lowerDimension else {
+            throw InvalidInput("y", "length \(y.count)", "must have length p = \(lowerDimension)")
+        }
+    }
+}
+
+/// How many times each oracle was called.
+public struct OracleCounts: Equatable, Sendable {
+    public var upperValue = 0
+    public var lowerValue = 0
+    /// Calls of ∇_x f_s or ∇_y f_s (each partial of each objective counts once).
+    public var upperGradient = 0
+    /// Calls of ∇_x g or ∇_y g.
+    public var lowerGradient = 0
+    /// Hessian-vector products ∇²_yy g · v.
+    public var hessianVector = 0
+    /// Mixed products ∇²_xy g · v or (∇²_xy g)ᵀ · w.
+    public var mixedVector = 0
+    /// Samples touched by mini-batch Hessian-vector products (finite-sum problems).
+    public var hessianSamples = 0
+
+    public init() {}
+
+    public static func - (a: OracleCounts, b: OracleCounts) -> OracleCounts {
+        var d = OracleCounts()
+        d.upperValue = a.upperValue - b.upperValue
+        d.lowerValue = a.lowerValue - b.lowerValue
+        d.upperGradient = a.upperGradient - b.upperGradient
+        d.lowerGradient = a.lowerGradient - b.lowerGradient
+        d.hessianVector = a.hessianVector - b.hessianVector
+        d.mixedVector = a.mixedVector - b.mixedVector
+        d.hessianSamples = a.hessianSamples - b.hessianSamples
+        return d
+    }
+}
+
+/// The oracles of a bilevel problem, counted. Every algorithm of the course calls the
+/// problem only through this, so `counts` is an exact, deterministic cost measure.
+public final class CountedOracles {
+    public let problem: any BilevelProblem
+    public private(set) var counts = OracleCounts()
+
+    public init(_ problem: any BilevelProblem) { self.problem = problem }
+
+    public var n: Int { problem.upperDimension }
+    public var p: Int { problem.lowerDimension }
+    public var objectiveCount: Int { problem.objectiveCount }
+
+    public func upperValues(x: Vector, y: Vector) -> Vector {
+        counts.upperValue += 1
+        return problem.upperValues(x: x, y: y)
+    }
+    public func lowerValue(x: Vector, y: Vector) -> Double {
+        counts.lowerValue += 1
+        return problem.lowerValue(x: x, y: y)
+    }
+    public func upperGradientX(_ s: Int, x: Vector, y: Vector) -> Vector {
+        counts.upperGradient += 1
+        return problem.upperGradientX(s, x: x, y: y)
+    }
+    public func upperGradientY(_ s: Int, x: Vector, y: Vector) -> Vector {
+        counts.upperGradient += 1
+        return problem.upperGradientY(s, x: x, y: y)
+    }
+    public func lowerGradientX(x: Vector, y: Vector) -> Vector {
+        counts.lowerGradient += 1
+        return problem.lowerGradientX(x: x, y: y)
+    }
+    public func lowerGradientY(x: Vector, y: Vector) -> Vector {
+        counts.lowerGradient += 1
+        return problem.lowerGradientY(x: x, y: y)
+    }
+    public func hessianVector(x: Vector, y: Vector, _ v: Vector) -> Vector {
+        counts.hessianVector += 1
+        return problem.lowerHessianVector(x: x, y: y, v)
+    }
+    public func mixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector {
+        counts.mixedVector += 1
+        return problem.lowerMixedVector(x: x, y: y, v)
+    }
+    public func mixedTransposedVector(x: Vector, y: Vector, _ w: Vector) -> Vector {
+        counts.mixedVector += 1
+        return problem.lowerMixedTransposedVector(x: x, y: y, w)
+    }
+
+    func recordSamples(_ count: Int) {
+        counts.hessianVector += 1
+        counts.hessianSamples += count
+    }
+
+    /// Runs `body` and returns its result with the oracle calls it made.
+    public func measuring<T>(_ body: () throws -> T) rethrows -> (T, OracleCounts) {
+        let before = counts
+        let result = try body()
+        return (result, counts - before)
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import MOBL
+import Testing
+
+/// The bilevel test problems, each with a seeded instance and its lower-level L.
+enum TestProblem: String, CaseIterable, CustomStringConvertible {
+    case quadratic, ridge, ridgePerFeature, toyVLMOP2, toyTriangle, toyPentagon
+    var description: String { rawValue }
+
+    func make() throws -> (problem: any BilevelProblemWithSolution, x: Vector) {
+        var rng = SeededGenerator(seed: 61)
+        switch self {
+        case .quadratic:
+            return (try QuadraticBilevel.random(n: 5, p: 8, objectives: 2, kappa: 20, using: &rng), rng.gaussianVector(5))
+        case .ridge:
+            return (try RidgeTuning.synthetic(samples: 30, validation: 20, features: 10, noise: 0.5, using: &rng), [0.3])
+        case .ridgePerFeature:
+            let r = try RidgeTuning.synthetic(samples: 30, validation: 20, features: 6, noise: 0.5, perFeature: true, using: &rng)
+            return (r, rng.gaussianVector(6).map { 0.5 * $0 })
+        case .toyVLMOP2:
+            return (try MOBLToy.standard(.vlmop2, using: &rng), rng.gaussianVector(10).map { 0.3 * $0 })
+        case .toyTriangle:
+            return (try MOBLToy.standard(.polygon(3), using: &rng), rng.gaussianVector(10).map { 0.3 * $0 })
+        case .toyPentagon:
+            return (try MOBLToy.standard(.polygon(5), using: &rng), rng.gaussianVector(10).map { 0.3 * $0 })
+        }
+    }
+}
+
+/// L of the lower level at x (ridge's moves with θ).
+func smoothness(_ problem: any BilevelProblem, x: Vector) -> (mu: Double, L: Double) {
+    if let ridge = problem as? RidgeTuning { return ridge.curvature(x: x) }
+    return problem.lowerCurvature!
+}
+
+func relativeError(_ a: Vector, _ b: Vector) -> Double { norm(a - b) / max(norm(b), 1e-300) }
+
+@Suite("Hypergradients against closed forms and finite differences")
+struct HypergradientTests {
+    @Test("Closed form = central finite differences of Φ (inner problem solved to 1e-12)", arguments: TestProblem.allCases)
+    func closedFormVersusFiniteDifferences(which: TestProblem) throws {
+        let (problem, x) = try which.make()
+        let exact = problem.exactHypergradients(x: x)
+        let oracles = CountedOracles(problem)
+        func phi(_ z: Vector) throws -> Vector {
+            let alpha = 1 / smoothness(problem, x: z).L
+            let y = try solveLowerLevel(oracles, x: z, start: problem.lowerSolution(x: x), stepSize: alpha, tolerance: 1e-12).y
+            return problem.upperValues(x: z, y: y)
+        }
+        let h = 1e-5
+        for i in 0..<problem.upperDimension {
+            var plus = x, minus = x
+            plus[i] += h
+            minus[i] -= h
+            let difference = try zip(phi(plus), phi(minus)).map { ($0 - $1) / (2 * h) }
+            for s in 0..<problem.objectiveCount {
+                #expect(abs(difference[s] - exact[s][i]) <= 1e-6 * max(1, norm(exact[s])),
+                        "\(which) s=\(s) i=\(i): FD \(difference[s]) vs closed form \(exact[s][i])")
+            }
+        }
+    }
+
+    @Test("AID with CG and with Neumann at y* match the closed form", arguments: TestProblem.allCases)
+    func aid(which: TestProblem) throws {
+        let (problem, x) = try which.make()
+        let oracles = CountedOracles(problem)
+        let y = problem.lowerSolution(x: x)
+        let (mu, L) = smoothness(problem, x: x)
+        for (s, exact) in problem.exactHypergradients(x: x).enumerated() {
+            let cg = try aidHypergradient(oracles, objective: s, x: x, y: y,
+                                          solver: .conjugateGradient(.tolerance(relativeResidual: 1e-13, maxIterations: 500)))
+            #expect(cg.solve!.converged)
+            #expect(relativeError(cg.gradient, exact) < 1e-9, "\(which) CG s=\(s)")
+            // Documented counts: 2 upper gradients, 1 value, 1 mixed product, the solve's products.
+            #expect(cg.counts.upperGradient == 2 && cg.counts.mixedVector == 1 && cg.counts.upperValue == 1)
+            #expect(cg.counts.hessianVector == cg.solve!.products && cg.counts.lowerGradient == 0)
+            let neumann = try aidHypergradient(oracles, objective: s, x: x, y: y,
+                                               solver: .neumann(eta: 1 / L, .tolerance(relativeResidual: 1e-12, maxIterations: 1_000_000)))
+            #expect(relativeError(neumann.gradient, exact) < 1e-8 * L / mu, "\(which) Neumann s=\(s)")
+            #expect(neumann.counts.hessianVector == neumann.solve!.iterations)
+        }
+    }
+
+    @Test("ITD converges to AID as D grows; counts as documented", arguments: TestProblem.allCases)
+    func itd(which: TestProblem) throws {
+        let (problem, x) = try which.make()
+        let oracles = CountedOracles(problem)
+        let (mu, L) = smoothness(problem, x: x)
+        let exact = problem.exactHypergradients(x: x)[0]
+        let start = Vector(repeating: 0, count: problem.lowerDimension)
+        var errors: [Double] = []
+        let ds = [5, 20, 80, Int((40 * L / mu).rounded(.up))]
+        for d in ds {
+            let itd = try itdHypergradient(oracles, objective: 0, x: x, start: start, steps: d, stepSize: 1 / L)
+            errors.append(relativeError(itd.gradient, exact))
+            #expect(itd.counts.lowerGradient == d && itd.counts.mixedVector == d && itd.counts.hessianVector == d - 1)
+            #expect(itd.counts.upperGradient == 2 && itd.peakVectors == d + 3)
+        }
+        #expect(errors.last! < 1e-8, "\(which): ITD errors \(errors)")
+        #expect(errors.last! < errors.first!)
+    }
+
+    @Test("ITD is the exact derivative of the unrolled map (finite differences through D steps)")
+    func itdIsExactForFiniteD() throws {
+        var rng = SeededGenerator(seed: 62)
+        let problem = try QuadraticBilevel.random(n: 4, p: 6, kappa: 10, using: &rng)
+        let x = rng.gaussianVector(4), y0 = rng.gaussianVector(6)
+        let alpha = 1 / problem.lowerCurvature!.L
+        let oracles = CountedOracles(problem)
+        func unrolled(_ z: Vector) throws -> Double {
+            let y = try innerGradientDescent(oracles, x: z, start: y0, steps: 7, stepSize: alpha).y
+            return problem.upperValues(x: z, y: y)[0]
+        }
+        let itd = try itdHypergradient(oracles, objective: 0, x: x, start: y0, steps: 7, stepSize: alpha)
+        for i in 0..<4 {
+            var plus = x, minus = x
+            plus[i] += 1e-5
+            minus[i] -= 1e-5
+            let fd = try (unrolled(plus) - unrolled(minus)) / 2e-5
+            #expect(abs(fd - itd.gradient[i]) < 1e-7)
+        }
+    }
+
+    @Test("Stochastic Neumann: full batch equals deterministic Neumann; mini-batches are unbiased")
+    func stochasticNeumann() throws {
+        var rng = SeededGenerator(seed: 63)
+        let ridge = try RidgeTuning.synthetic(samples: 200, validation: 50, features: 8, noise: 0.5, using: &rng)
+        let x = [1.0]
+        let y = ridge.lowerSolution(x: x)
+        let eta = 1 / ridge.curvature(x: x).L
+        let oracles = CountedOracles(ridge)
+        let deterministic = try aidHypergradient(oracles, objective: 0, x: x, y: y, solver: .neumann(eta: eta, .fixed(iterations: 30)))
+        // Q terms of the stochastic estimator = Q − 1 products; match the deterministic 30-product, 30-term estimate.
+        let full = try stochasticNeumannHypergradient(oracles, objective: 0, x: x, y: y, eta: eta, terms: 30, batchSize: 200, using: &rng)
+        #expect(relativeError(full.gradient, deterministic.gradient) < 1e-12)
+        #expect(full.counts.hessianVector == 29 && full.counts.hessianSamples == 29 * 200)
+        var samples: [Double] = []
+        for _ in 0..<2000 {
+            samples.append(try stochasticNeumannHypergradient(oracles, objective: 0, x: x, y: y, eta: eta, terms: 30,
+                                                              batchSize: 20, using: &rng).gradient[0])
+        }
+        let mean = samples.reduce(0, +) / Double(samples.count)
+        let sd = (samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count - 1)).squareRoot()
+        let standardError = sd / Double(samples.count).squareRoot()
+        #expect(sd > 0)
+        #expect(abs(mean - deterministic.gradient[0]) < 4 * standardError, "mean \(mean) vs \(deterministic.gradient[0]) ± \(standardError)")
+    }
+
+    @Test("Inner solver: warm start, contraction, final gradient norm")
+    func innerSolver() throws {
+        var rng = SeededGenerator(seed: 64)
+        let problem = try QuadraticBilevel.random(n: 3, p: 10, kappa: 10, using: &rng)
+        let x = rng.gaussianVector(3)
+        let yStar = problem.lowerSolution(x: x)
+        let (mu, L) = problem.lowerCurvature!
+        let oracles = CountedOracles(problem)
+        let start = Vector(repeating: 0, count: 10)
+        let result = try innerGradientDescent(oracles, x: x, start: start, steps: 25, stepSize: 1 / L)
+        #expect(norm(result.y - yStar) <= pow(1 - mu / L, 25) * norm(start - yStar) * (1 + 1e-12))
+        #expect(abs(result.gradientNorm! - norm(problem.lowerGradientY(x: x, y: result.y))) < 1e-14)
+        #expect(oracles.counts.lowerGradient == 26)
+        let warm = try innerGradientDescent(oracles, x: x, start: yStar, steps: 3, stepSize: 1 / L)
+        #expect(norm(warm.y - yStar) < 1e-12)
+    }
+
+    @Test("Bad input: sizes, a non-SPD Q, α and η out of range")
+    func badInput() throws {
+        var rng = SeededGenerator(seed: 65)
+        let toy = try MOBLToy.standard(.vlmop2, using: &rng)
+        let oracles = CountedOracles(toy)
+        let x = Vector(repeating: 0.1, count: 10), y = Vector(repeating: 0, count: 10)
+        let L = toy.lowerCurvature!.L
+        #expect(throws: InvalidInput.self) { try innerGradientDescent(oracles, x: [1, 2], start: y, steps: 3, stepSize: 0.01) }
+        #expect(throws: InvalidInput.self) { try innerGradientDescent(oracles, x: x, start: [0], steps: 3, stepSize: 0.01) }
+        #expect(throws: InvalidInput.self) { try innerGradientDescent(oracles, x: x, start: y, steps: 3, stepSize: 2.5 / L) }
+        #expect(throws: InvalidInput.self) { try innerGradientDescent(oracles, x: x, start: y, steps: 3, stepSize: -0.1) }
+        #expect(throws: InvalidInput.self) {
+            try aidHypergradient(oracles, objective: 0, x: x, y: y, solver: .neumann(eta: 3 / L, .fixed(iterations: 10)))
+        }
+        #expect(throws: InvalidInput.self) {
+            try aidHypergradient(oracles, objective: 2, x: x, y: y, solver: .conjugateGradient(.fixed(iterations: 10)))
+        }
+        #expect(throws: InvalidInput.self) { try itdHypergradient(oracles, objective: 0, x: x, start: y, steps: 0, stepSize: 0.01) }
+        let notSPD = Matrix.diagonal([1, -1, 2])
+        #expect(throws: InvalidInput.self) { try MOBLToy(Q: notSPD, B: .identity(3), objectives: .vlmop2) }
+        #expect(throws: InvalidInput.self) { try MOBLToy(Q: .identity(3), B: Matrix(rows: 3, columns: 3), objectives: .vlmop2) }
+        #expect(throws: InvalidInput.self) {
+            try QuadraticBilevel(A: notSPD, B: .identity(2), C: Matrix(rows: 2, columns: 3), a: [0, 0, 0], b: [0, 0], upper: [])
+        }
+        #expect(throws: InvalidInput.self) { try stochasticNeumannHypergradient(oracles, objective: 0, x: x, y: y, eta: 0.01, terms: 5, batchSize: 1, using: &rng) }
+    }
+}
+
+@Suite("MOBL toy problems: exact fronts and Chebyshev optima")
+struct MOBLToyTests {
+    @Test("y*(x) solves the lower level and the map x ↦ y* inverts", arguments: [MOBLToy.Objectives.vlmop2, .polygon(3), .polygon(5)])
+    func lowerSolution(objectives: MOBLToy.Objectives) throws {
+        var rng = SeededGenerator(seed: 71)
+        let toy = try MOBLToy.standard(objectives, kappa: 10, using: &rng)
+        let eigenvalues = try symmetricEigenvalues(toy.Q)
+        #expect(abs(eigenvalues.first! - 1) < 1e-12 && abs(eigenvalues.last! - 10) < 1e-11)
+        let x = rng.gaussianVector(10)
+        let y = toy.lowerSolution(x: x)
+        #expect(norm(toy.lowerGradientY(x: x, y: y)) < 1e-12)
+        #expect(norm(toy.upperPoint(forLowerSolution: y) - x) < 1e-12)
+    }
+
+    @Test("Polygon Chebyshev optima beat every point of a dense grid of the plane", arguments: [3, 5])
+    func polygonOptimum(sides: Int) throws {
+        var rng = SeededGenerator(seed: 72)
+        let toy = try MOBLToy.standard(.polygon(sides), using: &rng)
+        let preferences: [Vector] = sides == 3
+            ? [[1.0 / 3, 1.0 / 3, 1.0 / 3], [0.6, 0.3, 0.1], [0.2, 0.2, 0.6]]
+            : [[0.2, 0.2, 0.2, 0.2, 0.2], [0.8, 0.05, 0.05, 0.05, 0.05], [0.1, 0.3, 0.2, 0.3, 0.1]]
+        for r in preferences {
+            let optimum = try toy.chebyshevOptimum(preference: r)
+            let best = zip(r, optimum.values).map { $0 * $1 }.max()!
+            #expect(optimum.y[2...].allSatisfy { $0 == 0 })
+            var gridBest = Double.infinity
+            var gridPoint = (0.0, 0.0)
+            for i in 0...400 {
+                for j in 0...400 {
+                    let y = [-1.2 + 2.4 * Double(i) / 400, -1.2 + 2.4 * Double(j) / 400] + Vector(repeating: 0, count: 8)
+                    let value = zip(r, toy.objectiveValues(y: y)).map { $0 * $1 }.max()!
+                    if value < gridBest { gridBest = value; gridPoint = (y[0], y[1]) }
+                }
+            }
+            #expect(best <= gridBest + 1e-12, "r = \(r): optimum \(best) vs grid \(gridBest)")
+            #expect(gridBest - best < 1e-3)
+            #expect(hypot(gridPoint.0 - optimum.y[0], gridPoint.1 - optimum.y[1]) < 0.05)
+        }
+    }
+
+    @Test("VLMOP2 toy: the optimum is VLMOP2's, reached through x = B⁻¹Qy")
+    func vlmopOptimum() throws {
+        var rng = SeededGenerator(seed: 73)
+        let toy = try MOBLToy.standard(.vlmop2, using: &rng)
+        let r = [0.3, 0.7]
+        let optimum = try toy.chebyshevOptimum(preference: r)
+        let exact = try VLMOP(.two, dimension: 10).chebyshevOptimum(preference: r)
+        #expect(norm(optimum.values - exact.values) < 1e-14)
+        #expect(norm(toy.reducedValues(x: optimum.x) - exact.values) < 1e-12)
+        #expect(toy.front(resolution: 100).count == 101)
+    }
+}
