@@ -196,21 +196,9 @@ extension Matrix {
     /// passes, while any eigenvalue below −δ makes a pivot non-positive and fails.
     public func isPositiveSemidefinite(relativeTolerance: Double = 1e-10) -> Bool {
         guard rows == columns else { return false }
-        let n = rows
+        var shifted = self
         let delta = relativeTolerance * max(maxAbsEntry, .leastNormalMagnitude)
-        var l = Matrix(rows: n, columns: n)
-        for j in 0..<n {
-            var d = self[j, j] + delta
-            for k in 0..<j { d -= l[j, k] * l[j, k] }
-            if !(d > 0) { return false }
-            let root = d.squareRoot()
-            l[j, j] = root
-            for i in (j + 1)..<max(j + 1, n) {
-                var sum = self[i, j]
-                for k in 0..<j { sum -= l[i, k] * l[j, k] }
-                l[i, j] = sum / root
-            }
-        }
-        return true
+        for i in 0..<rows { shifted[i, i] += delta }
+        return (try? Cholesky(shifted)) != nil
     }
 }
