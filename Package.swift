@@ -10,6 +10,7 @@ import PackageDescription
 /// The chapters, in reading order: (target name, folder under Chapters/).
 let chapters: [(name: String, folder: String)] = [
     ("ch01", "01-ParetoFronts"),
+    ("ch02", "02-Hypergradients"),
 ]
 
 let package = Package(

@@ -86,53 +86,6 @@ struct Chapter01Tests {
                 < invertedGenerationalDistance(reference: truth, found: linear))
     }
 
-    @Test("Same flags, same bytes")
-    func deterministic() throws {
-        let a = try temporaryDirectory(), b = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
-        let first = try runChapter("ch01", ["--quick", "--output", a.path])
-        let second = try runChapter("ch01", ["--quick", "--output", b.path])
-        #expect(first.stdout.replacingOccurrences(of: a.path, with: "") == second.stdout.replacingOccurrences(of: b.path, with: ""))
-        for slug in Self.slugs {
-            let x = try Data(contentsOf: a.appendingPathComponent("\(slug).gp"))
-            let y = try Data(contentsOf: b.appendingPathComponent("\(slug).gp"))
-            #expect(x == y)
-        }
-    }
-
-    @Test("The committed figures are current: a default run reproduces their data")
-    func committedFiguresAreCurrent() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let start = Date()
-        let run = try runChapter("ch01", ["--output", dir.path])
-        let seconds = Date().timeIntervalSince(start)
-        #expect(run.status == 0, "stderr: \(run.stderr)")
-        #if !DEBUG
-        #expect(seconds < 5, "Chapter 1 took \(seconds) s in release mode")
-        #endif
-        for slug in Self.slugs {
-            let committed = packageRoot.appendingPathComponent("figures/\(slug).gp")
-            let fresh = try dataBlocks(dir.appendingPathComponent("\(slug).gp"))
-            let old = try dataBlocks(committed)
-            #expect(Set(fresh.keys) == Set(old.keys), "\(slug): datablocks differ; run make figures")
-            for (name, block) in fresh {
-                let oldRows = old[name]?.rows ?? []
-                #expect(block.rows.count == oldRows.count, "\(slug) $\(name): row count changed; run make figures")
-                for (new, previous) in zip(block.rows, oldRows) {
-                    #expect(new.count == previous.count)
-                    for (a, b) in zip(new, previous) {
-                        #expect(abs(a - b) <= 1e-9 * max(1, abs(b)), "\(slug) $\(name): \(a) vs committed \(b); run make figures")
-                    }
-                }
-            }
-            for ext in ["svg", "png"] {
-                #expect(FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("figures/\(slug).\(ext)").path),
-                        "figures/\(slug).\(ext) is missing; run make figures")
-            }
-        }
-    }
-
     @Test("Out-of-range flags exit non-zero, naming the flag and the rule",
           arguments: [
             (["--preferences", "0"], "--preferences"),
@@ -154,15 +107,6 @@ struct Chapter01Tests {
         #expect(run.status != 0)
         #expect(run.stderr.contains(flag), "stderr was: \(run.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "no figure for bad input")
-    }
-
-    @Test("--help says what the chapter teaches and lists the common flags")
-    func help() throws {
-        let run = try runChapter("ch01", ["--help"])
-        #expect(run.status == 0)
-        for word in ["Pareto", "Chebyshev", "--output", "--quick", "--seed", "--preferences"] {
-            #expect(run.stdout.contains(word))
-        }
     }
 
     @Test("Without gnuplot: the install hint, a non-zero exit, and the .gp files still written")

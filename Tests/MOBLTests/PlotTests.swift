@@ -23,6 +23,26 @@ struct PlotTests {
         #expect(formatNumber(-0.0) == "0")
     }
 
+    @Test("Grouped blocks: data sets separated by two blank lines, picked by index")
+    func groups() throws {
+        let block = try DataBlock("g", columns: ["k", "e"], groups: [[[1, 1], [2, 0.5]], [[1, 2]], [[1, 3], [2, 1]]])
+        #expect(block.groups.count == 3 && block.groups[1] == [[1, 2]])
+        var figure = Figure(slug: "ch99-groups", title: "g", xLabel: "k", yLabel: "e")
+        figure.logY = true
+        figure.blocks = [block]
+        figure.series = (0..<3).map { Series(block: "g", index: $0, style: .lines, title: "set \($0)") }
+        let script = try figure.script()
+        #expect(script.contains("$g index 2 using 1:2"))
+        #expect(try readDataBlocks(fromScript: script)["g"]?.groups == block.groups)
+        figure.series[0].index = 3
+        #expect(throws: InvalidInput.self) { try figure.script() }
+        figure.series[0].index = 0
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let render = try renderWithGnuplot(try figure.write(to: dir))
+        #expect(render.status == 0 && render.stderr.isEmpty, "gnuplot said: \(render.stderr)")
+    }
+
     @Test("The script names its outputs and renders with gnuplot, silently")
     func renders() throws {
         let dir = try temporaryDirectory()

@@ -39,6 +39,31 @@ public struct DataBlock: Equatable, Sendable {
         self.rows = rows
     }
 
+    /// A block made of several data sets, separated by two blank lines so that a
+    /// series can pick one with gnuplot's `index` (see `Series.index`).
+    public init(_ name: String, columns: [String], groups: [[[Double]]]) throws {
+        var rows: [[Double]] = []
+        for (i, group) in groups.enumerated() {
+            if i > 0 { rows += [[], []] }
+            rows += group
+        }
+        try self.init(name, columns: columns, rows: rows)
+    }
+
+    /// The data sets of a block written with `init(_:columns:groups:)`, split at
+    /// double blank lines (a single block gives one group).
+    public var groups: [[[Double]]] {
+        var result: [[[Double]]] = [[]]
+        var blanks = 0
+        for row in rows {
+            if row.isEmpty { blanks += 1; continue }
+            if blanks >= 2 && !result[result.count - 1].isEmpty { result.append([]) }
+            blanks = 0
+            result[result.count - 1].append(row)
+        }
+        return result
+    }
+
     /// The rows that hold numbers (blank separators dropped).
     public var dataRows: [[Double]] { rows.filter { !$0.isEmpty } }
 

@@ -9,6 +9,9 @@ public struct Series: Sendable {
     public var block: String
     /// 1-based columns used for x and y.
     public var x: Int, y: Int
+    /// Which data set of a grouped block to draw (0-based, gnuplot's `index`); nil
+    /// draws the whole block.
+    public var index: Int?
     public var style: Style
     /// The key entry; nil leaves the series out of the key.
     public var title: String?
@@ -21,9 +24,10 @@ public struct Series: Sendable {
     public var pointType: Int
     public var pointSize: Double
 
-    public init(block: String, x: Int = 1, y: Int = 2, style: Style, title: String?, color: String? = nil,
+    public init(block: String, index: Int? = nil, x: Int = 1, y: Int = 2, style: Style, title: String?, color: String? = nil,
                 lineWidth: Double = 2, dashType: Int = 1, pointType: Int = 7, pointSize: Double = 1) {
         self.block = block
+        self.index = index
         self.x = x
         self.y = y
         self.style = style
@@ -51,6 +55,8 @@ public struct Figure: Sendable {
     public var yLabel: String
     public var logX = false
     public var logY = false
+    /// Tick labels as powers of ten on log axes (`10^{-6}` rather than `1e-06`).
+    public var powerTicks = true
     public var xRange: ClosedRange<Double>?
     public var yRange: ClosedRange<Double>?
     /// gnuplot key placement, e.g. `top right`, `bottom left`.
@@ -89,11 +95,15 @@ public struct Figure: Sendable {
             guard let block = blocks.first(where: { $0.name == s.block }) else {
                 throw InvalidInput("series '\(s.title ?? s.block)'", "$\(s.block)", "names no datablock of figure \(slug)")
             }
+            if let index = s.index, !(0..<block.groups.count).contains(index) {
+                throw InvalidInput("series '\(s.title ?? s.block)'", "index \(index)", "must be 0…\(block.groups.count - 1), a data set of $\(s.block)")
+            }
             for column in [s.x, s.y] where !(1...block.columns.count).contains(column) {
                 throw InvalidInput("series '\(s.title ?? s.block)'", "column \(column)", "must be 1…\(block.columns.count) of $\(s.block)")
             }
             for (axis, isLog, column) in [("x", logX, s.x), ("y", logY, s.y)] where isLog {
-                if let bad = block.dataRows.first(where: { $0[column - 1] <= 0 }) {
+                let rows = s.index.map { block.groups[$0] } ?? block.dataRows
+                if let bad = rows.first(where: { $0[column - 1] <= 0 }) {
                     throw InvalidInput("$\(s.block) on log \(axis) axis", describe(bad), "log-scale data must be > 0")
                 }
             }
@@ -107,6 +117,8 @@ public struct Figure: Sendable {
         lines.append("set ylabel \(quoted(yLabel))")
         if logX { lines.append("set logscale x") }
         if logY { lines.append("set logscale y") }
+        if powerTicks && logX { lines.append("set format x '10^{%L}'") }
+        if powerTicks && logY { lines.append("set format y '10^{%L}'") }
         if let r = xRange { lines.append("set xrange [\(formatNumber(r.lowerBound)):\(formatNumber(r.upperBound))]") }
         if let r = yRange { lines.append("set yrange [\(formatNumber(r.lowerBound)):\(formatNumber(r.upperBound))]") }
         if equalAxes { lines.append("set size ratio -1") }
@@ -118,7 +130,8 @@ public struct Figure: Sendable {
         for s in series {
             let color: String
             if let c = s.color { color = c } else { color = Self.palette[nextColor % Self.palette.count]; nextColor += 1 }
-            var clause = "$\(s.block) using \(s.x):\(s.y) with \(s.style.rawValue) lc rgb '\(color)'"
+            var clause = "$\(s.block)" + (s.index.map { " index \($0)" } ?? "")
+            clause += " using \(s.x):\(s.y) with \(s.style.rawValue) lc rgb '\(color)'"
             if s.style != .points { clause += " lw \(formatNumber(s.lineWidth)) dt \(s.dashType)" }
             if s.style != .lines { clause += " pt \(s.pointType) ps \(formatNumber(s.pointSize))" }
             clause += s.title.map { " title \(quoted($0))" } ?? " notitle"

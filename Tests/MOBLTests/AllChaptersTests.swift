@@ -1,0 +1,90 @@
+import Foundation
+import MOBL
+import Testing
+
+/// What every chapter promises, checked the same way for each.
+struct ChapterSpec: Sendable, CustomStringConvertible {
+    let name: String
+    let slugs: [String]
+    var description: String { name }
+}
+
+let allChapters = [
+    ChapterSpec(name: "ch01", slugs: ["ch01-vlmop1", "ch01-vlmop2"]),
+    ChapterSpec(name: "ch02", slugs: ["ch02-ridge", "ch02-itd"]),
+]
+
+@Suite("Every chapter")
+struct AllChaptersTests {
+    @Test("A default run (as `make figures` does it) reproduces the committed figures, in under 5 s", arguments: allChapters)
+    func committedFiguresAreCurrent(chapter: ChapterSpec) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let start = Date()
+        let run = try runChapter(chapter.name, ["--output", dir.path])
+        let seconds = Date().timeIntervalSince(start)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #if !DEBUG
+        #expect(seconds < 5, "\(chapter.name) took \(seconds) s in release mode")
+        #endif
+        for slug in chapter.slugs {
+            let fresh = try dataBlocks(dir.appendingPathComponent("\(slug).gp"))
+            let old = try dataBlocks(packageRoot.appendingPathComponent("figures/\(slug).gp"))
+            #expect(Set(fresh.keys) == Set(old.keys), "\(slug): datablocks differ; run make figures")
+            for (name, block) in fresh {
+                let oldRows = old[name]?.rows ?? []
+                #expect(block.rows.count == oldRows.count, "\(slug) $\(name): row count changed; run make figures")
+                for (new, previous) in zip(block.rows, oldRows) {
+                    #expect(new.count == previous.count)
+                    for (a, b) in zip(new, previous) {
+                        #expect(abs(a - b) <= 1e-9 * max(1, abs(b)), "\(slug) $\(name): \(a) vs committed \(b); run make figures")
+                    }
+                }
+            }
+            for ext in ["svg", "png"] {
+                #expect(FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("figures/\(slug).\(ext)").path),
+                        "figures/\(slug).\(ext) is missing; run make figures")
+            }
+        }
+    }
+
+    @Test("--quick: the figures render with gnuplot, exit 0 and nothing on stderr; same flags, same bytes", arguments: allChapters)
+    func quickRunsRenderAndRepeat(chapter: ChapterSpec) throws {
+        let a = try temporaryDirectory(), b = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let first = try runChapter(chapter.name, ["--quick", "--output", a.path])
+        let second = try runChapter(chapter.name, ["--quick", "--output", b.path])
+        #expect(first.status == 0 && first.stderr.isEmpty, "stderr: \(first.stderr)")
+        #expect(first.stdout.contains("seed \(ChapterOptions.defaultSeed)"))
+        #expect(first.stdout.replacingOccurrences(of: a.path, with: "") == second.stdout.replacingOccurrences(of: b.path, with: ""))
+        for slug in chapter.slugs {
+            let script = a.appendingPathComponent("\(slug).gp")
+            #expect(try Data(contentsOf: script) == Data(contentsOf: b.appendingPathComponent("\(slug).gp")))
+            let render = try renderWithGnuplot(script)
+            #expect(render.status == 0)
+            #expect(render.stderr.isEmpty, "gnuplot on \(slug): \(render.stderr)")
+            for ext in ["svg", "png"] {
+                #expect(FileManager.default.fileExists(atPath: a.appendingPathComponent("\(slug).\(ext)").path))
+            }
+        }
+    }
+
+    @Test("--help says what the chapter teaches and lists the common flags", arguments: allChapters)
+    func help(chapter: ChapterSpec) throws {
+        let run = try runChapter(chapter.name, ["--help"])
+        #expect(run.status == 0)
+        for word in ["Chapter", "--output", "--quick", "--seed"] { #expect(run.stdout.contains(word)) }
+    }
+
+    @Test("A bad common flag is refused, naming it, and writes nothing", arguments: allChapters)
+    func badCommonFlags(chapter: ChapterSpec) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (arguments, flag) in [(["--seed", "-3"], "--seed"), (["--seed", "x"], "--seed"), (["--output", ""], "--output")] {
+            let run = try runChapter(chapter.name, arguments + (flag == "--output" ? [] : ["--output", dir.path]))
+            #expect(run.status != 0)
+            #expect(run.stderr.contains(flag), "stderr was: \(run.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+}
