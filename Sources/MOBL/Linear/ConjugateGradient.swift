@@ -16,13 +16,14 @@
 ///   - b: the right-hand side.
 ///   - initialGuess: v₀ (a warm start); zero when nil, which saves one product.
 ///   - stop: a tolerance on ‖b − Hv‖/‖b‖ or a fixed number of iterations.
-///   - observe: called with (k, vₖ) for k = 0, 1, … (for error curves).
+///   - observe: called with (k, vₖ) for k = 0, 1, … (for error curves); returning
+///     false stops the solver there (`converged` then says whether the rule was met).
 /// - Returns: the solution with iterations, products (the final true-residual check
 ///   included), the true residual, `converged`, and `peakVectors` = 4 (v, r, p, Hp).
 /// - Throws: `NonPositiveCurvature` when pᵀHp ≤ 0; `InvalidInput` for an invalid
 ///   stopping rule or mismatched lengths.
 public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialGuess: Vector? = nil,
-                              stop: StoppingRule, observe: ((Int, Vector) -> Void)? = nil) throws -> LinearSolveResult {
+                              stop: StoppingRule, observe: ((Int, Vector) -> Bool)? = nil) throws -> LinearSolveResult {
     try stop.validate()
     var products = 0
     func h(_ v: Vector) -> Vector { products += 1; return apply(v) }
@@ -35,9 +36,9 @@ public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialG
     let bNorm = norm(b)
     let target: Double
     if case .tolerance(let tol, _) = stop { target = tol * bNorm } else { target = -1 }
-    observe?(0, v)
+    var keepGoing = observe?(0, v) ?? true
     var k = 0
-    while k < stop.maxIterations && rr.squareRoot() > target && rr > 0 {
+    while keepGoing && k < stop.maxIterations && rr.squareRoot() > target && rr > 0 {
         let hp = h(p)
         let curvature = dot(p, hp)
         guard curvature > 0 else { throw NonPositiveCurvature(iteration: k + 1, curvature: curvature) }
@@ -49,7 +50,7 @@ public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialG
         for i in p.indices { p[i] = r[i] + beta * p[i] }
         rr = rrNext
         k += 1
-        observe?(k, v)
+        keepGoing = observe?(k, v) ?? true
     }
     var trueResidual = b
     axpy(-1, h(v), &trueResidual)
@@ -58,7 +59,7 @@ public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialG
     let converged: Bool
     switch stop {
     case .tolerance(let tol, _): converged = relative <= tol * (1 + 1e-6) || rr == 0
-    case .fixed: converged = true
+    case .fixed(let n): converged = k == n || rr == 0
     }
     return LinearSolveResult(solution: v, iterations: k, products: products, residualNorm: residual,
                              relativeResidual: relative, converged: converged, peakVectors: 4)

@@ -66,8 +66,9 @@ public struct Matrix: Equatable, Sendable {
     ///
     /// This is the course's hot path (every Hessian-vector product of a dense
     /// problem is one), so it runs over raw buffers with four independent
-    /// accumulators, which lets the compiler keep four multiply–adds in flight.
-    /// The summation order is fixed, so the result is the same on every run.
+    /// `SIMD4<Double>` accumulators, which keeps several multiply–adds in flight
+    /// (about 1.5× faster than a plain loop for p = 200; measured in Chapter 3's
+    /// notes). The summation order is fixed, so the result is the same on every run.
     public func times(_ x: Vector) -> Vector {
         precondition(x.count == columns, "Matrix.times: \(rows)×\(columns) matrix, vector of length \(x.count)")
         var y = Vector(repeating: 0, count: rows)
@@ -75,19 +76,24 @@ public struct Matrix: Equatable, Sendable {
         storage.withUnsafeBufferPointer { a in
             x.withUnsafeBufferPointer { v in
                 y.withUnsafeMutableBufferPointer { out in
+                    guard let aBase = a.baseAddress, let vBase = v.baseAddress else { return }
+                    let aRaw = UnsafeRawPointer(aBase), vRaw = UnsafeRawPointer(vBase)
+                    typealias D4 = SIMD4<Double>
                     for i in 0..<rows {
                         let base = i * n
-                        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                        var s0 = D4(), s1 = D4(), s2 = D4(), s3 = D4()
                         var j = 0
-                        while j + 4 <= n {
-                            s0 += a[base + j] * v[j]
-                            s1 += a[base + j + 1] * v[j + 1]
-                            s2 += a[base + j + 2] * v[j + 2]
-                            s3 += a[base + j + 3] * v[j + 3]
-                            j += 4
+                        while j + 16 <= n {
+                            let (ai, vj) = ((base + j) * 8, j * 8)    // byte offsets
+                            s0 += aRaw.loadUnaligned(fromByteOffset: ai, as: D4.self) * vRaw.loadUnaligned(fromByteOffset: vj, as: D4.self)
+                            s1 += aRaw.loadUnaligned(fromByteOffset: ai + 32, as: D4.self) * vRaw.loadUnaligned(fromByteOffset: vj + 32, as: D4.self)
+                            s2 += aRaw.loadUnaligned(fromByteOffset: ai + 64, as: D4.self) * vRaw.loadUnaligned(fromByteOffset: vj + 64, as: D4.self)
+                            s3 += aRaw.loadUnaligned(fromByteOffset: ai + 96, as: D4.self) * vRaw.loadUnaligned(fromByteOffset: vj + 96, as: D4.self)
+                            j += 16
                         }
-                        while j < n { s0 += a[base + j] * v[j]; j += 1 }
-                        out[i] = (s0 + s1) + (s2 + s3)
+                        var sum = ((s0 + s1) + (s2 + s3)).sum()
+                        while j < n { sum += a[base + j] * v[j]; j += 1 }
+                        out[i] = sum
                     }
                 }
             }

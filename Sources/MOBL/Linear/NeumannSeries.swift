@@ -16,13 +16,13 @@
 ///   - stop: a tolerance on the relative residual, or `.fixed(iterations: Q)` for
 ///     exactly Q terms.
 ///   - observe: called with (q, estimate with terms 0…q) — the estimate available
-///     after q products — for q = 0, 1, ….
+///     after q products — for q = 0, 1, …; returning false stops the series there.
 /// - Returns: the estimate; `products` = `iterations` = the products spent (Q terms
 ///   cost Q products, the last of which yields the exact residual); `peakVectors` = 3
 ///   (p, acc, Hp).
 /// - Throws: `NeumannDivergence`; `InvalidInput` for η ≤ 0 or fewer than one term.
 public func neumannSeries(_ apply: (Vector) -> Vector, _ b: Vector, eta: Double, stop: StoppingRule,
-                          observe: ((Int, Vector) -> Void)? = nil) throws -> LinearSolveResult {
+                          observe: ((Int, Vector) -> Bool)? = nil) throws -> LinearSolveResult {
     try stop.validate()
     guard eta > 0, eta.isFinite else { throw InvalidInput("Neumann step η", "\(eta)", "must be > 0 (and ≤ 1/L)") }
     if case .fixed(let terms) = stop, terms < 1 {
@@ -34,8 +34,8 @@ public func neumannSeries(_ apply: (Vector) -> Vector, _ b: Vector, eta: Double,
     var products = 0
     var residual = bNorm
     var converged = false
-    observe?(0, eta * acc)
-    while products < stop.maxIterations {
+    var keepGoing = observe?(0, eta * acc) ?? true
+    while keepGoing && products < stop.maxIterations {
         if bNorm == 0 { converged = true; residual = 0; break }
         axpy(-eta, apply(p), &p)       // p = (I − ηH)^{q+1} b = b − H·(η·acc)
         products += 1
@@ -51,7 +51,7 @@ public func neumannSeries(_ apply: (Vector) -> Vector, _ b: Vector, eta: Double,
         }
         if converged { break }
         axpy(1, p, &acc)
-        observe?(products, eta * acc)
+        keepGoing = observe?(products, eta * acc) ?? true
     }
     return LinearSolveResult(solution: eta * acc, iterations: products, products: products, residualNorm: residual,
                              relativeResidual: bNorm > 0 ? residual / bNorm : 0, converged: converged, peakVectors: 3)
