@@ -11,6 +11,7 @@ import PackageDescription
 let chapters: [(name: String, folder: String)] = [
     ("ch01", "01-ParetoFronts"),
     ("ch02", "02-Hypergradients"),
+    ("ch03", "03-ConjugateGradientVsNeumann"),
 ]
 
 let package = Package(
