@@ -12,6 +12,7 @@ let chapters: [(name: String, folder: String)] = [
     ("ch01", "01-ParetoFronts"),
     ("ch02", "02-Hypergradients"),
     ("ch03", "03-ConjugateGradientVsNeumann"),
+    ("ch04", "04-WarmStarts"),
 ]
 
 let package = Package(

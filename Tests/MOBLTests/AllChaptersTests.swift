@@ -13,6 +13,7 @@ let allChapters = [
     ChapterSpec(name: "ch01", slugs: ["ch01-vlmop1", "ch01-vlmop2"]),
     ChapterSpec(name: "ch02", slugs: ["ch02-ridge", "ch02-itd"]),
     ChapterSpec(name: "ch03", slugs: ["ch03-convergence", "ch03-cg-vs-neumann", "ch03-hypergradient"]),
+    ChapterSpec(name: "ch04", slugs: ["ch04-warm-start", "ch04-cg-warm-start"]),
 ]
 
 @Suite("Every chapter")
