@@ -1,5 +1,5 @@
 # Chapter 1 — Pareto fronts and scalarization: VLMOP2, n = 20.
-# Regenerate with: swift run -c release ch01 (see ch01 --help for the seed and flags).
+# Regenerate: swift run -c release ch01  (ch01 --help lists the seed and flags)
 # Render: gnuplot ch01-vlmop2.gp  (writes ch01-vlmop2.svg and ch01-vlmop2.png beside this file)
 
 $front << EOD

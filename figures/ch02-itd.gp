@@ -1,5 +1,5 @@
 # Chapter 2 — Bilevel problems and hypergradients: ITD and AID errors at θ = 0 against D.
-# Regenerate with: swift run -c release ch02 (see ch02 --help for the seed and flags).
+# Regenerate: swift run -c release ch02  (ch02 --help lists the seed and flags)
 # Render: gnuplot ch02-itd.gp  (writes ch02-itd.svg and ch02-itd.png beside this file)
 
 $itd << EOD

@@ -1,5 +1,5 @@
 # Chapter 2 — Bilevel problems and hypergradients: the validation loss of ridge tuning.
-# Regenerate with: swift run -c release ch02 (see ch02 --help for the seed and flags).
+# Regenerate: swift run -c release ch02  (ch02 --help lists the seed and flags)
 # Render: gnuplot ch02-ridge.gp  (writes ch02-ridge.svg and ch02-ridge.png beside this file)
 
 $landscape << EOD

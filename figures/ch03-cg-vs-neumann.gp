@@ -1,5 +1,5 @@
 # Chapter 3 — CG vs Neumann: products to reach the target error against κ, with the bounds.
-# Regenerate with: swift run -c release ch03 (see ch03 --help for the seed and flags).
+# Regenerate: swift run -c release ch03  (ch03 --help lists the seed and flags)
 # Render: gnuplot ch03-cg-vs-neumann.gp  (writes ch03-cg-vs-neumann.svg and ch03-cg-vs-neumann.png beside this file)
 
 $iterations << EOD

@@ -1,5 +1,5 @@
 # Chapter 3 — CG vs Neumann: error against products for each condition number.
-# Regenerate with: swift run -c release ch03 (see ch03 --help for the seed and flags).
+# Regenerate: swift run -c release ch03  (ch03 --help lists the seed and flags)
 # Render: gnuplot ch03-convergence.gp  (writes ch03-convergence.svg and ch03-convergence.png beside this file)
 
 $cg << EOD

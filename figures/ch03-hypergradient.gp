@@ -1,5 +1,5 @@
 # Chapter 3 — CG vs Neumann: the solve's error becomes hypergradient error.
-# Regenerate with: swift run -c release ch03 (see ch03 --help for the seed and flags).
+# Regenerate: swift run -c release ch03  (ch03 --help lists the seed and flags)
 # Render: gnuplot ch03-hypergradient.gp  (writes ch03-hypergradient.svg and ch03-hypergradient.png beside this file)
 
 $hypergradient_cg << EOD

@@ -1,5 +1,5 @@
 # Chapter 4 — Warm starts: CG started from v = 0 or from the previous outer step's v.
-# Regenerate with: swift run -c release ch04 (see ch04 --help for the seed and flags).
+# Regenerate: swift run -c release ch04  (ch04 --help lists the seed and flags)
 # Render: gnuplot ch04-cg-warm-start.gp  (writes ch04-cg-warm-start.svg and ch04-cg-warm-start.png beside this file)
 
 $cg_products << EOD

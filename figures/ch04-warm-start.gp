@@ -1,5 +1,5 @@
 # Chapter 4 — Warm starts: inner error at every outer step for D = 1, 2, 4, 8.
-# Regenerate with: swift run -c release ch04 (see ch04 --help for the seed and flags).
+# Regenerate: swift run -c release ch04  (ch04 --help lists the seed and flags)
 # Render: gnuplot ch04-warm-start.gp  (writes ch04-warm-start.svg and ch04-warm-start.png beside this file)
 
 $inner_error << EOD

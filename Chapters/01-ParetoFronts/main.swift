@@ -402,8 +402,7 @@ func figure(for problem: VLMOP, outcome: ProblemOutcome) throws -> Figure {
     var figure = Figure(slug: slug,
                         title: "\(problem.name) (n = \(problem.dimension)): \(problem.kind == .one ? "convex front" : "front concave in the middle")",
                         xLabel: "f_1", yLabel: "f_2")
-    figure.comments = ["Chapter 1 — Pareto fronts and scalarization: \(problem.name), n = \(problem.dimension).",
-                       "Regenerate with: swift run -c release ch01 (see ch01 --help for the seed and flags)."]
+    figure.comments = ["Chapter 1 — Pareto fronts and scalarization: \(problem.name), n = \(problem.dimension)."]
     figure.xRange = 0...1.1
     figure.yRange = 0...1.1
     figure.equalAxes = true

@@ -351,8 +351,7 @@ struct Chapter02: ParsableCommand {
 func ridgeFigure(landscape: [[Double]], thetaStar: Double, phiStar: Double) throws -> Figure {
     var figure = Figure(slug: "ch02-ridge", title: "Ridge tuning: validation loss and its hypergradient",
                         xLabel: "θ = log λ", yLabel: "Φ(θ) = ½‖X_v w*(θ) − t_v‖²")
-    figure.comments = ["Chapter 2 — Bilevel problems and hypergradients: the validation loss of ridge tuning.",
-                       "Regenerate with: swift run -c release ch02 (see ch02 --help for the seed and flags)."]
+    figure.comments = ["Chapter 2 — Bilevel problems and hypergradients: the validation loss of ridge tuning."]
     let step = max(1, landscape.count / 6)
     var tangents: [[Double]] = []
     for i in stride(from: step / 2, to: landscape.count, by: step) {
@@ -378,8 +377,7 @@ func ridgeFigure(landscape: [[Double]], thetaStar: Double, phiStar: Double) thro
 func itdFigure(rows: [[Double]], kappa: Double) throws -> Figure {
     var figure = Figure(slug: "ch02-itd", title: "ITD converges to the hypergradient as D grows (θ = 0, κ = \(fixed(kappa, 1)))",
                         xLabel: "inner steps D", yLabel: "relative error of dΦ/dθ")
-    figure.comments = ["Chapter 2 — Bilevel problems and hypergradients: ITD and AID errors at θ = 0 against D.",
-                       "Regenerate with: swift run -c release ch02 (see ch02 --help for the seed and flags)."]
+    figure.comments = ["Chapter 2 — Bilevel problems and hypergradients: ITD and AID errors at θ = 0 against D."]
     figure.logY = true
     figure.key = "bottom left"
     figure.blocks = [try DataBlock("itd", columns: ["D", "itd", "aid", "rate"], rows: rows)]

@@ -364,8 +364,7 @@ func logLogSlope(_ points: [(Double, Double)]) -> Double {
 func convergenceFigure(cg: [[[Double]]], neumann: [[[Double]]], kappas: [Double], target: Double, p: Int) throws -> Figure {
     var figure = Figure(slug: "ch03-convergence", title: "Solving H v = b (p = \(p)): CG (solid) vs Neumann with η = 1/L (dashed)",
                         xLabel: "Hessian-vector products", yLabel: "relative error ‖v_k − v*‖ / ‖v*‖")
-    figure.comments = ["Chapter 3 — CG vs Neumann: error against products for each condition number.",
-                       "Regenerate with: swift run -c release ch03 (see ch03 --help for the seed and flags)."]
+    figure.comments = ["Chapter 3 — CG vs Neumann: error against products for each condition number."]
     figure.logX = true
     figure.logY = true
     figure.key = "bottom left"
@@ -382,8 +381,7 @@ func convergenceFigure(cg: [[[Double]]], neumann: [[[Double]]], kappas: [Double]
 func scalingFigure(iterations: [[Double]], target: Double, kappas: [Double]) throws -> Figure {
     var figure = Figure(slug: "ch03-cg-vs-neumann", title: "Products to reach relative error \(sci(target, 0)): slopes ½ and 1",
                         xLabel: "condition number κ", yLabel: "Hessian-vector products")
-    figure.comments = ["Chapter 3 — CG vs Neumann: products to reach the target error against κ, with the bounds.",
-                       "Regenerate with: swift run -c release ch03 (see ch03 --help for the seed and flags)."]
+    figure.comments = ["Chapter 3 — CG vs Neumann: products to reach the target error against κ, with the bounds."]
     figure.logX = true
     figure.logY = true
     figure.key = "top left"
@@ -406,8 +404,7 @@ func scalingFigure(iterations: [[Double]], target: Double, kappas: [Double]) thr
 func hypergradientFigure(cg: [[Double]], neumann: [[Double]], kappa: Double) throws -> Figure {
     var figure = Figure(slug: "ch03-hypergradient", title: "AID hypergradient error vs products (quadratic bilevel, κ = \(Int(kappa)))",
                         xLabel: "Hessian-vector products", yLabel: "‖ĥ − ∇Φ‖ / ‖∇Φ‖")
-    figure.comments = ["Chapter 3 — CG vs Neumann: the solve's error becomes hypergradient error.",
-                       "Regenerate with: swift run -c release ch03 (see ch03 --help for the seed and flags)."]
+    figure.comments = ["Chapter 3 — CG vs Neumann: the solve's error becomes hypergradient error."]
     figure.logX = true
     figure.logY = true
     figure.key = "bottom left"

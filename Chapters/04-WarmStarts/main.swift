@@ -289,8 +289,7 @@ func outerHessian(_ problem: QuadraticBilevel) throws -> Matrix {
 func warmStartFigure(traces: [String: Trace], depths: [Int], steps: Int) throws -> Figure {
     var figure = Figure(slug: "ch04-warm-start", title: "Inner error along the outer loop: warm (solid) vs cold (dashed) starts",
                         xLabel: "outer step k", yLabel: "‖y_k − y*(x_k)‖")
-    figure.comments = ["Chapter 4 — Warm starts: inner error at every outer step for D = 1, 2, 4, 8.",
-                       "Regenerate with: swift run -c release ch04 (see ch04 --help for the seed and flags)."]
+    figure.comments = ["Chapter 4 — Warm starts: inner error at every outer step for D = 1, 2, 4, 8."]
     figure.logY = true
     figure.key = "bottom left"
     let groups = depths.map { d in
@@ -318,8 +317,7 @@ func warmStartFigure(traces: [String: Trace], depths: [Int], steps: Int) throws 
 func cgFigure(cold: Trace, warm: Trace) throws -> Figure {
     var figure = Figure(slug: "ch04-cg-warm-start", title: "CG products per outer step (D = 8, warm inner loop)",
                         xLabel: "outer step k", yLabel: "Hessian-vector products of the solve")
-    figure.comments = ["Chapter 4 — Warm starts: CG started from v = 0 or from the previous outer step's v.",
-                       "Regenerate with: swift run -c release ch04 (see ch04 --help for the seed and flags)."]
+    figure.comments = ["Chapter 4 — Warm starts: CG started from v = 0 or from the previous outer step's v."]
     figure.key = "top right"
     figure.blocks = [try DataBlock("cg_products", columns: ["k", "cold", "warm"],
                                    rows: cold.cgProducts.indices.map { [Double($0), Double(cold.cgProducts[$0]), Double(warm.cgProducts[$0])] })]

@@ -63,7 +63,8 @@ public struct Figure: Sendable {
     public var key = "top right"
     /// Keep one unit on x as long as one unit on y (for objective-space plots).
     public var equalAxes = false
-    /// Comment lines at the top of the script (what made it, with which seed).
+    /// Comment lines at the top of the script (what it shows); the script adds how to
+    /// regenerate it (the chapter `chNN` named by the slug) and how to render it.
     public var comments: [String] = []
     public var blocks: [DataBlock] = []
     public var series: [Series] = []
@@ -108,7 +109,9 @@ public struct Figure: Sendable {
                 }
             }
         }
+        let chapter = String(slug.prefix(4))
         var lines = comments.map { "# " + $0 }
+        lines.append("# Regenerate: swift run -c release \(chapter)  (\(chapter) --help lists the seed and flags)")
         lines.append("# Render: gnuplot \(slug).gp  (writes \(slug).svg and \(slug).png beside this file)")
         lines.append("")
         for block in blocks { lines.append(block.scriptText); lines.append("") }
