@@ -155,11 +155,16 @@ struct Chapter04: ParsableCommand {
          */
         Report.section("3. Oracle calls to reach ‖∇Φ(x_k)‖ ≤ \(sci(target)) · ‖∇Φ(x₀)‖")
         var costRows: [[String]] = []
+        var costData: [[Double]] = []
         for d in depths {
             for (name, warmInner, warmCG) in [("cold y, cold v", false, false), ("warm y, cold v", true, false),
                                               ("warm y, warm v", true, true)] {
                 let t = traces[Trace.key(d, warmInner, warmCG)]!
                 let final = sci(t.gradientNormRatio.last!)
+                let reached = t.reachedAt.map { k in
+                    k == 0 ? [0, 0, 0] : [Double(k), Double(t.gradientCalls[k - 1]), Double(t.hessianProducts[k - 1])]
+                }
+                costData.append([Double(d), warmInner ? 1 : 0, warmCG ? 1 : 0] + (reached ?? [-1, -1, -1]) + [t.gradientNormRatio.last!])
                 if let k = t.reachedAt, k > 0 {    // k steps were taken before the target held
                     costRows.append(["\(d)", name, "\(k)", "\(t.gradientCalls[k - 1])", "\(t.hessianProducts[k - 1])",
                                      fixed(Double(t.hessianProducts[k - 1]) / Double(k), 1), final])
@@ -180,7 +185,8 @@ struct Chapter04: ParsableCommand {
          */
         Report.section("4. Figures")
         Report.save(try warmStartFigure(traces: traces, depths: depths, steps: steps), options: common)
-        Report.save(try cgFigure(cold: traces[Trace.key(8, true, false)]!, warm: traces[Trace.key(8, true, true)]!), options: common)
+        Report.save(try cgFigure(cold: traces[Trace.key(8, true, false)]!, warm: traces[Trace.key(8, true, true)]!, cost: costData),
+                    options: common)
 
         /*:
          ## Summary
@@ -314,13 +320,19 @@ func warmStartFigure(traces: [String: Trace], depths: [Int], steps: Int) throws 
     return figure
 }
 
-func cgFigure(cold: Trace, warm: Trace) throws -> Figure {
+/// The CG products per outer step for D = 8; also carries Section 3's cost table as
+/// the (unplotted) datablock `$cost`: D, warm inner (1) or cold (0), warm CG (1) or
+/// cold (0), outer steps / ∇_y g calls / products to the target (−1: not reached), and
+/// the final ‖∇Φ‖/‖∇Φ(x₀)‖.
+func cgFigure(cold: Trace, warm: Trace, cost: [[Double]]) throws -> Figure {
     var figure = Figure(slug: "ch04-cg-warm-start", title: "CG products per outer step (D = 8, warm inner loop)",
                         xLabel: "outer step k", yLabel: "Hessian-vector products of the solve")
     figure.comments = ["Chapter 4 — Warm starts: CG started from v = 0 or from the previous outer step's v."]
     figure.key = "top right"
     figure.blocks = [try DataBlock("cg_products", columns: ["k", "cold", "warm"],
-                                   rows: cold.cgProducts.indices.map { [Double($0), Double(cold.cgProducts[$0]), Double(warm.cgProducts[$0])] })]
+                                   rows: cold.cgProducts.indices.map { [Double($0), Double(cold.cgProducts[$0]), Double(warm.cgProducts[$0])] }),
+                     try DataBlock("cost", columns: ["D", "warm_inner", "warm_cg", "steps", "gradients", "products", "final_ratio"],
+                                   rows: cost)]
     figure.series = [
         Series(block: "cg_products", x: 1, y: 2, style: .lines, title: "CG from v = 0", color: Figure.palette[1]),
         Series(block: "cg_products", x: 1, y: 3, style: .lines, title: "CG from the previous v", color: Figure.palette[0]),

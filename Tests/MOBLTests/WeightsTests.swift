@@ -52,6 +52,25 @@ struct WeightsTests {
         #expect(problem.nearestParameter(moved) < optimum.s + 0.2)
     }
 
+    @Test("Chapter 1's u ablation: u = 0 stops off the optimum, u = 1 converges to it, u = 10 zig-zags with β = 0.5")
+    func uAblation() throws {
+        let problem = try VLMOP(.two, dimension: 20)
+        var rng = SeededGenerator(seed: 42)
+        let start = (1 / 20.0.squareRoot()) * rng.gaussianVector(20)
+        let r = [0.3, 0.7]
+        let exact = try problem.chebyshevOptimum(preference: r).values
+        func run(_ u: Double, _ beta: Double) throws -> DescentResult {
+            try multiGradientDescent(problem, from: start, rule: .chebyshev(preference: r, u: u), stepSize: beta,
+                                     maxSteps: 5000, tolerance: 1e-10)
+        }
+        let zero = try run(0, 0.5), one = try run(1, 0.5), ten = try run(10, 0.5), tenSmall = try run(10, 0.15)
+        #expect(zero.converged && norm(zero.values - exact) > 1e-2)          // some Pareto-stationary point
+        #expect(try stationarityGap(gradients: problem.gradients(at: zero.x)) < 1e-18)
+        #expect(one.converged && norm(one.values - exact) < 1e-12)
+        #expect(!ten.converged)                                               // reported, not hidden
+        #expect(tenSmall.converged && norm(tenSmall.values - exact) < 1e-10)  // β ≲ 2/u restores it
+    }
+
     @Test("Descent reports non-convergence instead of hiding it")
     func nonConvergence() throws {
         let problem = try VLMOP(.two, dimension: 5)
