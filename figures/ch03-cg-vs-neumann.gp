@@ -54,6 +54,22 @@ $theory << EOD
 10000 956 138149
 EOD
 
+$neumann_steps << EOD
+# etaL outcome products residual_or_growth
+0.5 1 2248 9.957360619e-07
+1 1 1121 9.954511047e-07
+1.9 1 587 9.980255374e-07
+2.05 -1 20 1.000813335
+2.5 -1 3 1.070624457
+EOD
+
+$stochastic << EOD
+# batch samples bias standard_error relative_sd deterministic
+1000 29000 1.45716772e-16 7.503949345e-18 2.888063233e-15 -0.0367449951
+100 2900 -0.002083576411 0.001525323769 0.5870550685 -0.0367449951
+10 290 0.3581492932 0.3990655509 153.589329 -0.0367449951
+EOD
+
 set title 'Products to reach relative error 1e-06: slopes ½ and 1'
 set xlabel 'condition number κ'
 set ylabel 'Hessian-vector products'

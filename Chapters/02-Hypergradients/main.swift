@@ -88,7 +88,8 @@ struct Chapter02: ParsableCommand {
          ## 2. The implicit function theorem
 
          y*(x) is defined by the optimality condition ∇_y g(x, y*(x)) = 0. Differentiate
-         this identity in x (chain rule, every derivative taken at (x, y*(x))):
+         this identity in x (chain rule, every derivative taken at (x, y*(x)); ∇²_xy g
+         is the n × p matrix of mixed partials ∂²g/∂xᵢ∂yⱼ and ∇²_yx g = (∇²_xy g)ᵀ):
 
              ∇²_yx g + ∇²_yy g · (dy*(x)/dx) = 0      ⇒      dy*(x)/dx = −[∇²_yy g]⁻¹ ∇²_yx g.
 
@@ -133,19 +134,24 @@ struct Chapter02: ParsableCommand {
             landscape.append([theta, ridge.upperValues(x: x, y: w)[0], aid.gradient[0]])
         }
         // The minimizer: bisection on the sign of the hypergradient between the grid points that bracket it.
-        guard let bracket = landscape.indices.dropLast().first(where: { landscape[$0][2] < 0 && landscape[$0 + 1][2] >= 0 }) else {
-            Report.fail("the hypergradient does not change sign on the grid: Φ has no interior minimum for these data")
-        }
-        var (lo, hi) = (landscape[bracket][0], landscape[bracket + 1][0])
-        for _ in 0..<60 {
-            let mid = 0.5 * (lo + hi)
-            if try aidHypergradient(oracles, objective: 0, x: [mid], y: ridge.lowerSolution(x: [mid]), solver: exactSolve).gradient[0] < 0 {
-                lo = mid
-            } else {
-                hi = mid
+        let thetaStar: Double
+        let interior: Bool
+        if let bracket = landscape.indices.dropLast().first(where: { landscape[$0][2] < 0 && landscape[$0 + 1][2] >= 0 }) {
+            var (lo, hi) = (landscape[bracket][0], landscape[bracket + 1][0])
+            for _ in 0..<60 {
+                let mid = 0.5 * (lo + hi)
+                if try aidHypergradient(oracles, objective: 0, x: [mid], y: ridge.lowerSolution(x: [mid]), solver: exactSolve).gradient[0] < 0 {
+                    lo = mid
+                } else {
+                    hi = mid
+                }
             }
+            thetaStar = 0.5 * (lo + hi)
+            interior = true
+        } else {
+            thetaStar = landscape.min { $0[1] < $1[1] }![0]      // the best grid point, at an edge
+            interior = false
         }
-        let thetaStar = 0.5 * (lo + hi)
         let phiStar = ridge.reducedValues(x: [thetaStar])[0]
         Report.section("3. The validation loss over θ = log λ")
         Report.table(["θ", "λ = e^θ", "Φ(θ)", "dΦ/dθ (AID-CG)", "closed form", "relative error"],
@@ -156,8 +162,13 @@ struct Chapter02: ParsableCommand {
                                  sci(abs(row[2] - exact) / max(abs(exact), 1e-12))]
                      })
         print("largest relative error of AID-CG over all \(gridCount) grid points: \(sci(worstLandscapeError))")
-        print("minimum (bisection on the sign of the hypergradient): θ* = \(fixed(thetaStar, 6)), "
-              + "λ* = \(fixed(exp(thetaStar), 4)), Φ(θ*) = \(fixed(phiStar, 6))")
+        if interior {
+            print("minimum (bisection on the sign of the hypergradient): θ* = \(fixed(thetaStar, 6)), "
+                  + "λ* = \(fixed(exp(thetaStar), 4)), Φ(θ*) = \(fixed(phiStar, 6))")
+        } else {
+            print("the hypergradient never changes sign on the grid: Φ is smallest at its edge, θ = \(fixed(thetaStar, 2)) "
+                  + "(Φ = \(fixed(phiStar, 6))); there is no interior minimum for these data")
+        }
 
         /*:
          ## 4. The three-way check
@@ -172,12 +183,13 @@ struct Chapter02: ParsableCommand {
          - AID with **CG**, AID with a **Neumann series** (η = 1/L), both to a relative
            residual of 1e-10, and **ITD** through enough inner steps (next section).
 
-         Finite differences carry an O(h²) truncation error and an O(ε/h) rounding error,
-         so agreement to about 1e-7 relative is all they can show; the closed form
-         agrees with AID to rounding.
+         Finite differences carry an O(h²) truncation error and an O(ε·|Φ|/h) rounding
+         error, so they can confirm a hypergradient only to about 1e-9 or 1e-10 relative
+         here; the closed form agrees with AID to rounding.
          */
         Report.section("4. Three-way check: closed form, finite differences, AID, ITD")
         var checkRows: [[String]] = []
+        var checkData: [[Double]] = []
         let h = 1e-5
         for theta in [-2.0, 0.0, 2.0] {
             let x = [theta]
@@ -197,11 +209,13 @@ struct Chapter02: ParsableCommand {
             let itd = try itdHypergradient(oracles, objective: 0, x: x, start: Vector(repeating: 0, count: features),
                                            steps: itdSteps, stepSize: 1 / L).gradient[0]
             func rel(_ value: Double) -> String { sci(abs(value - exact) / abs(exact)) }
+            checkData.append([theta, L / mu] + [finiteDifference, cg, neumann, itd].map { abs($0 - exact) / abs(exact) })
             checkRows.append([fixed(theta, 3), fixed(L / mu, 1), sci(exact, 6), rel(finiteDifference), rel(cg), rel(neumann),
                               "\(rel(itd)) (D=\(itdSteps))"])
         }
         Report.table(["θ", "κ = L/μ", "closed form", "FD error", "AID-CG error", "AID-Neumann error", "ITD error"], checkRows)
-        print("(errors relative to |dΦ/dθ|; at θ* itself the hypergradient is \(sci(ridge.exactHypergradients(x: [thetaStar])[0][0])), zero to rounding)")
+        print("(errors relative to |dΦ/dθ|; at θ* = \(fixed(thetaStar, 3)) the hypergradient is "
+              + "\(sci(ridge.exactHypergradients(x: [thetaStar])[0][0]))\(interior ? ", zero to rounding" : ""))")
 
         /*:
          ## 5. ITD: differentiating through the inner loop
@@ -218,7 +232,8 @@ struct Chapter02: ParsableCommand {
          and ITD returns ∇_θ f + J_Dᵀ ∇_w f, computed backwards with one vector
          (reverse mode; `itdHypergradient`). It is the *exact* gradient of an
          *approximate* objective f(w_D(θ)); as D grows, w_D → w* and J_D → dw*(θ)/dθ, so
-         ITD → the true hypergradient at the rate (1 − μ/L)^D of the inner loop. AID
+         ITD → the true hypergradient at essentially the inner loop's rate: its error
+         behaves like c·D·(1 − μ/L)^D, the extra factor D because J_D sums D terms. AID
          evaluated at the same w_D (an exact solve, but at the wrong point) converges at
          that rate too. ITD's price is memory: it stores all D iterates. We look at
          θ₀ = 0 (λ = 1), where the hypergradient is far from zero.
@@ -268,6 +283,7 @@ struct Chapter02: ParsableCommand {
             try aidHypergradient(perFeatureOracles, objective: 0, x: thetaVector, y: wVector, solver: exactSolve)
         }
         let exactVector = perFeature.exactHypergradients(x: thetaVector)[0]
+        let perFeatureError = norm(aidVector.gradient - exactVector) / norm(exactVector)
         var worstComponent = 0.0
         for j in 0..<features {
             var plus = thetaVector, minus = thetaVector
@@ -277,7 +293,7 @@ struct Chapter02: ParsableCommand {
             worstComponent = max(worstComponent, abs(fd - aidVector.gradient[j]) / norm(exactVector))
         }
         Report.section("6. Per-feature penalties: d = \(features) hyperparameters")
-        print("‖AID − closed form‖ / ‖closed form‖ = \(sci(norm(aidVector.gradient - exactVector) / norm(exactVector)))")
+        print("‖AID − closed form‖ / ‖closed form‖ = \(sci(perFeatureError))")
         print("largest |finite difference − AID| / ‖∇Φ‖ over the \(features) components = \(sci(worstComponent))")
         print("AID cost: \(aidCounts.hessianVector) Hessian-vector products, \(aidCounts.mixedVector) mixed product; "
               + "finite differences: \(2 * features) lower-level solves")
@@ -305,6 +321,10 @@ struct Chapter02: ParsableCommand {
                           "\(e.counts.upperGradient)", "\(e.peakVectors)", sci(abs(e.gradient[0] - exactStar) / abs(exactStar))]
                      })
         print("(AID's cost excludes the inner solve that produced w*; ITD's includes its D inner steps.)")
+        let costData = costRows.enumerated().map { i, entry in
+            [Double(i + 1), Double(entry.1.counts.lowerGradient), Double(entry.1.counts.hessianVector),
+             Double(entry.1.counts.mixedVector), Double(entry.1.peakVectors), abs(entry.1.gradient[0] - exactStar) / abs(exactStar)]
+        }
 
         /*:
          ## 8. The figures
@@ -315,7 +335,14 @@ struct Chapter02: ParsableCommand {
          (1 − μ/L)^D.
          */
         Report.section("8. Figures")
-        Report.save(try ridgeFigure(landscape: landscape, thetaStar: thetaStar, phiStar: phiStar), options: common)
+        var ridgeFigure = try ridgeFigure(landscape: landscape, thetaStar: thetaStar, phiStar: phiStar)
+        // The numbers of Sections 4, 6 and 7 travel with the figure (not plotted), so the tests can check them.
+        ridgeFigure.blocks += [
+            try DataBlock("checks", columns: ["theta", "kappa", "fd", "aid_cg", "aid_neumann", "itd"], rows: checkData),
+            try DataBlock("per_feature", columns: ["d", "aid_error", "fd_error"], rows: [[Double(features), perFeatureError, worstComponent]]),
+            try DataBlock("costs", columns: ["estimator", "gradients", "hessian_vector", "mixed", "vectors", "error"], rows: costData),
+        ]
+        Report.save(ridgeFigure, options: common)
         Report.save(try itdFigure(rows: itdRows, kappa: LStar / muStar), options: common)
 
         /*:
@@ -325,18 +352,18 @@ struct Chapter02: ParsableCommand {
            from differentiating the optimality condition ∇_y g = 0.
          - AID computes it with one linear solve (Hessian-vector products only) and one
            mixed product; ITD differentiates through D inner steps and stores them.
-         - Both converge to the truth: ITD as (1 − μ/L)^D in the unrolled steps, AID as
-           the accuracy of y and of the linear solve.
+         - Both converge to the truth: ITD like D·(1 − μ/L)^D in the unrolled steps, AID
+           with the accuracy of y and of the linear solve.
          - Check every hypergradient three ways: closed form, finite differences, and
            ITD against AID. Count oracle calls, not seconds.
 
          ## Exercises
 
-         1. Run with `--noise 0`. Where does the minimum θ* go, and why does the
-            hypergradient stay negative over the whole grid? (The chapter tells you
-            when Φ has no interior minimum.)
-         2. In Section 4 the finite-difference error is about 1e-8 to 1e-10. Change h in
-            the source to 1e-3 and to 1e-8 and explain the two errors you see.
+         1. Run with `--noise 0`. The chapter reports that the hypergradient never
+            changes sign. Which sign does it keep, where is Φ smallest, and why does
+            noiseless data make regularization useless here?
+         2. In Section 4 the finite-difference error is about 1e-10. Change h in the
+            source to 1e-3 and to 1e-8 and explain the two errors you see.
          3. Section 5: how many inner steps does ITD need for a relative error of 1e-6
             at θ₀ = 0? Compare with log(1e-6)/log(1 − μ/L) using the κ the chapter prints.
          4. With `--features 100 --samples 40` the training problem is

@@ -217,22 +217,27 @@ struct Chapter03: ParsableCommand {
          The Neumann series converges only if every eigenvalue of I − ηA lies in
          (−1, 1), i.e. 0 < η < 2/L. Just below 2/L it still converges (the fastest
          component now oscillates, 1 − ηL ≈ −0.9); above, that component *grows* like
-         |1 − ηL|^q. A silent implementation returns garbage; this one checks that no
-         term exceeds ‖b‖ — a term can only grow if some |1 − ηλ| > 1 — and throws
-         `NeumannDivergence` the moment one does.
+         |1 − ηL|^q. A silent implementation returns garbage; this one checks that
+         every term is no larger than the one before — for symmetric A a term can only
+         grow if some |1 − ηλ| > 1 — and throws `NeumannDivergence` the moment one
+         does. (The growing component starts small, so detection comes a few dozen
+         terms late; knowing L and checking η < 2/L up front is better still.)
          */
         Report.section("5. The Neumann step η, in units of 1/L (κ = 100)")
         let a100 = rotated(u, logSpaced(from: 1, to: 100, count: p))
         var stepRows: [[String]] = []
+        var stepData: [[Double]] = []        // η·L, outcome (1 converged, 0 not, −1 caught), products, residual or growth
         for etaL in [0.5, 1.0, 1.9, 2.05, 2.5] {
             do {
                 let result = try neumannSeries({ a100.times($0) }, b, eta: etaL / 100,
                                                stop: .tolerance(relativeResidual: target, maxIterations: 50_000))
                 stepRows.append([fixed(etaL, 2), result.converged ? "converged" : "not converged",
                                  "\(result.iterations)", sci(result.relativeResidual)])
+                stepData.append([etaL, result.converged ? 1 : 0, Double(result.iterations), result.relativeResidual])
             } catch let divergence as NeumannDivergence {
                 stepRows.append([fixed(etaL, 2), "caught: diverges", "\(divergence.term)",
-                                 "term grew \(fixed(divergence.growth, 2))× ‖b‖"])
+                                 "term grew ×\(fixed(divergence.growth, 4)) over the last"])
+                stepData.append([etaL, -1, Double(divergence.term), divergence.growth])
             }
         }
         Report.table(["η·L", "outcome", "products", "relative residual / growth"], stepRows)
@@ -265,6 +270,7 @@ struct Chapter03: ParsableCommand {
         let exactRidge = ridge.exactHypergradients(x: theta)[0][0]
         Report.section("6. Stochastic Neumann on ridge tuning: \(reps) repetitions per batch size")
         var stochasticRows: [[String]] = []
+        var stochasticData: [[Double]] = []
         for batch in [1000, 100, 10] {
             var values: [Double] = []
             var samplesPerEstimate = 0
@@ -276,14 +282,18 @@ struct Chapter03: ParsableCommand {
             }
             let mean = values.reduce(0, +) / Double(reps)
             let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(reps - 1)).squareRoot()
-            stochasticRows.append(["\(batch)", "\(samplesPerEstimate)", sci(mean - deterministic, 2),
+            stochasticRows.append([batch == 1000 ? "1000 (all)" : "\(batch)", "\(samplesPerEstimate)", sci(mean - deterministic, 2),
                                    sci(sd / Double(reps).squareRoot(), 2), sci(sd / abs(exactRidge), 2)])
+            stochasticData.append([Double(batch), Double(samplesPerEstimate), mean - deterministic,
+                                   sd / Double(reps).squareRoot(), sd / abs(exactRidge), deterministic])
         }
         Report.table(["batch B", "samples per estimate", "mean − deterministic", "± standard error", "sd / |∇Φ|"],
                      stochasticRows)
         print("deterministic \(terms)-term Neumann: \(sci(deterministic, 6)); exact: \(sci(exactRidge, 6)) "
               + "(truncation error \(sci(abs(deterministic - exactRidge) / abs(exactRidge))))")
-        print("The mean stays within a few standard errors of the deterministic series for every B: no bias.")
+        print("With B = N every batch is the whole data set: the estimate is the deterministic series, up to the")
+        print("rounding of a different summation order. For B < N the mean stays within a few standard errors")
+        print("of the deterministic series: no bias.")
         print("The spread grows fast as the batch shrinks: with B = 10 one batch Hessian has eigenvalues near")
         print("(N/B)‖xᵢ‖², far above L, so some factors I − ηĤ have norm above 1 — unbiased, but too noisy to use")
         print("without a smaller η (Exercise 3).")
@@ -298,15 +308,22 @@ struct Chapter03: ParsableCommand {
          */
         Report.section("7. Figures")
         Report.save(try convergenceFigure(cg: cgCurves, neumann: neumannCurves, kappas: kappas, target: target, p: p), options: common)
-        Report.save(try scalingFigure(iterations: iterationRows, target: target, kappas: kappas), options: common)
+        var scaling = try scalingFigure(iterations: iterationRows, target: target, kappas: kappas)
+        // Sections 5 and 6 travel with the figure (not plotted), so the tests can check them.
+        scaling.blocks += [
+            try DataBlock("neumann_steps", columns: ["etaL", "outcome", "products", "residual_or_growth"], rows: stepData),
+            try DataBlock("stochastic", columns: ["batch", "samples", "bias", "standard_error", "relative_sd", "deterministic"],
+                          rows: stochasticData),
+        ]
+        Report.save(scaling, options: common)
         Report.save(try hypergradientFigure(cg: cgHyper, neumann: neumannHyper, kappa: hyperKappa), options: common)
 
         /*:
          ## Summary
 
          - CG needs O(√κ log 1/ε) Hessian-vector products, the Neumann series
-           O(κ log 1/ε): on log-log axes, slopes ½ and 1. At κ = 10⁴ that is a factor of
-           about 50.
+           O(κ log 1/ε): on log-log axes, slopes ½ and 1. At κ = 10⁴ the measured ratio
+           is in the hundreds (Section 3's table).
          - The hypergradient inherits the solve's error, scaled by at most ‖∇²_xy g‖.
          - Neumann needs η < 2/L (η = 1/L is the safe choice); the library detects a
            growing term and refuses to continue.
@@ -320,13 +337,14 @@ struct Chapter03: ParsableCommand {
             bounds?
          2. Change η from 1/L to 1.9/L in the κ sweep (one line in the source). Which
             eigen-components converge faster and which slower? Does the iteration count
-            improve? (Hint: the rate is max(|1 − η|, |1 − ηκ|)/….)
+            improve? (Hint: the rate is max(|1 − ημ|, |1 − ηL|) with μ = 1, L = κ.)
          3. In Section 6, add B = 1, and then try η = 1/(N·max‖xᵢ‖²) for the small
             batches. What happens to the spread, and to the truncation error of 30
             terms? Why is η = 1/L not safe for a single-sample Hessian?
-         4. With `--size 32 --max-kappa 100000`, CG reaches the target in at most about
-            32 products even for κ = 10⁵. Why? What does that say about the bound of
-            Section 2?
+         4. Run with `--size 32 --max-kappa 100000`. In exact arithmetic CG would finish
+            in at most 32 products (p conjugate directions span R^p); how many does it
+            need in floating point for κ = 10⁵, and how does that compare with the √κ
+            bound? (Rounding slowly destroys conjugacy, so CG needs somewhat more than p.)
          */
     }
 }

@@ -47,11 +47,21 @@ struct Chapter04: ParsableCommand {
     @Option(help: "Target: ‖∇Φ(x_k)‖ ≤ target · ‖∇Φ(x₀)‖ (1e-12…1e-1).")
     var target = 1e-6
 
+    @Option(parsing: .upToNextOption, help: "Inner steps D to compare, 1 to 8 values, each 1…10000.")
+    var depths: [Int] = [1, 2, 4, 8]
+
+    @Option(name: .customLong("outer-step"), help: "The outer step β in units of 1/L_Φ (0 < β·L_Φ < 2).")
+    var outerStep = 1.0
+
     mutating func validate() throws {
         try FlagCheck.require(outerSteps, in: 10...100_000, flag: "--outer-steps")
         if let p = size { try FlagCheck.require(p, in: 2...1000, flag: "--size") }
         try FlagCheck.require(kappa, in: 1...10_000, flag: "--kappa")
         try FlagCheck.require(target, in: 1e-12...1e-1, flag: "--target")
+        try FlagCheck.require(depths.count, in: 1...8, flag: "--depths (count)")
+        for d in depths { try FlagCheck.require(d, in: 1...10_000, flag: "--depths") }
+        guard Set(depths).count == depths.count else { throw ValidationError("--depths \(depths) repeats a value: each D once") }
+        try FlagCheck.require(outerStep, in: 1e-6...1.999, flag: "--outer-step")
     }
 
     func run() throws {
@@ -59,7 +69,9 @@ struct Chapter04: ParsableCommand {
         let p = size ?? (common.quick ? 30 : 50)
         let n = 10
         print("Chapter 4 — Warm starts")
-        print("seed \(common.seed), n = \(n), p = \(p), κ = \(kappa), K = \(steps) outer steps, target \(sci(target))")
+        let depths = self.depths.sorted()
+        print("seed \(common.seed), n = \(n), p = \(p), κ = \(kappa), K = \(steps) outer steps, target \(sci(target)), "
+              + "D ∈ \(depths.map(String.init).joined(separator: ", ")), β·L_Φ = \(outerStep)")
 
         /*:
          ## 1. A bilevel problem whose outer loop converges
@@ -72,16 +84,17 @@ struct Chapter04: ParsableCommand {
 
          Then y*(x) = −A⁻¹(Cᵀx + a) is affine in x, Φ(x) = f(x, y*(x)) is a strongly
          convex quadratic with Hessian ∇²Φ = C A⁻² Cᵀ + ρI, and we step with β = 1/L_Φ,
-         its largest eigenvalue. The inner step is α = 1/L = 1/κ.
+         L_Φ its largest eigenvalue (`--outer-step` changes the factor). The inner step
+         is α = 1/L = 1/κ.
          */
         var rng = common.generator()
         let problem = try convexQuadratic(n: n, p: p, kappa: kappa, rho: 0.1, using: &rng)
         let phiHessianEigenvalues = try symmetricEigenvalues(outerHessian(problem))
-        let beta = 1 / phiHessianEigenvalues.last!
-        let alpha = 1 / problem.lowerCurvature!.L
+        let beta = outerStep / phiHessianEigenvalues.last!
+        let alpha = 1 / problem.curvature.L
         let x0 = rng.gaussianVector(n)
         print("outer problem: μ_Φ = \(sci(phiHessianEigenvalues.first!)), L_Φ = \(sci(phiHessianEigenvalues.last!)), "
-              + "β = 1/L_Φ = \(sci(beta)); inner α = 1/L = \(sci(alpha))")
+              + "β = \(outerStep)/L_Φ = \(sci(beta)); inner α = 1/L = \(sci(alpha))")
 
         /*:
          ## 2. The experiment
@@ -106,7 +119,6 @@ struct Chapter04: ParsableCommand {
          so e_k settles at the level ρ_D/(1 − ρ_D) · ‖A⁻¹Cᵀ‖β‖ĥ‖, which shrinks with D —
          and keeps shrinking as the outer loop converges and ĥ → 0.
          */
-        let depths = [1, 2, 4, 8]
         var traces: [String: Trace] = [:]
         for d in depths {
             for warmInner in [true, false] {
@@ -181,18 +193,19 @@ struct Chapter04: ParsableCommand {
          `ch04-warm-start`: the inner error against the outer step for every D, warm
          (solid) and cold (dashed), on a log scale — the cold floors are flat, the warm
          curves fall with the outer loop. `ch04-cg-warm-start`: the CG products of each
-         outer step for D = 8, started from v = 0 or from the previous v.
+         outer step for the largest D, started from v = 0 or from the previous v.
          */
         Report.section("4. Figures")
         Report.save(try warmStartFigure(traces: traces, depths: depths, steps: steps), options: common)
-        Report.save(try cgFigure(cold: traces[Trace.key(8, true, false)]!, warm: traces[Trace.key(8, true, true)]!, cost: costData),
-                    options: common)
+        let deepest = depths.last!
+        Report.save(try cgFigure(cold: traces[Trace.key(deepest, true, false)]!, warm: traces[Trace.key(deepest, true, true)]!,
+                                 depth: deepest, cost: costData), options: common)
 
         /*:
          ## Summary
 
-         - Cold inner loops cap the accuracy: the inner error is stuck at
-           (1 − μ/L)^D ‖y₀ − y*‖ and the hypergradient bias with it, however long the
+         - Cold inner loops cap the accuracy: the inner error stays on a floor (at most
+           (1 − μ/L)^D ‖y₀ − y*‖) and the hypergradient bias with it, however long the
            outer loop runs.
          - Warm inner loops carry the accuracy forward: the error settles at a level
            that shrinks with D and vanishes as the outer loop converges — which is why
@@ -206,13 +219,15 @@ struct Chapter04: ParsableCommand {
 
          1. Run `swift run -c release ch04 --kappa 100`. Which D still reaches the
             target warm, and how does the cold floor (1 − 1/κ)^D ‖y*‖ change?
-         2. Double β in the source (β = 2/L_Φ is the stability limit of the outer loop).
-            How do the warm inner errors respond, and why does the bound of Section 2
-            predict it?
+         2. Run with `--outer-step 1.9` (β = 1.9/L_Φ, near the outer loop's stability
+            limit 2/L_Φ). Do the warm inner errors grow or shrink, and is the target
+            reached sooner or later? The bound of Section 2 has two sides: a larger β
+            moves y* further per step, but ĥ shrinks faster — which wins here?
          3. Replace CG's tolerance 1e-10 by a fixed budget of 5 iterations. Does warm
             starting CG now change the *accuracy* rather than the cost?
          4. How large must D be for the cold variant to reach the target? Predict it
-            from the floor formula, then check with `--target 1e-3`.
+            from the floor (1 − 1/κ)^D ‖y*‖, then check with
+            `--target 1e-3 --depths 20 40 60 80 100`.
          */
     }
 }
@@ -324,8 +339,8 @@ func warmStartFigure(traces: [String: Trace], depths: [Int], steps: Int) throws 
 /// the (unplotted) datablock `$cost`: D, warm inner (1) or cold (0), warm CG (1) or
 /// cold (0), outer steps / ∇_y g calls / products to the target (−1: not reached), and
 /// the final ‖∇Φ‖/‖∇Φ(x₀)‖.
-func cgFigure(cold: Trace, warm: Trace, cost: [[Double]]) throws -> Figure {
-    var figure = Figure(slug: "ch04-cg-warm-start", title: "CG products per outer step (D = 8, warm inner loop)",
+func cgFigure(cold: Trace, warm: Trace, depth: Int, cost: [[Double]]) throws -> Figure {
+    var figure = Figure(slug: "ch04-cg-warm-start", title: "CG products per outer step (D = \(depth), warm inner loop)",
                         xLabel: "outer step k", yLabel: "Hessian-vector products of the solve")
     figure.comments = ["Chapter 4 — Warm starts: CG started from v = 0 or from the previous outer step's v."]
     figure.key = "top right"

@@ -39,6 +39,29 @@ struct Chapter02Tests {
         #expect(left[2] < 0 && right[2] > 0)
     }
 
+    @Test("The three-way check, the per-feature check and the cost table hold what the chapter prints")
+    func tables() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try runChapter("ch02", ["--quick", "--output", dir.path]).status == 0)
+        let blocks = try dataBlocks(dir.appendingPathComponent("ch02-ridge.gp"))
+        let checks = try #require(blocks["checks"]).dataRows
+        #expect(checks.count == 3)
+        for row in checks {
+            #expect(row[2] < 1e-7, "finite differences: \(row[2])")     // O(h²) + O(ε/h)
+            #expect(row[3] < 1e-10 && row[4] < 1e-8 && row[5] < 1e-10, "θ = \(row[0]): \(row)")
+        }
+        let perFeature = try #require(blocks["per_feature"]).dataRows[0]
+        #expect(perFeature[0] == 30 && perFeature[1] < 1e-10 && perFeature[2] < 1e-6)
+        // Costs: estimator 1 = AID-CG, 2 = AID-Neumann, 3 = ITD.
+        let costs = try #require(blocks["costs"]).dataRows
+        #expect(costs.map { $0[0] } == [1, 2, 3])
+        #expect(costs[0][1] == 0 && costs[1][1] == 0 && costs[2][1] > 0)       // only ITD runs the inner loop
+        #expect(costs[0][2] < costs[1][2])                                     // CG needs fewer products than Neumann
+        #expect(costs[2][4] > 10 * costs[0][4])                                 // ITD stores its iterates
+        #expect(costs.allSatisfy { $0[5] < 1e-3 })
+    }
+
     @Test("ITD converges to the hypergradient as D grows, at the inner loop's rate")
     func itd() throws {
         let dir = try temporaryDirectory()

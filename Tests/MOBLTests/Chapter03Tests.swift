@@ -62,6 +62,26 @@ struct Chapter03Tests {
         #expect(cg.first![1] > 1e-2 && neumann.first![1] > 1e-2)
     }
 
+    @Test("The step-size table and the stochastic Neumann table hold what the chapter prints")
+    func tables() throws {
+        let blocks = try runQuick()
+        // η·L = 0.5, 1, 1.9 converge; 2.05 and 2.5 are caught (outcome −1), each after growth > 1.
+        let steps = try #require(blocks["neumann_steps"]).dataRows
+        #expect(steps.map { $0[0] } == [0.5, 1, 1.9, 2.05, 2.5])
+        for row in steps where row[0] < 2 { #expect(row[1] == 1 && row[3] <= 1e-6) }
+        for row in steps where row[0] > 2 { #expect(row[1] == -1 && row[3] > 1) }
+        // Smaller steps converge more slowly: products fall as η grows towards 2/L.
+        #expect(steps[0][2] > steps[1][2] && steps[1][2] > steps[2][2])
+        // Stochastic Neumann: B = N is deterministic to rounding; smaller batches are unbiased
+        // (within 4 standard errors) and noisier.
+        let stochastic = try #require(blocks["stochastic"]).dataRows
+        #expect(stochastic.map { $0[0] } == [1000, 100, 10])
+        #expect(abs(stochastic[0][2]) < 1e-12 * abs(stochastic[0][5]) + 1e-15)
+        for row in stochastic.dropFirst() { #expect(abs(row[2]) <= 4 * row[3], "B = \(row[0]): bias \(row[2]) ± \(row[3])") }
+        #expect(stochastic[2][4] > stochastic[1][4] && stochastic[1][4] > stochastic[0][4])
+        #expect(stochastic.map { $0[1] } == [29_000, 2_900, 290])
+    }
+
     @Test("Bad flags: a size too small, a κ that is not a power of ten, a target out of range")
     func badFlags() throws {
         for arguments in [["--size", "4"], ["--max-kappa", "5000"], ["--target", "0.5"], ["--repetitions", "1"]] {

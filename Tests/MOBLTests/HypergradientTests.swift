@@ -29,8 +29,7 @@ enum TestProblem: String, CaseIterable, CustomStringConvertible {
 
 /// L of the lower level at x (ridge's moves with θ).
 func smoothness(_ problem: any BilevelProblem, x: Vector) -> (mu: Double, L: Double) {
-    if let ridge = problem as? RidgeTuning { return ridge.curvature(x: x) }
-    return problem.lowerCurvature!
+    problem.lowerCurvature(x: x)!
 }
 
 func relativeError(_ a: Vector, _ b: Vector) -> Double { norm(a - b) / max(norm(b), 1e-300) }
@@ -77,7 +76,8 @@ struct HypergradientTests {
             let neumann = try aidHypergradient(oracles, objective: s, x: x, y: y,
                                                solver: .neumann(eta: 1 / L, .tolerance(relativeResidual: 1e-12, maxIterations: 1_000_000)))
             #expect(relativeError(neumann.gradient, exact) < 1e-8 * L / mu, "\(which) Neumann s=\(s)")
-            #expect(neumann.counts.hessianVector == neumann.solve!.iterations)
+            // The counted oracle calls are the solver's products: no hidden Hessian work.
+            #expect(neumann.counts.hessianVector == neumann.solve!.products && neumann.counts.mixedVector == 1)
         }
     }
 
@@ -94,7 +94,7 @@ struct HypergradientTests {
             let itd = try itdHypergradient(oracles, objective: 0, x: x, start: start, steps: d, stepSize: 1 / L)
             errors.append(relativeError(itd.gradient, exact))
             #expect(itd.counts.lowerGradient == d && itd.counts.mixedVector == d && itd.counts.hessianVector == d - 1)
-            #expect(itd.counts.upperGradient == 2 && itd.peakVectors == d + 3)
+            #expect(itd.counts.upperGradient == 2)
         }
         #expect(errors.last! < 1e-8, "\(which): ITD errors \(errors)")
         #expect(errors.last! < errors.first!)
@@ -105,7 +105,7 @@ struct HypergradientTests {
         var rng = SeededGenerator(seed: 62)
         let problem = try QuadraticBilevel.random(n: 4, p: 6, kappa: 10, using: &rng)
         let x = rng.gaussianVector(4), y0 = rng.gaussianVector(6)
-        let alpha = 1 / problem.lowerCurvature!.L
+        let alpha = 1 / problem.curvature.L
         let oracles = CountedOracles(problem)
         func unrolled(_ z: Vector) throws -> Double {
             let y = try innerGradientDescent(oracles, x: z, start: y0, steps: 7, stepSize: alpha).y
@@ -152,7 +152,7 @@ struct HypergradientTests {
         let problem = try QuadraticBilevel.random(n: 3, p: 10, kappa: 10, using: &rng)
         let x = rng.gaussianVector(3)
         let yStar = problem.lowerSolution(x: x)
-        let (mu, L) = problem.lowerCurvature!
+        let (mu, L) = problem.curvature
         let oracles = CountedOracles(problem)
         let start = Vector(repeating: 0, count: 10)
         let result = try innerGradientDescent(oracles, x: x, start: start, steps: 25, stepSize: 1 / L)
@@ -169,7 +169,7 @@ struct HypergradientTests {
         let toy = try MOBLToy.standard(.vlmop2, using: &rng)
         let oracles = CountedOracles(toy)
         let x = Vector(repeating: 0.1, count: 10), y = Vector(repeating: 0, count: 10)
-        let L = toy.lowerCurvature!.L
+        let L = toy.curvature.L
         #expect(throws: InvalidInput.self) { try innerGradientDescent(oracles, x: [1, 2], start: y, steps: 3, stepSize: 0.01) }
         #expect(throws: InvalidInput.self) { try innerGradientDescent(oracles, x: x, start: [0], steps: 3, stepSize: 0.01) }
         #expect(throws: InvalidInput.self) { try innerGradientDescent(oracles, x: x, start: y, steps: 3, stepSize: 2.5 / L) }

@@ -60,7 +60,7 @@ public func aidHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vec
         case .conjugateGradient(let stop):
             solve = try conjugateGradient(apply, b, initialGuess: warmStart, stop: stop)
         case .neumann(let eta, let stop):
-            try oracles.problem.checkStep(eta, name: "Neumann step η")
+            try oracles.problem.checkStep(eta, name: "Neumann step η", x: x)
             solve = try neumannSeries(apply, b, eta: eta, stop: stop)
         }
         var h = oracles.upperGradientX(s, x: x, y: y)
@@ -91,7 +91,7 @@ public func itdHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vec
     try oracles.problem.checkPoint(x: x, y: y0)
     try checkObjective(s, oracles)
     guard steps >= 1 else { throw InvalidInput("ITD steps D", "\(steps)", "must be ≥ 1") }
-    try oracles.problem.checkStep(alpha, name: "inner step α")
+    try oracles.problem.checkStep(alpha, name: "inner step α", x: x)
     let (result, counts) = oracles.measuring { () -> (Vector, Double) in
         var iterates = [y0]
         for t in 0..<steps {
@@ -137,7 +137,7 @@ public func stochasticNeumannHypergradient(_ oracles: CountedOracles, objective 
     guard (1...finiteSum.sampleCount).contains(batchSize) else {
         throw InvalidInput("batch size", "\(batchSize)", "must be between 1 and N = \(finiteSum.sampleCount)")
     }
-    try oracles.problem.checkStep(eta, name: "Neumann step η")
+    try oracles.problem.checkStep(eta, name: "Neumann step η", x: x)
     let before = oracles.counts
     let b = oracles.upperGradientY(s, x: x, y: y)
     var p = b, acc = b

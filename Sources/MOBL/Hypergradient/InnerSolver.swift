@@ -21,7 +21,7 @@ public func innerGradientDescent(_ oracles: CountedOracles, x: Vector, start: Ve
                                  measureFinalGradient: Bool = true) throws -> InnerResult {
     try oracles.problem.checkPoint(x: x, y: start)
     guard steps >= 0 else { throw InvalidInput("inner steps D", "\(steps)", "must be ≥ 0") }
-    try oracles.problem.checkStep(alpha, name: "inner step α")
+    try oracles.problem.checkStep(alpha, name: "inner step α", x: x)
     var y = start
     for _ in 0..<steps { axpy(-alpha, oracles.lowerGradientY(x: x, y: y), &y) }
     let gradientNorm = measureFinalGradient ? norm(oracles.lowerGradientY(x: x, y: y)) : nil
@@ -35,7 +35,7 @@ public func innerGradientDescent(_ oracles: CountedOracles, x: Vector, start: Ve
 public func solveLowerLevel(_ oracles: CountedOracles, x: Vector, start: Vector, stepSize alpha: Double,
                             tolerance: Double, maxSteps: Int = 1_000_000) throws -> InnerResult {
     try oracles.problem.checkPoint(x: x, y: start)
-    try oracles.problem.checkStep(alpha, name: "inner step α")
+    try oracles.problem.checkStep(alpha, name: "inner step α", x: x)
     guard tolerance > 0 else { throw InvalidInput("tolerance", "\(tolerance)", "must be > 0") }
     var y = start
     for step in 0...maxSteps {

@@ -18,8 +18,11 @@
 ///   - stop: a tolerance on ‖b − Hv‖/‖b‖ or a fixed number of iterations.
 ///   - observe: called with (k, vₖ) for k = 0, 1, … (for error curves); returning
 ///     false stops the solver there (`converged` then says whether the rule was met).
-/// - Returns: the solution with iterations, products (the final true-residual check
-///   included), the true residual, `converged`, and `peakVectors` = 4 (v, r, p, Hp).
+/// - Returns: the solution with iterations, products, the true residual,
+///   `converged`, and `peakVectors` = 4 (v, r, p, Hp). Products = iterations + 1 for
+///   the true-residual check at the end (+1 for a warm start's initial residual). If
+///   rounding has made the updated residual drift from the true one, the check fails,
+///   CG restarts from the true residual and checks again (one product per check).
 /// - Throws: `NonPositiveCurvature` when pᵀHp ≤ 0; `InvalidInput` for an invalid
 ///   stopping rule or mismatched lengths.
 public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialGuess: Vector? = nil,
@@ -38,7 +41,19 @@ public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialG
     if case .tolerance(let tol, _) = stop { target = tol * bNorm } else { target = -1 }
     var keepGoing = observe?(0, v) ?? true
     var k = 0
-    while keepGoing && k < stop.maxIterations && rr.squareRoot() > target && rr > 0 {
+    var trueResidual: Double? = nil
+    while keepGoing && k < stop.maxIterations {
+        if rr.squareRoot() <= target || rr == 0 {
+            // The recursively updated residual says "done": confirm with the true one.
+            // Rounding can make the two drift apart; then restart from the true residual.
+            var r0 = b
+            axpy(-1, h(v), &r0)
+            let size = norm(r0)
+            if size <= target * (1 + 1e-6) || rr == 0 { trueResidual = size; break }
+            r = r0
+            p = r0
+            rr = size * size
+        }
         let hp = h(p)
         let curvature = dot(p, hp)
         guard curvature > 0 else { throw NonPositiveCurvature(iteration: k + 1, curvature: curvature) }
@@ -52,14 +67,19 @@ public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialG
         k += 1
         keepGoing = observe?(k, v) ?? true
     }
-    var trueResidual = b
-    axpy(-1, h(v), &trueResidual)
-    let residual = norm(trueResidual)
+    let residual: Double
+    if let measured = trueResidual {
+        residual = measured
+    } else {
+        var r0 = b
+        axpy(-1, h(v), &r0)
+        residual = norm(r0)
+    }
     let relative = bNorm > 0 ? residual / bNorm : 0
     let converged: Bool
     switch stop {
-    case .tolerance(let tol, _): converged = relative <= tol * (1 + 1e-6) || rr == 0
-    case .fixed(let n): converged = k == n || rr == 0
+    case .tolerance(let tol, _): converged = relative <= tol * (1 + 1e-6)
+    case .fixed(let n): converged = k == n || residual == 0
     }
     return LinearSolveResult(solution: v, iterations: k, products: products, residualNorm: residual,
                              relativeResidual: relative, converged: converged, peakVectors: 4)

@@ -55,14 +55,19 @@ public struct NonPositiveCurvature: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// The Neumann series diverges: a term grew instead of shrinking, which happens
-/// exactly when some eigenvalue λ of H has |1 − ηλ| > 1, i.e. η > 2/λ_max (or H has
-/// a non-positive eigenvalue).
+/// The Neumann series diverges: a term grew instead of shrinking, which for a
+/// symmetric H happens only when some eigenvalue λ has |1 − ηλ| > 1, i.e.
+/// η > 2/λ_max (or H has a non-positive eigenvalue).
 public struct NeumannDivergence: Error, CustomStringConvertible, Equatable {
     public let eta: Double
+    /// The term (= product) at which the growth was seen.
     public let term: Int
+    /// ‖term‖ / ‖previous term‖ (> 1), or ‖term‖ / ‖b‖ when that is larger.
     public let growth: Double
+    /// ‖term‖ / ‖b‖.
+    public let relativeSize: Double
     public var description: String {
-        "Neumann series diverges with η = \(eta): term \(term) is \(growth)× larger than b; η must be below 2/L (≤ 1/L recommended)"
+        "Neumann series diverges with η = \(eta): term \(term) grew by a factor \(growth) (its size is \(relativeSize)·‖b‖); "
+            + "η must be below 2/L (≤ 1/L recommended)"
     }
 }

@@ -6,8 +6,14 @@
 /// The residual needs no extra work: `b − H·(η Σ_{q<Q} (I − ηH)^q b) = (I − ηH)^Q b`,
 /// the next term. With μ ≤ eigenvalues ≤ L and 0 < η ≤ 1/L the relative error and
 /// residual fall like `(1 − ημ)^Q`, so `O(κ log 1/ε)` terms reach ε — the square of
-/// CG's √κ. For η > 2/L some `|1 − ηλ| > 1` and the terms grow: that is detected the
-/// moment a term exceeds ‖b‖ and reported as `NeumannDivergence`.
+/// CG's √κ.
+///
+/// **Divergence.** For symmetric H, ‖(I − ηH)p‖ ≤ ‖p‖ whenever every |1 − ηλ| ≤ 1,
+/// i.e. 0 < η ≤ 2/L. So a term larger than the one before it, or larger than b,
+/// proves η > 2/L (or an eigenvalue ≤ 0), and the series stops with
+/// `NeumannDivergence`. Detection can lag: while the growing eigen-component is
+/// still small the total keeps shrinking. For a guarantee, check η against a known
+/// L first (`BilevelProblem.checkStep` does that when the problem knows L).
 ///
 /// - Parameters:
 ///   - apply: v ↦ H v.
@@ -15,11 +21,12 @@
 ///   - eta: the step η > 0 (≤ 1/L for the guarantee above).
 ///   - stop: a tolerance on the relative residual, or `.fixed(iterations: Q)` for
 ///     exactly Q terms.
-///   - observe: called with (q, estimate with terms 0…q) — the estimate available
-///     after q products — for q = 0, 1, …; returning false stops the series there.
-/// - Returns: the estimate; `products` = `iterations` = the products spent (Q terms
-///   cost Q products, the last of which yields the exact residual); `peakVectors` = 3
-///   (p, acc, Hp).
+///   - observe: called with (q, estimate with terms 0…q) for q = 0, 1, …; returning
+///     false stops the series there.
+/// - Returns: the estimate and the exact residual *of that estimate*; `products` =
+///   `iterations` = the products spent. Q terms cost Q products (the last one yields
+///   the residual); a run stopped by `observe` spends one more to measure its
+///   residual. `peakVectors` = 3 (p, acc, Hp).
 /// - Throws: `NeumannDivergence`; `InvalidInput` for η ≤ 0 or fewer than one term.
 public func neumannSeries(_ apply: (Vector) -> Vector, _ b: Vector, eta: Double, stop: StoppingRule,
                           observe: ((Int, Vector) -> Bool)? = nil) throws -> LinearSolveResult {
@@ -29,30 +36,38 @@ public func neumannSeries(_ apply: (Vector) -> Vector, _ b: Vector, eta: Double,
         throw InvalidInput("Neumann terms Q", "\(terms)", "must be ≥ 1")
     }
     let bNorm = norm(b)
-    var p = b            // the newest term (I − ηH)^q b
-    var acc = b          // terms 0…q
+    var p = b                  // the newest term (I − ηH)^q b
+    var acc = b                // terms 0…q: the estimate is η·acc
     var products = 0
-    var residual = bNorm
-    var converged = false
-    var keepGoing = observe?(0, eta * acc) ?? true
-    while keepGoing && products < stop.maxIterations {
-        if bNorm == 0 { converged = true; residual = 0; break }
-        axpy(-eta, apply(p), &p)       // p = (I − ηH)^{q+1} b = b − H·(η·acc)
+    var previousNorm = bNorm
+    // One product: p becomes the next term, which is the residual of the current acc.
+    func advance() throws -> Double {
+        axpy(-eta, apply(p), &p)
         products += 1
-        residual = norm(p)
-        guard residual <= bNorm * (1 + 1e-9) else {
-            throw NeumannDivergence(eta: eta, term: products, growth: residual / bNorm)
+        let size = norm(p)
+        guard size <= bNorm * (1 + 1e-9), size <= previousNorm * (1 + 1e-9) else {
+            throw NeumannDivergence(eta: eta, term: products, growth: max(size / previousNorm, size / bNorm),
+                                    relativeSize: size / bNorm)
         }
+        previousNorm = size
+        return size
+    }
+    var residual: Double? = bNorm == 0 ? 0 : nil     // residual of the current acc, once measured
+    var converged = bNorm == 0
+    var keepGoing = !converged && (observe?(0, eta * acc) ?? true)
+    while keepGoing {
+        let r = try advance()
+        residual = r
         switch stop {
-        case .fixed(let terms):
-            if products == terms { converged = true }
-        case .tolerance(let tol, _):
-            if residual <= tol * bNorm { converged = true }
+        case .fixed(let terms): converged = products == terms
+        case .tolerance(let tol, _): converged = r <= tol * bNorm
         }
-        if converged { break }
+        if converged || products >= stop.maxIterations { break }
         axpy(1, p, &acc)
+        residual = nil
         keepGoing = observe?(products, eta * acc) ?? true
     }
-    return LinearSolveResult(solution: eta * acc, iterations: products, products: products, residualNorm: residual,
-                             relativeResidual: bNorm > 0 ? residual / bNorm : 0, converged: converged, peakVectors: 3)
+    let finalResidual = try residual ?? advance()        // stopped by the observer: measure it
+    return LinearSolveResult(solution: eta * acc, iterations: products, products: products, residualNorm: finalResidual,
+                             relativeResidual: bNorm > 0 ? finalResidual / bNorm : 0, converged: converged, peakVectors: 3)
 }

@@ -14,9 +14,9 @@ public protocol BilevelProblem: Sendable {
     var lowerDimension: Int { get }
     /// S, the number of upper-level objectives.
     var objectiveCount: Int { get }
-    /// Bounds μ ≤ eigenvalues of ∇²_yy g ≤ L when the problem knows them (for
-    /// checking step sizes), nil otherwise.
-    var lowerCurvature: (mu: Double, L: Double)? { get }
+    /// Bounds μ ≤ eigenvalues of ∇²_yy g(x, ·) ≤ L at x when the problem knows them
+    /// (for checking step sizes), nil otherwise.
+    func lowerCurvature(x: Vector) -> (mu: Double, L: Double)?
 
     /// (f_1(x, y), …, f_S(x, y)).
     func upperValues(x: Vector, y: Vector) -> Vector
@@ -54,11 +54,11 @@ extension BilevelProblemWithSolution {
 }
 
 extension BilevelProblem {
-    /// Checks a step size against the known smoothness: 0 < step < limit/L.
+    /// Checks a step size against the smoothness at x: 0 < step < limit/L.
     /// - Throws: `InvalidInput` naming the step and the rule.
-    public func checkStep(_ step: Double, name: String, limitOverL limit: Double = 2) throws {
+    public func checkStep(_ step: Double, name: String, x: Vector, limitOverL limit: Double = 2) throws {
         guard step > 0, step.isFinite else { throw InvalidInput(name, "\(step)", "must be > 0") }
-        if let L = lowerCurvature?.L, step >= limit / L {
+        if let L = lowerCurvature(x: x)?.L, step >= limit / L {
             throw InvalidInput(name, "\(step)", "must be below \(limit)/L = \(limit / L) (L = \(L)), or the iteration diverges")
         }
     }

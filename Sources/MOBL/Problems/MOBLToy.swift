@@ -12,7 +12,8 @@ import Foundation
 /// - `.vlmop2`: S = 2, VLMOP2 in y (concave front; Chebyshev optima by bisection);
 /// - `.polygon(S)`: `h_s(y) = 1 − exp(−‖y − c_s‖²)` with centers c_s at the vertices
 ///   of a regular S-gon of radius 1 in the first two coordinates,
-///   `c_s = (cos 2πs/S, sin 2πs/S, 0, …)`. The Pareto set is the polygon.
+///   `c_s = (cos 2πs/S, sin 2πs/S, 0, …)` for s = 1…S (stored 0-based, so
+///   `centers[0]` is c_1). The Pareto set is the polygon.
 ///
 /// Oracles: ∇_y g = Qy − Bx, ∇_x g = −Bᵀy, ∇²_yy g = Q, ∇²_xy g = −Bᵀ.
 public struct MOBLToy: BilevelProblemWithSolution {
@@ -24,7 +25,8 @@ public struct MOBLToy: BilevelProblemWithSolution {
     public let Q: Matrix
     public let B: Matrix
     public let objectives: Objectives
-    public let lowerCurvature: (mu: Double, L: Double)?
+    /// The extreme eigenvalues μ and L of Q (the lower-level Hessian, the same at every x).
+    public let curvature: (mu: Double, L: Double)
     private let choleskyQ: Cholesky
     private let vlmop: VLMOP
     /// The polygon's centers (empty for `.vlmop2`).
@@ -53,7 +55,7 @@ public struct MOBLToy: BilevelProblemWithSolution {
         }
         choleskyQ = try Cholesky(Q, name: "Q (the lower-level Hessian)")
         let eigenvalues = try symmetricEigenvalues(Q)
-        lowerCurvature = (eigenvalues.first!, eigenvalues.last!)
+        curvature = (eigenvalues.first!, eigenvalues.last!)
         (self.Q, self.B, self.objectives) = (Q, B, objectives)
         vlmop = try VLMOP(.two, dimension: p)
         if case .polygon(let s) = objectives {
@@ -96,6 +98,7 @@ public struct MOBLToy: BilevelProblemWithSolution {
         }
     }
 
+    public func lowerCurvature(x: Vector) -> (mu: Double, L: Double)? { curvature }
     public func upperValues(x: Vector, y: Vector) -> Vector { objectiveValues(y: y) }
     public func lowerValue(x: Vector, y: Vector) -> Double { 0.5 * Q.quadraticForm(y) - dot(y, B.times(x)) }
     public func upperGradientX(_ s: Int, x: Vector, y: Vector) -> Vector { Vector(repeating: 0, count: upperDimension) }

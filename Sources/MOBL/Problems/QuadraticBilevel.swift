@@ -19,7 +19,8 @@ public struct QuadraticBilevel: BilevelProblemWithSolution {
     public let A: Matrix, B: Matrix, C: Matrix
     public let a: Vector, b: Vector
     public let upper: [Upper]
-    public let lowerCurvature: (mu: Double, L: Double)?
+    /// The extreme eigenvalues μ and L of A (the lower-level Hessian, the same at every x).
+    public let curvature: (mu: Double, L: Double)
     private let cholesky: Cholesky
 
     public var upperDimension: Int { B.rows }
@@ -42,7 +43,7 @@ public struct QuadraticBilevel: BilevelProblemWithSolution {
         }
         cholesky = try Cholesky(A, name: "A (the lower-level Hessian)")
         let eigenvalues = try symmetricEigenvalues(A)
-        lowerCurvature = (eigenvalues.first!, eigenvalues.last!)
+        curvature = (eigenvalues.first!, eigenvalues.last!)
         (self.A, self.B, self.C, self.a, self.b, self.upper) = (A, B, C, a, b, upper)
     }
 
@@ -75,6 +76,8 @@ public struct QuadraticBilevel: BilevelProblemWithSolution {
         }
         return try QuadraticBilevel(A: A, B: B, C: C, a: a, b: b, upper: upper)
     }
+
+    public func lowerCurvature(x: Vector) -> (mu: Double, L: Double)? { curvature }
 
     public func upperValues(x: Vector, y: Vector) -> Vector {
         upper.map { u in 0.5 * u.F.quadraticForm(y) + 0.5 * u.H.quadraticForm(x) + dot(x, u.K.times(y)) + dot(u.c, y) + dot(u.h, x) }

@@ -27,8 +27,6 @@ public struct RidgeTuning: BilevelProblemWithSolution, FiniteSumBilevelProblem {
     public var lowerDimension: Int { X.columns }
     public var objectiveCount: Int { 1 }
     public var sampleCount: Int { X.rows }
-    /// Not constant (it moves with θ); see `curvature(x:)`.
-    public var lowerCurvature: (mu: Double, L: Double)? { nil }
 
     /// - Throws: `InvalidInput` for sizes that do not match or non-finite data.
     public init(X: Matrix, t: Vector, validationX: Matrix, validationT: Vector, perFeature: Bool = false) throws {
@@ -67,6 +65,8 @@ public struct RidgeTuning: BilevelProblemWithSolution, FiniteSumBilevelProblem {
     public func penalties(_ theta: Vector) -> Vector {
         perFeature ? theta.map { exp($0) } : Vector(repeating: exp(theta[0]), count: X.columns)
     }
+
+    public func lowerCurvature(x: Vector) -> (mu: Double, L: Double)? { curvature(x: x) }
 
     /// μ and L of the lower level at θ: the extreme eigenvalues of XᵀX + diag(λ) are
     /// bracketed by those of XᵀX plus the extreme λⱼ.
