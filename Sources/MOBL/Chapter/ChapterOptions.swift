@@ -26,6 +26,10 @@ public struct ChapterOptions: ParsableArguments, Sendable {
 
     public mutating func validate() throws {
         guard !output.isEmpty else { throw ValidationError("--output must name a folder, got an empty string") }
+        #if DEBUG
+        print("note: this is a debug build, in which the numerical code runs 10–50× slower;")
+        print("      use `swift run -c release chNN` or `make chapter N=…` for the intended speed.")
+        #endif
     }
 
     /// The output folder as a URL.
