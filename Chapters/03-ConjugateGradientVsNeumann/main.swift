@@ -291,9 +291,10 @@ struct Chapter03: ParsableCommand {
                      stochasticRows)
         print("deterministic \(terms)-term Neumann: \(sci(deterministic, 6)); exact: \(sci(exactRidge, 6)) "
               + "(truncation error \(sci(abs(deterministic - exactRidge) / abs(exactRidge))))")
+        let worstBias = stochasticData.dropFirst().map { abs($0[2]) / $0[3] }.max()!
         print("With B = N every batch is the whole data set: the estimate is the deterministic series, up to the")
-        print("rounding of a different summation order. For B < N the mean stays within a few standard errors")
-        print("of the deterministic series: no bias.")
+        print("rounding of a different summation order. For B < N the mean is within \(fixed(worstBias, 1)) standard errors")
+        print("of the deterministic series" + (worstBias < 3 ? ": no sign of bias." : " — more than chance usually allows."))
         print("The spread grows fast as the batch shrinks: with B = 10 one batch Hessian has eigenvalues near")
         print("(N/B)‖xᵢ‖², far above L, so some factors I − ηĤ have norm above 1 — unbiased, but too noisy to use")
         print("without a smaller η (Exercise 3).")
