@@ -116,9 +116,15 @@ public struct RidgeTuning: BilevelProblemWithSolution, FiniteSumBilevelProblem {
     public func lowerHessianVector(x: Vector, y: Vector, _ v: Vector, batch: [Int]) -> Vector {
         var h = hadamard(penalties(x), v)
         let scale = Double(X.rows) / Double(batch.count)
-        for i in batch {
-            let row = X.row(i)
-            axpy(scale * dot(row, v), row, &h)
+        let d = X.columns
+        X.storage.withUnsafeBufferPointer { rows in
+            for i in batch {
+                let base = i * d
+                var projection = 0.0
+                for j in 0..<d { projection += rows[base + j] * v[j] }
+                projection *= scale
+                for j in 0..<d { h[j] += projection * rows[base + j] }
+            }
         }
         return h
     }
