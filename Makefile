@@ -23,11 +23,12 @@ figures: build
 	done
 	@scripts/render-figures figures/ch*.gp
 
-chapter: build
-	@test -n "$(N)" || { echo "usage: make chapter N=1" >&2; exit 2; }
+chapter:
+	@[[ "$(N)" =~ ^[0-9]+$$ ]] || { echo "usage: make chapter N=<number> (chapters: $(CHAPTER_NUMBERS))" >&2; exit 2; }
 	@n=$$(printf %02d $$((10#$(N)))); \
-	    test -x $(BIN)/ch$$n || { echo "error: there is no chapter $(N) (chapters: $(CHAPTER_NUMBERS))" >&2; exit 2; }; \
-	    $(BIN)/ch$$n --output figures && scripts/render-figures figures/ch$$n-*.gp
+	    [[ " $(CHAPTER_NUMBERS) " == *" $$n "* ]] || { echo "error: there is no chapter $(N) (chapters: $(CHAPTER_NUMBERS))" >&2; exit 2; }
+	@$(MAKE) --no-print-directory build
+	@n=$$(printf %02d $$((10#$(N)))); $(BIN)/ch$$n --output figures && scripts/render-figures figures/ch$$n-*.gp
 
 test:
 	@scripts/need-gnuplot

@@ -11,7 +11,7 @@
  - **MGDA**, the min-norm multi-gradient method, which reaches *some* Pareto-stationary
    point but lets you choose none;
  - **weighted-Chebyshev** multi-gradient descent, which reaches the point *you* ask for
-   with a preference vector r — the parent of WC-MHGD in Chapter 5.
+   with a preference vector r — the parent of WC-MHGD (Chapter 5, in preparation).
 
  Everything runs on two test problems whose fronts we know exactly, so every number
  the chapter prints is compared with the truth.
@@ -63,9 +63,9 @@ struct Chapter01: ParsableCommand {
         if let m = starts { try FlagCheck.require(m, in: 1...100, flag: "--starts") }
         try FlagCheck.require(dimension, in: 1...1000, flag: "--dimension")
         try FlagCheck.require(steps, in: 1...1_000_000, flag: "--steps")
-        try FlagCheck.require(stepSize, in: Double.leastNonzeroMagnitude...10, flag: "--step-size")
+        try FlagCheck.require(stepSize, above: 0, upTo: 10, flag: "--step-size")
         try FlagCheck.require(u, in: 0...1000, flag: "--u")
-        try FlagCheck.require(tolerance, in: Double.leastNonzeroMagnitude...0.999, flag: "--tolerance")
+        try FlagCheck.require(tolerance, above: 0, upTo: 1, closed: false, flag: "--tolerance")
     }
 
     func run() throws {
@@ -225,7 +225,8 @@ struct Chapter01: ParsableCommand {
          with a reference point z (here z = 0). **The convention used in the whole
          course:** at an optimum where both objectives are active,
          r₁(f₁ − z₁) = r₂(f₂ − z₂), so a *larger* r_s buys a *smaller* f_s. The optimum
-         lies where the front meets the ray {f : r₁f₁ = r₂f₂}, and every front point —
+         lies where the front meets the ray {f : r₁f₁ = r₂f₂} (the table's *alignment*
+         column is |r₁f₁ − r₂f₂| / (r₁f₁ + r₂f₂), zero on the ray), and every front point —
          concave parts included — is the optimum for some r (all but the two end
          points, which would need an r_s = 0).
 
@@ -352,9 +353,7 @@ struct Chapter01: ParsableCommand {
          marker can be read (and are, by the tests).
          */
         Report.section("6. Figures")
-        for problem in problems {
-            Report.save(try figure(for: problem, outcome: outcomes[problem.name]!), options: common)
-        }
+        Report.save(try problems.map { try figure(for: $0, outcome: outcomes[$0.name]!) }, options: common)
 
         /*:
          ## Summary
@@ -381,8 +380,8 @@ struct Chapter01: ParsableCommand {
          3. Run with `--u 10`. The Chebyshev runs zig-zag across their rays, and the
             chapter stops with an error listing the runs that did not converge
             (instead of plotting points it cannot vouch for). Find the largest
-            `--step-size` with which `--u 10` converges again, and compare it with the
-            guide β ≲ 2/u.
+            `--step-size` with which `--u 10` converges again (it lies between 0.2 and
+            0.5), and compare it with the guide β ≲ 2/u — safe, but conservative.
          4. Show that on VLMOP1 linear scalarization with weight w stops at the front
             parameter s = w₁ − w₂ (Section 2's table agrees: w₁ = 0.1 gives
             f₁ = 0.81 = (1 − s)²/4 with s = −0.8). Deduce the weight w that lands on

@@ -12,7 +12,7 @@
  You will measure both rates, see the slopes ½ and 1 appear on a log-log plot, watch
  the linear-solve error turn into hypergradient error, see what a too-large Neumann
  step does (and how the library catches it), and meet the stochastic Neumann
- estimator that Chapter 6 builds on.
+ estimator that stochastic WC-MHGD (Chapter 6, in preparation) builds on.
 
  Builds on Chapter 2 (AID). Run it with `swift run -c release ch03` (or
  `make chapter N=3`); it writes `figures/ch03-convergence.gp`,
@@ -129,8 +129,10 @@ struct Chapter03: ParsableCommand {
                 return neumannHit == nil
             }
             guard let cgIterations = cgHit, let neumannIterations = neumannHit else {
-                Report.fail("κ = \(kappa): a solver stopped before reaching relative error \(target) "
-                            + "(CG \(cg.iterations) steps, Neumann \(neumann.iterations) terms)")
+                let who = [cgHit == nil ? "CG (stopped after \(cg.iterations) steps)" : nil,
+                           neumannHit == nil ? "Neumann (stopped after \(neumann.iterations) terms)" : nil].compactMap { $0 }
+                Report.fail("κ = \(Int(kappa)): \(who.joined(separator: " and ")) did not reach relative error \(target); "
+                            + "that is below the accuracy attainable in floating point for this κ — choose a larger --target")
             }
             cgCurves.append(cgCurve.filter { $0[1] >= 1 })
             neumannCurves.append(neumannCurve.filter { $0[1] >= 1 })
@@ -308,7 +310,7 @@ struct Chapter03: ParsableCommand {
          `ch03-hypergradient`: Section 4's hypergradient errors.
          */
         Report.section("7. Figures")
-        Report.save(try convergenceFigure(cg: cgCurves, neumann: neumannCurves, kappas: kappas, target: target, p: p), options: common)
+
         var scaling = try scalingFigure(iterations: iterationRows, target: target, kappas: kappas)
         // Sections 5 and 6 travel with the figure (not plotted), so the tests can check them.
         scaling.blocks += [
@@ -316,8 +318,8 @@ struct Chapter03: ParsableCommand {
             try DataBlock("stochastic", columns: ["batch", "samples", "bias", "standard_error", "relative_sd", "deterministic"],
                           rows: stochasticData),
         ]
-        Report.save(scaling, options: common)
-        Report.save(try hypergradientFigure(cg: cgHyper, neumann: neumannHyper, kappa: hyperKappa), options: common)
+        Report.save([try convergenceFigure(cg: cgCurves, neumann: neumannCurves, kappas: kappas, target: target, p: p),
+                     scaling, try hypergradientFigure(cg: cgHyper, neumann: neumannHyper, kappa: hyperKappa)], options: common)
 
         /*:
          ## Summary

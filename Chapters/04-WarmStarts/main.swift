@@ -61,7 +61,7 @@ struct Chapter04: ParsableCommand {
         try FlagCheck.require(depths.count, in: 1...8, flag: "--depths (count)")
         for d in depths { try FlagCheck.require(d, in: 1...10_000, flag: "--depths") }
         guard Set(depths).count == depths.count else { throw ValidationError("--depths \(depths) repeats a value: each D once") }
-        try FlagCheck.require(outerStep, in: 1e-6...1.999, flag: "--outer-step")
+        try FlagCheck.require(outerStep, above: 0, upTo: 2, closed: false, flag: "--outer-step")
     }
 
     func run() throws {
@@ -80,10 +80,10 @@ struct Chapter04: ParsableCommand {
          descent solves reliably: a convex quadratic.
 
              g(x, y) = ½ yᵀA y + xᵀC y + aᵀy            (A with eigenvalues in [1, κ])
-             f(x, y) = ½‖y − y_target‖² + (ρ/2)‖x‖²        (ρ = 0.1)
+             f(x, y) = ½‖y − y_target‖² + (τ/2)‖x‖²        (τ = 0.1)
 
          Then y*(x) = −A⁻¹(Cᵀx + a) is affine in x, Φ(x) = f(x, y*(x)) is a strongly
-         convex quadratic with Hessian ∇²Φ = C A⁻² Cᵀ + ρI, and we step with β = 1/L_Φ,
+         convex quadratic with Hessian ∇²Φ = C A⁻² Cᵀ + τI, and we step with β = 1/L_Φ,
          L_Φ its largest eigenvalue (`--outer-step` changes the factor). The inner step
          is α = 1/L = 1/κ.
          */
@@ -111,7 +111,8 @@ struct Chapter04: ParsableCommand {
 
          What to expect. Write e_k for the inner error at step k and ρ_D = (1 − μ/L)^D.
          Cold: e_k ≤ ρ_D‖0 − y*(x_k)‖ at every step, and since y*(x_k) does not shrink to
-         zero this is a floor that never moves — nor does the hypergradient error. Warm: the start is off by e_{k−1} plus how far
+         zero the cold error levels off on a floor once x settles — and so does the
+         hypergradient error. Warm: the start is off by e_{k−1} plus how far
          y* moved,
 
              e_k ≤ ρ_D (e_{k−1} + ‖y*(x_k) − y*(x_{k−1})‖) ≤ ρ_D (e_{k−1} + ‖A⁻¹Cᵀ‖ β ‖ĥ_{k−1}‖),
@@ -130,7 +131,7 @@ struct Chapter04: ParsableCommand {
             }
         }
         Report.section("2. Inner error ‖y_k − y*(x_k)‖ at a few outer steps")
-        let shown = [0, 1, 5, 20, 50, steps / 2, steps - 1].filter { $0 < steps }
+        let shown = Array(Set([0, 1, 5, 20, 50, steps / 2, steps - 1].filter { $0 < steps })).sorted()
         Report.table(["D", "start"] + shown.map { "k = \($0)" },
                      depths.flatMap { d in
                          [("warm", true), ("cold", false)].map { name, warm in
@@ -196,10 +197,10 @@ struct Chapter04: ParsableCommand {
          outer step for the largest D, started from v = 0 or from the previous v.
          */
         Report.section("4. Figures")
-        Report.save(try warmStartFigure(traces: traces, depths: depths, steps: steps), options: common)
         let deepest = depths.last!
-        Report.save(try cgFigure(cold: traces[Trace.key(deepest, true, false)]!, warm: traces[Trace.key(deepest, true, true)]!,
-                                 depth: deepest, cost: costData), options: common)
+        Report.save([try warmStartFigure(traces: traces, depths: depths, steps: steps),
+                     try cgFigure(cold: traces[Trace.key(deepest, true, false)]!, warm: traces[Trace.key(deepest, true, true)]!,
+                                  depth: deepest, cost: costData)], options: common)
 
         /*:
          ## Summary
@@ -310,7 +311,7 @@ func outerHessian(_ problem: QuadraticBilevel) throws -> Matrix {
 func warmStartFigure(traces: [String: Trace], depths: [Int], steps: Int) throws -> Figure {
     var figure = Figure(slug: "ch04-warm-start", title: "Inner error along the outer loop: warm (solid) vs cold (dashed) starts",
                         xLabel: "outer step k", yLabel: "‖y_k − y*(x_k)‖")
-    figure.comments = ["Chapter 4 — Warm starts: inner error at every outer step for D = 1, 2, 4, 8."]
+    figure.comments = ["Chapter 4 — Warm starts: inner error at every outer step for D = \(depths.map(String.init).joined(separator: ", "))."]
     figure.logY = true
     figure.key = "bottom left"
     let groups = depths.map { d in

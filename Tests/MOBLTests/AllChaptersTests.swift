@@ -72,6 +72,8 @@ struct AllChaptersTests {
         for slug in chapter.slugs {
             let script = a.appendingPathComponent("\(slug).gp")
             #expect(try Data(contentsOf: script) == Data(contentsOf: b.appendingPathComponent("\(slug).gp")))
+            // The script says how to make it again, with the flags used (not where it was written).
+            #expect(try String(contentsOf: script, encoding: .utf8).contains("# Regenerate: swift run -c release \(chapter.name) --quick  ("))
             let render = try renderWithGnuplot(script)
             #expect(render.status == 0)
             #expect(render.stderr.isEmpty, "gnuplot on \(slug): \(render.stderr)")
@@ -92,7 +94,9 @@ struct AllChaptersTests {
     func badCommonFlags(chapter: ChapterSpec) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        for (arguments, flag) in [(["--seed", "-3"], "--seed"), (["--seed", "x"], "--seed"), (["--output", ""], "--output")] {
+        let underAFile = packageRoot.appendingPathComponent("README.md/figures").path
+        for (arguments, flag) in [(["--seed", "-3"], "--seed"), (["--seed", "x"], "--seed"), (["--output", ""], "--output"),
+                                  (["--output", underAFile], "--output")] {
             let run = try runChapter(chapter.name, arguments + (flag == "--output" ? [] : ["--output", dir.path]))
             #expect(run.status != 0)
             #expect(run.stderr.contains(flag), "stderr was: \(run.stderr)")

@@ -30,7 +30,9 @@ struct PlotTests {
         var figure = Figure(slug: "ch99-groups", title: "g", xLabel: "k", yLabel: "e")
         figure.logY = true
         figure.blocks = [block]
-        figure.series = (0..<3).map { Series(block: "g", index: $0, style: .lines, title: "set \($0)") }
+        for set in 0..<3 {
+            figure.series.append(Series(block: "g", index: set, style: .lines, title: "set " + String(set)))
+        }
         let script = try figure.script()
         #expect(script.contains("$g index 2 using 1:2"))
         #expect(try readDataBlocks(fromScript: script)["g"]?.groups == block.groups)

@@ -19,17 +19,46 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     @Flag(name: .long, help: "Small sizes, for the tests (seconds become fractions of a second).")
     public var quick = false
 
-    @Option(name: .long, help: ArgumentHelp("Seed of the course's random generator.", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Seed of the course's random generator (a whole number 0 … 2⁶⁴ − 1).", valueName: "n"))
     public var seed: UInt64 = ChapterOptions.defaultSeed
 
     public init() {}
 
     public mutating func validate() throws {
         guard !output.isEmpty else { throw ValidationError("--output must name a folder, got an empty string") }
+        // Refuse a folder that cannot be written before any work is done (and create nothing yet).
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        var probe = outputDirectory.standardizedFileURL
+        while !fileManager.fileExists(atPath: probe.path, isDirectory: &isDirectory) {
+            let parent = probe.deletingLastPathComponent()
+            if parent.path == probe.path { break }
+            probe = parent
+        }
+        guard isDirectory.boolValue else {
+            throw ValidationError("--output \(output) cannot be a folder: \(probe.path) is a file")
+        }
+        guard fileManager.isWritableFile(atPath: probe.path) else {
+            throw ValidationError("--output \(output) cannot be written: \(probe.path) is not writable")
+        }
         #if DEBUG
         print("note: this is a debug build, in which the numerical code runs 10–50× slower;")
         print("      use `swift run -c release chNN` or `make chapter N=…` for the intended speed.")
         #endif
+    }
+
+    /// The command line that reproduces this run's figures: the chapter named by the
+    /// figure's slug and the flags given, without `--output` (which only says where).
+    public func reproducingCommand(_ slug: String) -> String {
+        var words = [String(slug.prefix(4))]
+        var arguments = CommandLine.arguments.dropFirst()[...]
+        while let word = arguments.first {
+            arguments = arguments.dropFirst()
+            if word == "--output" { arguments = arguments.dropFirst(); continue }
+            if word.hasPrefix("--output=") { continue }
+            words.append(word.contains(" ") ? "'\(word)'" : word)
+        }
+        return words.joined(separator: " ")
     }
 
     /// The output folder as a URL.
@@ -49,9 +78,10 @@ public enum FlagCheck {
         }
     }
 
-    public static func requirePositive(_ value: Double, flag: String) throws {
-        guard value > 0, value.isFinite else {
-            throw ValidationError("\(flag) \(value) is out of range: it must be a finite number > 0")
+    /// low < value ≤ high (or < high when `closed` is false).
+    public static func require(_ value: Double, above low: Double, upTo high: Double, closed: Bool = true, flag: String) throws {
+        guard value > low, closed ? value <= high : value < high else {
+            throw ValidationError("\(flag) \(value) is out of range: it must be > \(low) and \(closed ? "≤" : "<") \(high)")
         }
     }
 }

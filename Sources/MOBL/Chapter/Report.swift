@@ -26,16 +26,26 @@ public enum Report {
         rows.forEach { print(line($0)) }
     }
 
-    /// Writes a figure's script into the chapter's output folder and says where.
-    /// On failure (an unwritable folder, invalid figure data) prints the reason to
-    /// standard error and exits with status 1: no half-written file is left behind,
-    /// because `Figure.write` renames a complete temporary file into place.
-    public static func save(_ figure: Figure, options: ChapterOptions) {
-        do {
-            let url = try figure.write(to: options.outputDirectory)
-            print("wrote \(options.output)/\(url.lastPathComponent)")
-        } catch {
-            fail("could not write figure \(figure.slug): \(error)")
+    /// Writes a chapter's figure scripts into its output folder and says where.
+    ///
+    /// Every script is built (and so checked) before any is written, and each is
+    /// written atomically (`Figure.write` renames a complete temporary file into
+    /// place), so a failure — invalid figure data, an unwritable folder — leaves
+    /// neither a half-written file nor a half-updated set. Each script records the
+    /// flags that made it. On failure prints the reason and exits with status 1.
+    public static func save(_ figures: [Figure], options: ChapterOptions) {
+        var prepared = figures
+        for i in prepared.indices { prepared[i].command = options.reproducingCommand(prepared[i].slug) }
+        for figure in prepared {
+            do { _ = try figure.script() } catch { fail("figure \(figure.slug) is invalid: \(error)") }
+        }
+        for figure in prepared {
+            do {
+                let url = try figure.write(to: options.outputDirectory)
+                print("wrote \(options.output)/\(url.lastPathComponent)")
+            } catch {
+                fail("could not write figure \(figure.slug) into --output \(options.output): \(error.localizedDescription)")
+            }
         }
     }
 

@@ -64,8 +64,11 @@ public struct Figure: Sendable {
     /// Keep one unit on x as long as one unit on y (for objective-space plots).
     public var equalAxes = false
     /// Comment lines at the top of the script (what it shows); the script adds how to
-    /// regenerate it (the chapter `chNN` named by the slug) and how to render it.
+    /// regenerate it and how to render it.
     public var comments: [String] = []
+    /// The command that regenerates the figure, e.g. `ch01 --preferences 19`; the
+    /// chapter `chNN` named by the slug when nil.
+    public var command: String?
     public var blocks: [DataBlock] = []
     public var series: [Series] = []
 
@@ -111,7 +114,7 @@ public struct Figure: Sendable {
         }
         let chapter = String(slug.prefix(4))
         var lines = comments.map { "# " + $0 }
-        lines.append("# Regenerate: swift run -c release \(chapter)  (\(chapter) --help lists the seed and flags)")
+        lines.append("# Regenerate: swift run -c release \(command ?? chapter)  (\(chapter) --help lists the seed and flags)")
         lines.append("# Render: gnuplot \(slug).gp  (writes \(slug).svg and \(slug).png beside this file)")
         lines.append("")
         for block in blocks { lines.append(block.scriptText); lines.append("") }
