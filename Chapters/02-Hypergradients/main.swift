@@ -266,7 +266,7 @@ struct Chapter02: ParsableCommand {
         func decay(_ column: Int) -> Double? {
             let points = itdRows.filter { $0[column] > 1e-10 && $0[column] < 1e-2 }
             guard points.count >= 2 else { return nil }
-            let slope = logLinearSlope(points.map { ($0[0], log($0[column])) })
+            let slope = leastSquaresSlope(points.map { ($0[0], log($0[column])) })
             return exp(slope)
         }
         print("κ = L/μ = \(fixed(LStar / muStar, 1)) at θ₀; the inner loop contracts by 1 − μ/L = \(fixed(1 - muStar / LStar, 5)) per step")
@@ -385,14 +385,6 @@ struct Chapter02: ParsableCommand {
             chapter chooses?
          */
     }
-}
-
-/// Least-squares slope of y against x.
-func logLinearSlope(_ points: [(Double, Double)]) -> Double {
-    let n = Double(points.count)
-    let mx = points.reduce(0) { $0 + $1.0 } / n, my = points.reduce(0) { $0 + $1.1 } / n
-    let sxy = points.reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }, sxx = points.reduce(0) { $0 + ($1.0 - mx) * ($1.0 - mx) }
-    return sxy / sxx
 }
 
 /// Φ(θ) with tangents of slope dΦ/dθ; datablock `$landscape` (# theta phi dphi) is the

@@ -152,8 +152,8 @@ struct Chapter03: ParsableCommand {
          */
         Report.section("3. Products to reach relative error \(sci(target))")
         Report.table(["κ", "CG", "CG bound", "Neumann", "Neumann bound", "Neumann / CG"], rowsForTable)
-        let cgSlope = logLogSlope(iterationRows.map { ($0[0], $0[1]) })
-        let neumannSlope = logLogSlope(iterationRows.map { ($0[0], $0[2]) })
+        let cgSlope = leastSquaresSlope(iterationRows.map { (log($0[0]), log($0[1])) })
+        let neumannSlope = leastSquaresSlope(iterationRows.map { (log($0[0]), log($0[2])) })
         print("fitted slopes of log(products) against log κ: CG \(fixed(cgSlope, 3)) (theory ½), "
               + "Neumann \(fixed(neumannSlope, 3)) (theory 1)")
 
@@ -371,15 +371,6 @@ func cgTheory(_ kappa: Double, _ epsilon: Double) -> Int {
 /// The Neumann bound with η = 1/L: ⌈ln(1/ε) / −ln(1 − 1/κ)⌉.
 func neumannTheory(_ kappa: Double, _ epsilon: Double) -> Int {
     Int((log(1 / epsilon) / -log(1 - 1 / kappa)).rounded(.up))
-}
-
-/// Least-squares slope of log y against log x.
-func logLogSlope(_ points: [(Double, Double)]) -> Double {
-    let xs = points.map { log($0.0) }, ys = points.map { log($0.1) }
-    let mx = xs.reduce(0, +) / Double(xs.count), my = ys.reduce(0, +) / Double(ys.count)
-    let sxy = zip(xs, ys).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
-    let sxx = xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
-    return sxy / sxx
 }
 
 func convergenceFigure(cg: [[[Double]]], neumann: [[[Double]]], kappas: [Double], target: Double, p: Int) throws -> Figure {

@@ -1,3 +1,4 @@
+import Foundation
 import MOBL
 import Testing
 
@@ -38,6 +39,14 @@ struct MetricsTests {
         let value = try invertedGenerationalDistance(reference: reference, found: [[0, 1]])
         #expect(abs(value - 2.0.squareRoot() / 2) < 1e-15)
         #expect(throws: InvalidInput.self) { try invertedGenerationalDistance(reference: [], found: reference) }
+    }
+
+    @Test("Least-squares slope: exact on a line, the exponent of a power law on log-log data")
+    func slope() {
+        #expect(leastSquaresSlope([(0, 1), (1, 3), (2, 5)]) == 2)
+        let powerLaw = [10.0, 100, 1000].map { (log($0), log(3 * pow($0, 0.5))) }
+        #expect(abs(leastSquaresSlope(powerLaw) - 0.5) < 1e-14)
+        #expect(leastSquaresSlope([(1, 1), (1, 2)]).isNaN)
     }
 
     @Test("Preference alignment error")
