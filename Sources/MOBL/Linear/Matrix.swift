@@ -138,25 +138,17 @@ public struct Matrix: Equatable, Sendable {
     /// The largest |Aᵢⱼ| (0 for an empty matrix).
     public var maxAbsEntry: Double { storage.reduce(0) { max($0, abs($1)) } }
 
-    /// Whether A equals its transpose up to `tolerance · max(1, max|Aᵢⱼ|)`.
+    /// Whether A equals its transpose up to `tolerance · max|Aᵢⱼ|` (relative, so the
+    /// answer does not depend on the matrix's scale).
     public func isSymmetric(tolerance: Double = 1e-12) -> Bool {
         guard rows == columns else { return false }
-        let scale = max(1, maxAbsEntry)
+        let scale = maxAbsEntry
         for i in 0..<rows {
             for j in (i + 1)..<max(i + 1, columns) where abs(self[i, j] - self[j, i]) > tolerance * scale {
                 return false
             }
         }
         return true
-    }
-
-    /// The principal submatrix on the given row/column indices.
-    public func submatrix(_ indices: [Int]) -> Matrix {
-        var m = Matrix(rows: indices.count, columns: indices.count)
-        for (a, i) in indices.enumerated() {
-            for (b, j) in indices.enumerated() { m[a, b] = self[i, j] }
-        }
-        return m
     }
 }
 
