@@ -116,16 +116,12 @@ struct Chapter03: ParsableCommand {
                 return cgHit == nil
             }
             var neumannCurve: [[Double]] = [], neumannHit: Int?
-            var nextRecorded = 1.0
+            var sampler = LogSampler()
             let neumann = try neumannSeries({ a.times($0) }, b, eta: 1 / kappa,
                                             stop: .tolerance(relativeResidual: 1e-15, maxIterations: 100 * Int(kappa) + 1000)) { q, v in
                 let e = error(v)
                 if e <= target { neumannHit = q }
-                // Keep about 60 points per decade of q, and the last one.
-                if Double(q) >= nextRecorded || neumannHit != nil {
-                    neumannCurve.append([kappa, Double(q), e])
-                    nextRecorded = max(nextRecorded * pow(10, 1.0 / 60), Double(q) + 1)
-                }
+                if sampler.keep(q, force: neumannHit != nil) { neumannCurve.append([kappa, Double(q), e]) }
                 return neumannHit == nil
             }
             guard let cgIterations = cgHit, let neumannIterations = neumannHit else {
@@ -193,13 +189,10 @@ struct Chapter03: ParsableCommand {
             if k > 0 { cgHyper.append([Double(k), e]) }
             return e > hyperTarget
         }
-        var nextRecorded = 1.0
+        var sampler = LogSampler()
         _ = try neumannSeries(apply, rhs, eta: 1 / hyperKappa, stop: .tolerance(relativeResidual: 1e-15, maxIterations: 100 * Int(hyperKappa))) { q, v in
             let e = hypergradientError(v)
-            if q > 0 && (Double(q) >= nextRecorded || e <= hyperTarget) {
-                neumannHyper.append([Double(q), e])
-                nextRecorded = max(nextRecorded * pow(10, 1.0 / 60), Double(q) + 1)
-            }
+            if q > 0 && sampler.keep(q, force: e <= hyperTarget) { neumannHyper.append([Double(q), e]) }
             return e > hyperTarget
         }
         Report.section("4. Hypergradient error of AID vs Hessian-vector products (κ = \(Int(hyperKappa)))")
@@ -349,6 +342,17 @@ struct Chapter03: ParsableCommand {
             need in floating point for κ = 10⁵, and how does that compare with the √κ
             bound? (Rounding slowly destroys conjugacy, so CG needs somewhat more than p.)
          */
+    }
+}
+
+/// Picks about 60 iterations per decade of a long run (and any iteration forced in,
+/// such as the last), so a Neumann curve of 10⁵ products stays a few hundred rows.
+struct LogSampler {
+    private var next = 1.0
+    mutating func keep(_ q: Int, force: Bool = false) -> Bool {
+        guard force || Double(q) >= next else { return false }
+        next = max(next * pow(10, 1.0 / 60), Double(q) + 1)
+        return true
     }
 }
 

@@ -95,3 +95,18 @@ func randomPSD(_ n: Int, rank: Int, _ rng: inout SeededGenerator) -> Matrix {
     for i in 0..<n { for j in 0..<n { p[i, j] = factors.reduce(0) { $0 + $1[i] * $1[j] } } }
     return p
 }
+
+/// Runs a chapter once per set of bad flags and expects each run to be refused: a
+/// non-zero exit, the flag named on standard error, and no output folder created.
+func expectRefused(_ chapter: String, _ argumentSets: [[String]]) throws {
+    let parent = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: parent) }
+    let output = parent.appendingPathComponent("never-written")
+    for arguments in argumentSets {
+        let run = try runChapter(chapter, arguments + ["--output", output.path])
+        #expect(run.status != 0)
+        let flag = arguments[0].components(separatedBy: "=")[0]
+        #expect(run.stderr.contains(flag), "\(chapter) \(arguments): stderr was \(run.stderr)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: output.path))
+}
