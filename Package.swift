@@ -2,9 +2,12 @@
 //
 // The course "Multi-objective bilevel learning, built up in Swift".
 //
-// One library, `MOBL`, holds the shared minimal solver that the chapters grow
-// (folders under Sources/MOBL name the ideas). Every chapter is an executable
-// target `chNN` whose single `main.swift` reads top to bottom like a notebook.
+// - `MOBL` is the shared minimal solver that the chapters grow (folders under
+//   Sources/MOBL name the ideas). It depends on nothing but Foundation.
+// - `ChapterSupport` is what only the chapters need: their flags, printed tables,
+//   and figures written as gnuplot scripts.
+// - Every chapter is an executable target `chNN` whose `main.swift` reads top to
+//   bottom like a notebook; `weave` turns the chapters into the book (`make book`).
 import PackageDescription
 
 /// The chapters, in reading order: (target name, folder under Chapters/).
@@ -20,26 +23,33 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "MOBL", targets: ["MOBL"]),
+        .executable(name: "weave", targets: ["weave"]),
     ] + chapters.map { .executable(name: $0.name, targets: [$0.name]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
+        .target(name: "MOBL", path: "Sources/MOBL"),
         .target(
-            name: "MOBL",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Sources/MOBL"
+            name: "ChapterSupport",
+            dependencies: ["MOBL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/ChapterSupport"
         ),
+        .executableTarget(name: "weave", path: "Sources/Weave"),
         .testTarget(
             name: "MOBLTests",
-            dependencies: ["MOBL"],
+            dependencies: ["MOBL", "ChapterSupport"],
             path: "Tests/MOBLTests"
         ),
     ] + chapters.map {
         .executableTarget(
             name: $0.name,
-            dependencies: ["MOBL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Chapters/\($0.folder)"
+            dependencies: ["MOBL", "ChapterSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Chapters/\($0.folder)",
+            // A chapter is a top-level script whose helpers read the chapter's own
+            // top-level values; Swift 6 mode would isolate those to the main actor and
+            // ask for an annotation on every helper. The library is checked in Swift 6 mode.
+            swiftSettings: [.swiftLanguageMode(.v5)]
         )
     }
 )

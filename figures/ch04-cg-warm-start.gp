@@ -206,22 +206,6 @@ $cg_products << EOD
 199 33 2
 EOD
 
-$cost << EOD
-# D warm_inner warm_cg steps gradients products final_ratio
-1 0 0 -1 -1 -1 2.531261995
-1 1 0 99 99 3266 3.457611766e-11
-1 1 1 99 99 2222 3.513903578e-10
-2 0 0 -1 -1 -1 1.662048088
-2 1 0 70 140 2309 3.460779444e-11
-2 1 1 70 140 1567 8.690007743e-11
-4 0 0 -1 -1 -1 0.9496820919
-4 1 0 70 280 2310 3.460773798e-11
-4 1 1 70 280 1493 6.498483221e-11
-8 0 0 -1 -1 -1 0.4477877739
-8 1 0 71 568 2342 3.460802375e-11
-8 1 1 71 568 1490 1.008083162e-10
-EOD
-
 set title 'CG products per outer step (D = 8, warm inner loop)'
 set xlabel 'outer step k'
 set ylabel 'Hessian-vector products of the solve'

@@ -21,6 +21,7 @@
  `make figures` renders.
  */
 import ArgumentParser
+import ChapterSupport
 import Foundation
 import MOBL
 

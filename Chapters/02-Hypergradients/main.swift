@@ -24,6 +24,7 @@
  `figures/ch02-ridge.gp` and `figures/ch02-itd.gp`.
  */
 import ArgumentParser
+import ChapterSupport
 import Foundation
 import MOBL
 

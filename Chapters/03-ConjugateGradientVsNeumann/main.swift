@@ -19,6 +19,7 @@
  `figures/ch03-cg-vs-neumann.gp` and `figures/ch03-hypergradient.gp`.
  */
 import ArgumentParser
+import ChapterSupport
 import Foundation
 import MOBL
 

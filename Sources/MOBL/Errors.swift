@@ -37,6 +37,6 @@ public struct DidNotConverge: Error, CustomStringConvertible, Equatable {
 }
 
 /// Formats a short list of numbers for error messages: `(0.5, -0.1)`.
-func describe(_ values: [Double]) -> String {
+public func describe(_ values: [Double]) -> String {
     "(" + values.map { String($0) }.joined(separator: ", ") + ")"
 }

@@ -39,15 +39,21 @@ struct Chapter04Tests {
         let cg = try #require(try dataBlocks(dir.appendingPathComponent("ch04-cg-warm-start.gp"))["cg_products"]).dataRows
         #expect(cg.allSatisfy { $0[2] <= $0[1] })
         #expect(cg.reduce(0) { $0 + $1[2] } < 0.8 * cg.reduce(0) { $0 + $1[1] })
-        // Section 3's cost table: cold inner loops never reach the target, warm ones do,
-        // and with the same inner loop warm CG spends fewer products than cold CG.
-        let cost = try #require(try dataBlocks(dir.appendingPathComponent("ch04-cg-warm-start.gp"))["cost"]).dataRows
+        // Section 3's cost table (in ch04-tables.dat): cold inner loops never reach the
+        // target, warm ones do, and with the same inner loop warm CG spends fewer products.
+        let cost = try #require(try dataBlocks(dir.appendingPathComponent("ch04-tables.dat"))["cost"]).records
         #expect(cost.count == 12)
-        for row in cost where row[1] == 0 { #expect(row[3] == -1 && row[6] > 1e-2, "cold D = \(row[0]) reached the target") }
-        for row in cost where row[1] == 1 { #expect(row[3] > 0 && row[6] <= 1e-6, "warm D = \(row[0]) missed the target") }
+        let (cold, warmInner, warmBoth) = (0.0, 1.0, 2.0)      // the `start` labels
+        for row in cost where row["start"] == cold {
+            #expect(row["steps"]!.isNaN && row["final_ratio"]! > 1e-2, "cold D = \(row["D"]!) reached the target")
+        }
+        for row in cost where row["start"] != cold {
+            #expect(row["steps"]! > 0 && row["final_ratio"]! <= 1e-6, "warm D = \(row["D"]!) missed the target")
+        }
         for d in [1.0, 2, 4, 8] {
-            let coldCG = cost.first { $0[0] == d && $0[1] == 1 && $0[2] == 0 }!, warmCG = cost.first { $0[0] == d && $0[1] == 1 && $0[2] == 1 }!
-            #expect(warmCG[5] < 0.8 * coldCG[5] && warmCG[3] == coldCG[3])
+            let coldCG = cost.first { $0["D"] == d && $0["start"] == warmInner }!
+            let warmCG = cost.first { $0["D"] == d && $0["start"] == warmBoth }!
+            #expect(warmCG["products"]! < 0.8 * coldCG["products"]! && warmCG["steps"] == coldCG["steps"])
         }
     }
 

@@ -11,6 +11,14 @@ public func logSpaced(from low: Double, to high: Double, count: Int) -> [Double]
 }
 
 extension SeededGenerator {
+    /// A `rows × columns` matrix of independent Gaussian entries times `scale`, drawn
+    /// row by row (the course's one Gaussian-matrix constructor).
+    public mutating func gaussianMatrix(rows: Int, columns: Int, scale: Double = 1) -> Matrix {
+        var m = Matrix(rows: rows, columns: columns)
+        m.storage = (0..<(rows * columns)).map { _ in scale * gaussian() }
+        return m
+    }
+
     /// A random orthogonal matrix: Gram–Schmidt (applied twice, for orthogonality to
     /// rounding) on the columns of a Gaussian matrix. Because the Gaussian is
     /// rotation-invariant, the result is uniformly (Haar) distributed.

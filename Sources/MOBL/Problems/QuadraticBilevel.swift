@@ -57,10 +57,7 @@ public struct QuadraticBilevel: BilevelProblemWithSolution {
         }
         guard kappa >= 1, kappa.isFinite else { throw InvalidInput("κ", "\(kappa)", "must be ≥ 1") }
         func gaussian(_ r: Int, _ c: Int) -> Matrix {
-            var m = Matrix(rows: r, columns: c)
-            let scale = 1 / Double(max(r, c)).squareRoot()
-            m.storage = (0..<(r * c)).map { _ in scale * rng.gaussian() }
-            return m
+            rng.gaussianMatrix(rows: r, columns: c, scale: 1 / Double(max(r, c)).squareRoot())
         }
         func symmetric(_ k: Int) -> Matrix {
             let g = gaussian(k, k)

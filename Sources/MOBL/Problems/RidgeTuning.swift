@@ -52,8 +52,7 @@ public struct RidgeTuning: BilevelProblemWithSolution, FiniteSumBilevelProblem {
         }
         let truth = rng.gaussianVector(features)
         func data(_ m: Int) -> (Matrix, Vector) {
-            var x = Matrix(rows: m, columns: features)
-            x.storage = rng.gaussianVector(m * features)
+            let x = rng.gaussianMatrix(rows: m, columns: features)
             let y = x.times(truth).map { $0 + noise * rng.gaussian() }
             return (x, y)
         }

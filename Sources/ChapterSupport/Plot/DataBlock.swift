@@ -1,4 +1,5 @@
 import Foundation
+import MOBL
 
 /// A named table of numbers inside a gnuplot script:
 ///
@@ -10,6 +11,9 @@ import Foundation
 /// The first line names the columns, so a reader (and a test) knows what every
 /// number is. An empty row is written as a blank line, which gnuplot reads as a
 /// break between line segments (used to draw several separate rays from one block).
+/// A block made with `allowingMissing` may hold `nan` for a missing value (written
+/// `NaN`, which gnuplot skips); any other block refuses non-finite numbers, so a
+/// diverged run cannot slip into a figure.
 public struct DataBlock: Equatable, Sendable {
     /// The name without the `$`.
     public let name: String
@@ -18,7 +22,7 @@ public struct DataBlock: Equatable, Sendable {
 
     /// - Throws: `InvalidInput` for a name that is not an identifier, a row whose
     ///   length differs from the column count, or a non-finite number.
-    public init(_ name: String, columns: [String], rows: [[Double]]) throws {
+    public init(_ name: String, columns: [String], rows: [[Double]], allowingMissing: Bool = false) throws {
         guard let first = name.first, first.isLetter || first == "_",
               name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
             throw InvalidInput("datablock name", "'\(name)'", "must be a letter or _ followed by letters, digits or _")
@@ -30,7 +34,7 @@ public struct DataBlock: Equatable, Sendable {
             guard row.count == columns.count else {
                 throw InvalidInput("row \(i + 1) of $\(name)", "\(row.count) numbers", "must have \(columns.count), one per column")
             }
-            guard row.allSatisfy(\.isFinite) else {
+            guard row.allSatisfy({ $0.isFinite || allowingMissing && $0.isNaN }) else {
                 throw InvalidInput("row \(i + 1) of $\(name)", describe(row), "every number must be finite")
             }
         }
@@ -67,12 +71,18 @@ public struct DataBlock: Equatable, Sendable {
     /// The rows that hold numbers (blank separators dropped).
     public var dataRows: [[Double]] { rows.filter { !$0.isEmpty } }
 
-    /// The values of one named column, over `dataRows`.
+    /// The values of one named column, over `dataRows` (a missing value is `nan`).
     public func column(_ name: String) throws -> [Double] {
         guard let index = columns.firstIndex(of: name) else {
             throw InvalidInput("column", "'\(name)'", "is not one of $\(self.name)'s columns \(columns)")
         }
         return dataRows.map { $0[index] }
+    }
+
+    /// The data rows as records keyed by column name, for code that reads a block
+    /// back (tests, the closing comparison): `block.records[0]["products"]`.
+    public var records: [[String: Double]] {
+        dataRows.map { Dictionary(uniqueKeysWithValues: zip(columns, $0)) }
     }
 
     /// The block as gnuplot text, numbers in a fixed format (`formatNumber`).
@@ -85,8 +95,10 @@ public struct DataBlock: Equatable, Sendable {
 }
 
 /// The course's one number format for data files: 10 significant digits
-/// (`%.10g`), with −0 written as 0, so the same numbers always give the same bytes.
+/// (`%.10g`), with −0 written as 0 and a missing value as `NaN`, so the same numbers
+/// always give the same bytes.
 public func formatNumber(_ x: Double) -> String {
+    if x.isNaN { return "NaN" }
     let value = x == 0 ? 0 : x
     return String(format: "%.10g", value)
 }
@@ -133,7 +145,7 @@ public func readDataBlocks(fromScript text: String) throws -> [String: DataBlock
             rows.append(numbers)
         }
         guard closed else { throw InvalidInput("datablock $\(name)", "end of file", "must end with a line 'EOD'") }
-        blocks[name] = try DataBlock(name, columns: columns, rows: rows)
+        blocks[name] = try DataBlock(name, columns: columns, rows: rows, allowingMissing: true)
     }
     return blocks
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MOBL
 
 /// One curve or point cloud of a figure: columns of a datablock drawn in a style.
 public struct Series: Sendable {

@@ -1,49 +1,35 @@
 import ArgumentParser
 import Foundation
+import MOBL
 
 /// The flags every chapter takes, shared so each chapter reads the same way:
 ///
-///     --output DIR   where the gnuplot scripts go (default: figures)
+///     --output DIR   where the figure scripts and tables go (default: figures)
 ///     --quick        small sizes, for the tests
 ///     --seed N       the seed of the course's generator (default fixed, printed)
 ///     --help         what the chapter teaches and its flags
 ///
-/// A chapter includes it with `@OptionGroup var common: ChapterOptions`.
-public struct ChapterOptions: ParsableArguments, Sendable {
+/// A chapter's flags include it with `@OptionGroup var common: CommonFlags`.
+public struct CommonFlags: ParsableArguments, Sendable {
     /// The seed every chapter uses unless told otherwise.
     public static let defaultSeed: UInt64 = 20_260_101
 
-    @Option(name: .long, help: ArgumentHelp("Folder for the figure scripts (created if missing).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("Folder for the figure scripts and tables (created if missing).", valueName: "dir"))
     public var output: String = "figures"
 
     @Flag(name: .long, help: "Small sizes, for the tests (seconds become fractions of a second).")
     public var quick = false
 
     @Option(name: .long, help: ArgumentHelp("Seed of the course's random generator (a whole number 0 … 2⁶⁴ − 1).", valueName: "n"))
-    public var seed: UInt64 = ChapterOptions.defaultSeed
+    public var seed: UInt64 = CommonFlags.defaultSeed
 
     public init() {}
 
     public mutating func validate() throws {
-        guard !output.isEmpty else { throw ValidationError("--output must name a folder, got an empty string") }
-        // Refuse a folder that cannot be written before any work is done (and create nothing yet).
-        let fileManager = FileManager.default
-        var isDirectory: ObjCBool = false
-        var probe = outputDirectory.standardizedFileURL
-        while !fileManager.fileExists(atPath: probe.path, isDirectory: &isDirectory) {
-            let parent = probe.deletingLastPathComponent()
-            if parent.path == probe.path { break }
-            probe = parent
-        }
-        guard isDirectory.boolValue else {
-            throw ValidationError("--output \(output) cannot be a folder: \(probe.path) is a file")
-        }
-        guard fileManager.isWritableFile(atPath: probe.path) else {
-            throw ValidationError("--output \(output) cannot be written: \(probe.path) is not writable")
-        }
+        try checkOutputFolder(output)
         #if DEBUG
-        print("note: this is a debug build, in which the numerical code runs 10–50× slower;")
-        print("      use `swift run -c release chNN` or `make chapter N=…` for the intended speed.")
+        say("note: this is a debug build, in which the numerical code runs 10–50× slower;\n"
+            + "      use `swift run -c release chNN` or `make chapter N=…` for the intended speed.")
         #endif
     }
 
@@ -66,6 +52,42 @@ public struct ChapterOptions: ParsableArguments, Sendable {
 
     /// A fresh generator seeded with `--seed` (each call starts the same stream).
     public func generator() -> SeededGenerator { SeededGenerator(seed: seed) }
+}
+
+/// Refuses, before any work is done, an `--output` that could not receive the
+/// chapter's files at the end: an empty name, a path through a regular file, a
+/// dangling symbolic link, a name longer than the file system allows (255 bytes a
+/// component, 1024 in all here, leaving room for the files' own names), or a folder
+/// that is not writable. Creates nothing.
+func checkOutputFolder(_ output: String) throws {
+    guard !output.isEmpty else { throw ValidationError("--output must name a folder, got an empty string") }
+    let path = URL(fileURLWithPath: output, isDirectory: true).standardizedFileURL.path
+    guard path.utf8.count <= 1024 else {
+        throw ValidationError("--output is \(path.utf8.count) bytes long: a folder path must be at most 1024 bytes")
+    }
+    for component in path.split(separator: "/") where component.utf8.count > 255 {
+        throw ValidationError("--output has a \(component.utf8.count)-byte name '\(component.prefix(20))…': each name in a path must be at most 255 bytes")
+    }
+    let fileManager = FileManager.default
+    var probe = path
+    while true {
+        var linkInfo = stat(), targetInfo = stat()
+        if lstat(probe, &linkInfo) == 0 {
+            guard stat(probe, &targetInfo) == 0 else {
+                throw ValidationError("--output \(output) cannot be a folder: \(probe) is a symbolic link to nothing")
+            }
+            guard (targetInfo.st_mode & S_IFMT) == S_IFDIR else {
+                throw ValidationError("--output \(output) cannot be a folder: \(probe) is a file")
+            }
+            guard fileManager.isWritableFile(atPath: probe) else {
+                throw ValidationError("--output \(output) cannot be written: \(probe) is not writable")
+            }
+            return
+        }
+        let parent = (probe as NSString).deletingLastPathComponent
+        if parent == probe || parent.isEmpty { return }
+        probe = parent
+    }
 }
 
 /// Validation helpers for chapter flags: each throws a `ValidationError` naming the

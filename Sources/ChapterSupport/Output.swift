@@ -1,0 +1,155 @@
+import Foundation
+import MOBL
+
+// What a chapter prints, and how the book finds where it printed it.
+//
+// Every line a chapter shows goes through `section`, `say` and `show`, so the output
+// is the same bytes on every run (fixed number formats, no timestamps). Each takes
+// the source line of its call (`#line`): when the chapter runs under the weaver
+// (environment variable MOBL_WEAVE=1), a marker line `@weave <line>` precedes the
+// output of each new call site, and `save` marks each figure, so that `make book`
+// can put every output right after the code that printed it.
+//
+// Output is written line by line, unbuffered, so a run whose output goes to a log
+// shows each line as soon as it is printed.
+
+/// The environment variable that makes a chapter mark its output for the weaver.
+public let weaveVariable = "MOBL_WEAVE"
+
+private let weaving = ProcessInfo.processInfo.environment[weaveVariable] == "1"
+nonisolated(unsafe) private var lastMarkedLine: UInt = 0
+
+private func emit(_ text: String, line: UInt) {
+    if weaving && line != lastMarkedLine {
+        write("@weave \(line)")
+        lastMarkedLine = line
+    }
+    write(text)
+}
+
+private func write(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+/// A section heading, underlined.
+public func section(_ title: String, line: UInt = #line) {
+    emit("\n" + title + "\n" + String(repeating: "=", count: title.count), line: line)
+}
+
+/// One or more lines of output.
+public func say(_ text: String, line: UInt = #line) {
+    emit(text, line: line)
+}
+
+/// Prints a table aligned (see ``Table/text``).
+public func show(_ table: Table, line: UInt = #line) {
+    emit(table.text, line: line)
+}
+
+/// Prints `error: <message>` to standard error and exits with status 1.
+public func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    exit(1)
+}
+
+/// Where a long computation has got to, on standard error (never in the chapter's
+/// output): shown only once the chapter has run for 2 s, then at most twice a
+/// second, so a short run prints nothing and a long one run into a log is never
+/// silent.
+public func progress(_ message: @autoclosure () -> String) {
+    let now = Date()
+    guard now.timeIntervalSince(ProgressClock.start) > 2, now.timeIntervalSince(ProgressClock.last) > 0.5 else { return }
+    ProgressClock.last = now
+    FileHandle.standardError.write(Data("progress: \(message())\n".utf8))
+}
+
+private enum ProgressClock {
+    static let start = Date()
+    nonisolated(unsafe) static var last = Date.distantPast
+}
+
+/// Writes a chapter's figure scripts and its tables file into `--output`, as one set,
+/// and says where (in the book: embeds each figure where it is saved).
+///
+/// - The figures are the plots; `tables` are the chapter's tables that no figure
+///   plots, saved as datablocks in `chNN-tables.dat` (chNN from the first figure's
+///   slug) so that readers and tests can load the numbers behind every claim.
+/// - Every file is built (and so checked) first, then written to a temporary file
+///   beside its target; only when all are written are they renamed into place, with
+///   interrupt and termination signals held back for those few renames. A run killed
+///   at any point leaves either the old set whole or the new set whole, and no
+///   temporary file (a run killed with SIGKILL mid-write leaves temporary files, which
+///   the next save removes).
+/// - On failure prints the reason and exits with status 1.
+public func save(figures: [Figure], tables: [Table] = [], flags: CommonFlags, line: UInt = #line) {
+    guard let chapter = figures.first.map({ String($0.slug.prefix(4)) }) else { fail("save needs at least one figure") }
+    var files: [(name: String, text: String)] = []
+    for var figure in figures {
+        figure.command = flags.reproducingCommand(figure.slug)
+        do { files.append(("\(figure.slug).gp", try figure.script())) } catch { fail("figure \(figure.slug) is invalid: \(error)") }
+    }
+    if !tables.isEmpty {
+        do {
+            let blocks = try tables.map { try $0.dataBlock.scriptText }
+            let header = ["# The tables of \(chapter) that no figure plots, as gnuplot datablocks (first line: column names).",
+                          "# Regenerate: swift run -c release \(flags.reproducingCommand(chapter))", ""]
+            files.append(("\(chapter)-tables.dat", (header + blocks.flatMap { [$0, ""] }).joined(separator: "\n")))
+        } catch { fail("a table of \(chapter) is invalid: \(error)") }
+    }
+    do {
+        try writeAsOneSet(files, into: flags.outputDirectory, prefix: chapter)
+    } catch {
+        fail("could not write the figures of \(chapter) into --output \(flags.output): \(error)")
+    }
+    for figure in figures {
+        if weaving {
+            write("@weave \(line) figure \(figure.slug) \(figure.title)")
+            lastMarkedLine = 0
+        } else {
+            write("wrote \(flags.output)/\(figure.slug).gp")
+        }
+    }
+    if !tables.isEmpty && !weaving { write("wrote \(flags.output)/\(chapter)-tables.dat") }
+}
+
+/// Writes `files` into `directory` so that a reader sees the old set or the new set,
+/// never a mix: see ``save(figures:tables:flags:line:)``. Temporary files are named
+/// `.<prefix>-<name>.tmp`; stale ones from a killed run are removed first.
+func writeAsOneSet(_ files: [(name: String, text: String)], into directory: URL, prefix: String) throws {
+    let fileManager = FileManager.default
+    try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+    for file in files {
+        var isDirectory: ObjCBool = false
+        let target = directory.appendingPathComponent(file.name)
+        if fileManager.fileExists(atPath: target.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw InvalidInput("file", target.path, "is a folder, so it cannot be replaced by the chapter's file")
+        }
+    }
+    for stale in (try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []
+    where stale.hasPrefix(".\(prefix)-") && stale.hasSuffix(".tmp") {
+        try? fileManager.removeItem(at: directory.appendingPathComponent(stale))
+    }
+    // Hold back the signals that end a run from a terminal, a log or a test, until the set is in place.
+    var held = sigset_t(), previous = sigset_t()
+    sigemptyset(&held)
+    for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&held, signal) }
+    sigprocmask(SIG_BLOCK, &held, &previous)
+    defer { sigprocmask(SIG_SETMASK, &previous, nil) }
+    var temporaries: [URL] = []
+    do {
+        for file in files {
+            let temporary = directory.appendingPathComponent(".\(prefix)-\(file.name).tmp")
+            temporaries.append(temporary)
+            try Data(file.text.utf8).write(to: temporary)
+        }
+        for (file, temporary) in zip(files, temporaries) {
+            let target = directory.appendingPathComponent(file.name)
+            guard rename(temporary.path, target.path) == 0 else {
+                throw InvalidInput("file", target.path, "could not be replaced: \(String(cString: strerror(errno)))")
+            }
+        }
+    } catch {
+        for temporary in temporaries { try? fileManager.removeItem(at: temporary) }
+        throw error
+    }
+}

@@ -1,0 +1,87 @@
+/// Hypergradient descent on one upper objective: the outer loop that Chapter 4
+/// studies and that WC-MHGD extends to several objectives.
+///
+///     y_k   = D steps of  y ← y − α ∇_y g(x_k, y),  from y_{k−1} (warm) or y₀ (cold)
+///     v_k   solves  ∇²_yy g(x_k, y_k) v = ∇_y f(x_k, y_k),  CG or Neumann, from v_{k−1} (warm) or 0
+///     ĥ_k   = ∇_x f(x_k, y_k) − ∇²_xy g(x_k, y_k) v_k          (AID)
+///     x_{k+1} = x_k − β ĥ_k
+///
+/// Warm starts carry the inner accuracy forward from step to step (Chapter 4): the
+/// inner error then shrinks with the outer loop instead of resting on the floor
+/// (1 − μ/L)^D ‖y₀ − y*(x_k)‖ that cold starts leave.
+public struct HypergradientDescent: Sendable {
+    /// Outer steps K (the budget; an observer may stop sooner).
+    public var outerSteps: Int
+    /// Inner gradient steps D per outer step.
+    public var innerSteps: Int
+    /// Inner step α (≤ 2/L).
+    public var alpha: Double
+    /// Outer step β.
+    public var beta: Double
+    /// How the linear system is solved, and when the solve stops.
+    public var solver: HessianSolver
+    /// Start each inner loop from the previous y (else from y₀).
+    public var warmInner: Bool
+    /// Start each CG solve from the previous v (else from 0). Neumann series always start at 0.
+    public var warmSolve: Bool
+    /// Which upper objective to descend (0 for single-objective problems).
+    public var objective: Int
+
+    public init(outerSteps: Int, innerSteps: Int, alpha: Double, beta: Double, solver: HessianSolver,
+                warmInner: Bool = true, warmSolve: Bool = true, objective: Int = 0) {
+        self.outerSteps = outerSteps
+        self.innerSteps = innerSteps
+        self.alpha = alpha
+        self.beta = beta
+        self.solver = solver
+        self.warmInner = warmInner
+        self.warmSolve = warmSolve
+        self.objective = objective
+    }
+
+    /// Runs the loop from (x₀, y₀), handing every step to `observe`.
+    ///
+    /// - Returns: the last point, the steps taken and the oracle calls made.
+    /// - Throws: `InvalidInput` for K < 1, D < 0, β ≤ 0, α outside (0, 2/L) or points of
+    ///   the wrong size; `DidNotConverge` when a solve with a tolerance misses it
+    ///   (a hypergradient from an unconverged solve is not returned silently);
+    ///   whatever the observer throws.
+    public func run(_ problem: any BilevelProblem, x0: Vector, y0: Vector,
+                    observe: OuterObserver = { _ in true }) throws -> OuterResult {
+        guard outerSteps >= 1 else { throw InvalidInput("outer steps K", "\(outerSteps)", "must be ≥ 1") }
+        guard beta > 0, beta.isFinite else { throw InvalidInput("outer step β", "\(beta)", "must be > 0 and finite") }
+        try problem.checkPoint(x: x0, y: y0)
+        let oracles = CountedOracles(problem)
+        var x = x0, y = y0
+        var v: Vector? = nil
+        for k in 0..<outerSteps {
+            y = try innerGradientDescent(oracles, x: x, start: warmInner ? y : y0, steps: innerSteps,
+                                         stepSize: alpha, measureFinalGradient: false).y
+            let estimate = try aidHypergradient(oracles, objective: objective, x: x, y: y, solver: solver,
+                                                warmStart: warmSolve ? v : nil)
+            if let solve = estimate.solve, !solve.converged, solver.stopsOnTolerance {
+                throw DidNotConverge("the linear solve at outer step \(k)",
+                                     "relative residual \(solve.relativeResidual) after \(solve.iterations) iterations")
+            }
+            v = estimate.v
+            let step = -beta * estimate.gradient
+            let iterate = OuterIterate(k: k, x: x, y: y, hypergradients: [estimate.gradient], weights: [1], step: step,
+                                       solveProducts: estimate.counts.hessianVector, counts: oracles.counts)
+            axpy(1, step, &x)
+            if try !observe(iterate) {
+                return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
+            }
+        }
+        return OuterResult(x: x, y: y, steps: outerSteps, counts: oracles.counts, stoppedByObserver: false)
+    }
+}
+
+extension HessianSolver {
+    /// Whether the solve stops on a residual tolerance (rather than after a fixed number of steps).
+    var stopsOnTolerance: Bool {
+        switch self {
+        case .conjugateGradient(.tolerance), .neumann(_, .tolerance): return true
+        default: return false
+        }
+    }
+}

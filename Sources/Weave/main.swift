@@ -1,0 +1,252 @@
+// weave — turns every chapter into a page of the book.
+//
+//     swift run -c release weave [--output book] [--bin .build/release]
+//
+// For each folder Chapters/NN-Title/ it runs the chapter's executable chNN (default
+// flags, figures into a scratch folder) with MOBL_WEAVE=1, so that every output is
+// preceded by a marker naming the source line that printed it, and writes
+// book/NN-Title.md:
+//
+// - prose (`/*: … */` blocks and `//:` lines) becomes Markdown, dedented, so that
+//   indented math stays preformatted;
+// - code becomes fenced `swift` blocks, without the lines marked `// weave: hide` or
+//   enclosed in `// weave: begin-hide` … `// weave: end`;
+// - the output printed from a block of code follows it as a `text` block, and each
+//   figure saved there is embedded as ![title](../figures/slug.svg).
+//
+// It also writes book/README.md, the table of contents. Everything is deterministic:
+// weaving twice gives the same bytes, which a test checks against the committed book.
+import Foundation
+
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+}
+
+enum Segment {
+    case prose([String])
+    /// Code lines and the source line numbers (1-based) they cover, hidden lines included.
+    case code(lines: [String], first: Int, last: Int)
+}
+
+/// Splits a chapter's source into prose and code.
+func segments(of source: String) throws -> [Segment] {
+    let lines = source.components(separatedBy: "\n")
+    var result: [Segment] = []
+    var code: [String] = [], codeFirst = 0
+    var i = 0
+    func flushCode(upTo last: Int) {
+        while code.first?.trimmingCharacters(in: .whitespaces).isEmpty == true { code.removeFirst() }
+        while code.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { code.removeLast() }
+        if codeFirst > 0 && codeFirst <= last { result.append(.code(lines: code, first: codeFirst, last: last)) }
+        code = []
+        codeFirst = 0
+    }
+    var hiding = false
+    while i < lines.count {
+        let line = lines[i]
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let number = i + 1
+        if hiding {
+            if trimmed == "// weave: end" { hiding = false }
+            if codeFirst == 0 { codeFirst = number }
+            i += 1
+            continue
+        }
+        if trimmed == "// weave: begin-hide" {
+            hiding = true
+            if codeFirst == 0 { codeFirst = number }
+            i += 1
+            continue
+        }
+        if trimmed.hasPrefix("/*:") {
+            flushCode(upTo: number - 1)
+            var prose: [String] = []
+            let rest = String(trimmed.dropFirst(3))
+            if let end = rest.range(of: "*/") {
+                prose.append(String(rest[..<end.lowerBound]))
+                i += 1
+            } else {
+                if !rest.trimmingCharacters(in: .whitespaces).isEmpty { prose.append(rest) }
+                i += 1
+                while i < lines.count && !lines[i].contains("*/") { prose.append(lines[i]); i += 1 }
+                guard i < lines.count else { throw Failure(description: "line \(number): a /*: block never ends with */") }
+                let last = lines[i].components(separatedBy: "*/")[0]
+                if !last.trimmingCharacters(in: .whitespaces).isEmpty { prose.append(last) }
+                i += 1
+            }
+            result.append(.prose(dedent(prose)))
+            continue
+        }
+        if trimmed.hasPrefix("//:") {
+            flushCode(upTo: number - 1)
+            var prose: [String] = []
+            while i < lines.count, lines[i].trimmingCharacters(in: .whitespaces).hasPrefix("//:") {
+                var text = String(lines[i].trimmingCharacters(in: .whitespaces).dropFirst(3))
+                if text.hasPrefix(" ") { text.removeFirst() }
+                prose.append(text)
+                i += 1
+            }
+            result.append(.prose(prose))
+            continue
+        }
+        if codeFirst == 0 { codeFirst = number }
+        if !trimmed.hasSuffix("// weave: hide") { code.append(line) }
+        i += 1
+    }
+    flushCode(upTo: lines.count)
+    guard !hiding else { throw Failure(description: "a // weave: begin-hide region never reaches // weave: end") }
+    return result
+}
+
+/// Removes the indentation common to the non-blank lines, and blank lines at both ends.
+func dedent(_ lines: [String]) -> [String] {
+    var lines = lines.map { $0.replacingOccurrences(of: #"\s+$"#, with: "", options: .regularExpression) }
+    while lines.first?.isEmpty == true { lines.removeFirst() }
+    while lines.last?.isEmpty == true { lines.removeLast() }
+    let indent = lines.filter { !$0.isEmpty }.map { $0.prefix { $0 == " " }.count }.min() ?? 0
+    return lines.map { $0.isEmpty ? $0 : String($0.dropFirst(indent)) }
+}
+
+/// One thing the chapter printed: text, or a saved figure, with the source line that did it.
+enum Output {
+    case text(String)
+    case figure(slug: String, title: String)
+}
+
+/// Splits the chapter's marked output into (source line, output) pairs.
+func outputs(of stdout: String) -> [(line: Int, output: Output)] {
+    var result: [(Int, Output)] = []
+    var line = 0
+    for text in stdout.components(separatedBy: "\n") {
+        if text.hasPrefix("@weave ") {
+            let words = text.split(separator: " ", maxSplits: 4).map(String.init)
+            line = Int(words[1]) ?? line
+            if words.count >= 4 && words[2] == "figure" {
+                result.append((line, .figure(slug: words[3], title: words.count > 4 ? words[4] : words[3])))
+            }
+            continue
+        }
+        result.append((line, .text(text)))
+    }
+    return result
+}
+
+/// The chapter's page: segments in order, each code segment followed by what it printed.
+func page(_ parts: [Segment], _ printed: [(line: Int, output: Output)]) -> String {
+    let codeIndices = parts.indices.filter { if case .code = parts[$0] { return true } else { return false } }
+    var attached: [Int: [Output]] = [:]
+    var current = codeIndices.first ?? 0
+    for (line, output) in printed {
+        // The code segment holding the line; output from a helper defined earlier
+        // stays with the code that is running now (the book never goes backwards).
+        let holder = codeIndices.last { index in
+            if case .code(_, let first, _) = parts[index] { return first <= line } else { return false }
+        } ?? current
+        current = max(current, holder)
+        attached[current, default: []].append(output)
+    }
+    var blocks: [String] = []
+    for (index, part) in parts.enumerated() {
+        switch part {
+        case .prose(let lines):
+            if !lines.isEmpty { blocks.append(lines.joined(separator: "\n")) }
+        case .code(let lines, _, _):
+            if !lines.isEmpty { blocks.append("```swift\n" + dedent(lines).joined(separator: "\n") + "\n```") }
+        }
+        var text: [String] = []
+        func flushText() {
+            var lines = text
+            while lines.first?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeFirst() }
+            while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
+            if !lines.isEmpty { blocks.append("```text\n" + lines.joined(separator: "\n") + "\n```") }
+            text = []
+        }
+        for output in attached[index] ?? [] {
+            switch output {
+            case .text(let line): text.append(line)
+            case .figure(let slug, let title):
+                flushText()
+                blocks.append("![\(title)](../figures/\(slug).svg)")
+            }
+        }
+        flushText()
+    }
+    return blocks.joined(separator: "\n\n") + "\n"
+}
+
+func run(_ executable: URL, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["MOBL_WEAVE"] = "1"
+    process.environment = environment
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw Failure(description: "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
+    }
+    return String(decoding: data, as: UTF8.self)
+}
+
+func main() throws {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    var outputFolder = "book", binaries = ".build/release", chaptersFolder = "Chapters"
+    while let flag = arguments.first {
+        arguments.removeFirst()
+        guard let value = arguments.first else { throw Failure(description: "\(flag) needs a value") }
+        arguments.removeFirst()
+        switch flag {
+        case "--output": outputFolder = value
+        case "--bin": binaries = value
+        case "--chapters": chaptersFolder = value
+        default: throw Failure(description: "unknown flag \(flag); the flags are --output DIR, --bin DIR, --chapters DIR")
+        }
+    }
+    let fileManager = FileManager.default
+    let folders = try fileManager.contentsOfDirectory(atPath: chaptersFolder)
+        .filter { $0.range(of: #"^[0-9]{2}-"#, options: .regularExpression) != nil }.sorted()
+    guard !folders.isEmpty else { throw Failure(description: "no chapter folders NN-Title in \(chaptersFolder)") }
+    let book = URL(fileURLWithPath: outputFolder, isDirectory: true)
+    try fileManager.createDirectory(at: book, withIntermediateDirectories: true)
+    let scratch = fileManager.temporaryDirectory.appendingPathComponent("weave-\(UUID().uuidString)")
+    defer { try? fileManager.removeItem(at: scratch) }
+    var contents: [String] = []
+    for folder in folders {
+        let number = String(folder.prefix(2))
+        let source = try String(contentsOfFile: "\(chaptersFolder)/\(folder)/main.swift", encoding: .utf8)
+        let executable = URL(fileURLWithPath: binaries).appendingPathComponent("ch\(number)")
+        let stdout = try run(executable, ["--output", scratch.appendingPathComponent(number).path])
+        let parts = try segments(of: source)
+        let text = page(parts, outputs(of: stdout))
+        try Data(text.utf8).write(to: book.appendingPathComponent("\(folder).md"), options: .atomic)
+        let heading = text.split(separator: "\n").first { $0.hasPrefix("# ") }.map { String($0.dropFirst(2)) } ?? folder
+        contents.append("\(contents.count + 1). [\(heading)](\(folder).md)")
+        FileHandle.standardError.write(Data("wove \(book.path)/\(folder).md\n".utf8))
+    }
+    let readme = """
+        # Multi-objective bilevel learning, built up in Swift — the book
+
+        Each chapter below is its program, `Chapters/NN-Title/main.swift`, woven with what it \
+        printed and the figures it drew, in the order they happen: prose, then the code, then \
+        its output. Read them in order; run any of them with `swift run -c release chNN` \
+        (or `make chapter N=…`) and you get the same numbers. `make book` weaves them again.
+
+        \(contents.joined(separator: "\n"))
+
+        Worked solutions to the exercises, each answered by running something: [solutions/](solutions/README.md).
+        The course's overview, requirements and commands: [the README](../README.md).
+
+        """
+    try Data(readme.utf8).write(to: book.appendingPathComponent("README.md"), options: .atomic)
+}
+
+do {
+    try main()
+} catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(1)
+}
