@@ -41,8 +41,18 @@ extension SeededGenerator {
     /// A symmetric positive definite matrix U diag(λ) Uᵀ with the given eigenvalues
     /// and a random orthogonal U; its condition number is max λ / min λ.
     public mutating func symmetricMatrix(eigenvalues: [Double]) -> Matrix {
+        Matrix.symmetric(eigenvectors: orthogonalMatrix(eigenvalues.count), eigenvalues: eigenvalues)
+    }
+}
+
+extension Matrix {
+    /// U diag(λ) Uᵀ for an orthogonal U whose columns are the eigenvectors: the
+    /// symmetric matrix with these eigenvectors and eigenvalues, exactly symmetric
+    /// (each entry computed once and mirrored). Chapters that compare several spectra
+    /// on the same eigenvectors pass the same U.
+    public static func symmetric(eigenvectors u: Matrix, eigenvalues: [Double]) -> Matrix {
         let n = eigenvalues.count
-        let u = orthogonalMatrix(n)
+        precondition(u.rows == n && u.columns == n, "symmetric(eigenvectors:eigenvalues:): U must be \(n)×\(n)")
         var m = Matrix(rows: n, columns: n)
         for i in 0..<n {
             for j in i..<n {

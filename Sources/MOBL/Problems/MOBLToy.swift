@@ -171,15 +171,9 @@ public struct MOBLToy: BilevelProblemWithSolution {
                 let qp = try solveSimplexQP(P: .gram(c), c: linear)
                 return (-qp.objective, combination(qp.weights, c))
             }
-            var (lo, hi) = (0.0, r.max()! * (1 - exp(-1)))   // t = hi is feasible at y = 0
-            var best = try disks(hi).y
-            while hi - lo > 1e-15 {
-                let mid = 0.5 * (lo + hi)
-                if mid <= lo || mid >= hi { break }
-                let trial = try disks(mid)
-                if trial.gap <= 0 { hi = mid; best = trial.y } else { lo = mid }
-            }
-            y = best
+            // t = r_max(1 − 1/e) is feasible at y = 0; t = 0 is not.
+            let bracket = try bisect(0, r.max()! * (1 - exp(-1)), tolerance: 1e-15) { try disks($0).gap <= 0 }
+            y = try disks(bracket.hi).y
         }
         return (y, upperPoint(forLowerSolution: y), objectiveValues(y: y))
     }

@@ -103,13 +103,8 @@ public struct VLMOP: MultiObjectiveProblem {
             let s = (a - b) / (a + b)
             return (s, [r[1] / ((a + b) * (a + b)), r[0] / ((a + b) * (a + b))])
         case .two:
-            var lo = -1.0, hi = 1.0     // gap(lo) > 0 > gap(hi)
             func gap(_ s: Double) -> Double { let f = frontPoint(s); return r[0] * f[0] - r[1] * f[1] }
-            while true {
-                let mid = 0.5 * (lo + hi)
-                if mid <= lo || mid >= hi { break }   // no double left between lo and hi
-                if gap(mid) > 0 { lo = mid } else { hi = mid }
-            }
+            let (lo, hi) = bisect(-1, 1) { gap($0) <= 0 }      // gap(−1) > 0 ≥ gap(1)
             let s = abs(gap(lo)) <= abs(gap(hi)) ? lo : hi
             return (s, frontPoint(s))
         }
