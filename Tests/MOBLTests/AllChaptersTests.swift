@@ -1,3 +1,4 @@
+import ChapterSupport
 import Foundation
 import MOBL
 import Testing
@@ -67,7 +68,7 @@ struct AllChaptersTests {
         let first = try runChapter(chapter.name, ["--quick", "--output", a.path])
         let second = try runChapter(chapter.name, ["--quick", "--output", b.path])
         #expect(first.status == 0 && first.stderr.isEmpty, "stderr: \(first.stderr)")
-        #expect(first.stdout.contains("seed \(ChapterOptions.defaultSeed)"))
+        #expect(first.stdout.contains("seed \(CommonFlags.defaultSeed)"))
         #expect(first.stdout.replacingOccurrences(of: a.path, with: "") == second.stdout.replacingOccurrences(of: b.path, with: ""))
         for slug in chapter.slugs {
             let script = a.appendingPathComponent("\(slug).gp")

@@ -1,3 +1,4 @@
+import ChapterSupport
 import Foundation
 import MOBL
 import Testing
@@ -28,7 +29,7 @@ struct Chapter01Tests {
         let run = try runChapter("ch01", ["--quick", "--output", dir.path])
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(run.stderr.isEmpty)
-        #expect(run.stdout.contains("seed \(ChapterOptions.defaultSeed)"))
+        #expect(run.stdout.contains("seed \(CommonFlags.defaultSeed)"))
 
         for slug in Self.slugs {
             let script = dir.appendingPathComponent("\(slug).gp")

@@ -1,3 +1,4 @@
+import ChapterSupport
 import Foundation
 import MOBL
 import Testing
@@ -24,7 +25,7 @@ struct Chapter02Tests {
             #expect(abs(slope - rows[i][2]) <= 0.03 * scale, "θ = \(rows[i][0]): grid slope \(slope) vs dphi \(rows[i][2])")
         }
         // 2. Sharply, against finite differences of Φ rebuilt from the chapter's data (same seed and sizes).
-        var rng = SeededGenerator(seed: ChapterOptions.defaultSeed)
+        var rng = SeededGenerator(seed: CommonFlags.defaultSeed)
         let ridge = try RidgeTuning.synthetic(samples: 40, validation: 200, features: 30, noise: 3, using: &rng)
         for row in rows {
             let h = 1e-5

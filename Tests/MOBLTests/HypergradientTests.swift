@@ -1,3 +1,4 @@
+import ChapterSupport
 import Foundation
 import MOBL
 import Testing
@@ -121,7 +122,7 @@ struct HypergradientTests {
         }
     }
 
-    @Test("Stochastic Neumann: full batch equals deterministic Neumann; mini-batches are unbiased")
+    @Test("Stochastic Neumann: full batch equals deterministic Neumann; mini-batches are unbiased, and a reused batch is caught")
     func stochasticNeumann() throws {
         var rng = SeededGenerator(seed: 63)
         let ridge = try RidgeTuning.synthetic(samples: 200, validation: 50, features: 8, noise: 0.5, using: &rng)
@@ -134,16 +135,47 @@ struct HypergradientTests {
         let full = try stochasticNeumannHypergradient(oracles, objective: 0, x: x, y: y, eta: eta, terms: 30, batchSize: 200, using: &rng)
         #expect(relativeError(full.gradient, deterministic.gradient) < 1e-12)
         #expect(full.counts.hessianVector == 29 && full.counts.hessianSamples == 29 * 200)
-        var samples: [Double] = []
-        for _ in 0..<2000 {
-            samples.append(try stochasticNeumannHypergradient(oracles, objective: 0, x: x, y: y, eta: eta, terms: 30,
-                                                              batchSize: 20, using: &rng).gradient[0])
+
+        // Unbiasedness needs a fresh batch for every factor (I − ηĤ_j). Reusing one batch
+        // for all of them gives E[(I − ηĤ)^q] ≠ (I − ηH)^q, a bias of order η²·q²·Var(Ĥ).
+        // A small problem with small batches makes that bias many standard errors wide,
+        // so the test below fails for an estimator that reuses its batch: the mutant here,
+        // built from the same oracles, shows the test has that power.
+        let small = try RidgeTuning.synthetic(samples: 20, validation: 20, features: 3, noise: 0.5, using: &rng)
+        let (xs, ys) = ([0.0], small.lowerSolution(x: [0.0]))
+        let etaSmall = 1 / small.curvature(x: xs).L
+        let (terms, batchSize, repetitions) = (12, 4, 40_000)
+        let smallOracles = CountedOracles(small)
+        let target = try aidHypergradient(smallOracles, objective: 0, x: xs, y: ys,
+                                          solver: .neumann(eta: etaSmall, .fixed(iterations: terms))).gradient[0]
+        func reusedBatch(_ rng: inout SeededGenerator) throws -> Double {
+            let b = smallOracles.upperGradientY(0, x: xs, y: ys)
+            let batch = rng.batch(of: batchSize, from: small.sampleCount)
+            var p = b, acc = b
+            for _ in 1..<terms {
+                axpy(-etaSmall, try smallOracles.hessianVector(x: xs, y: ys, p, batch: batch), &p)
+                axpy(1, p, &acc)
+            }
+            var h = smallOracles.upperGradientX(0, x: xs, y: ys)
+            axpy(-1, smallOracles.mixedVector(x: xs, y: ys, etaSmall * acc), &h)
+            return h[0]
         }
-        let mean = samples.reduce(0, +) / Double(samples.count)
-        let sd = (samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count - 1)).squareRoot()
-        let standardError = sd / Double(samples.count).squareRoot()
-        #expect(sd > 0)
-        #expect(abs(mean - deterministic.gradient[0]) < 4 * standardError, "mean \(mean) vs \(deterministic.gradient[0]) ± \(standardError)")
+        func meanAndStandardError(_ draw: (inout SeededGenerator) throws -> Double) rethrows -> (mean: Double, se: Double) {
+            var samples: [Double] = []
+            for _ in 0..<repetitions { samples.append(try draw(&rng)) }
+            let mean = samples.reduce(0, +) / Double(samples.count)
+            let variance = samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count - 1)
+            return (mean, (variance / Double(samples.count)).squareRoot())
+        }
+        let estimator = try meanAndStandardError {
+            try stochasticNeumannHypergradient(smallOracles, objective: 0, x: xs, y: ys, eta: etaSmall, terms: terms,
+                                               batchSize: batchSize, using: &$0).gradient[0]
+        }
+        let mutant = try meanAndStandardError(reusedBatch)
+        #expect(estimator.se > 0)
+        #expect(abs(estimator.mean - target) < 4 * estimator.se, "mean \(estimator.mean) vs \(target) ± \(estimator.se)")
+        // The power check: a reused batch lands far outside the same 4-standard-error band.
+        #expect(abs(mutant.mean - target) > 12 * mutant.se, "reused batch: mean \(mutant.mean) vs \(target) ± \(mutant.se)")
     }
 
     @Test("Inner solver: warm start, contraction, final gradient norm")
