@@ -3,6 +3,8 @@
 #   make figures        build (release), run every chapter, render every figure
 #   make test           run all tests (unit tests and chapter tests, release build)
 #   make chapter N=1    run one chapter and render its figures
+#   make docs           build the MOBL library's documentation (DocC) into .build/docs;
+#                       any documentation warning fails it
 #   make clean          remove the build folder
 #
 # gnuplot is installed automatically when missing if you are root on Debian/Ubuntu;
@@ -11,10 +13,11 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 BIN := .build/release
+DOCS := .build/docs
 # Chapters/01-ParetoFronts -> 01 ; the executable of chapter 01 is ch01.
 CHAPTER_NUMBERS := $(sort $(foreach d,$(wildcard Chapters/[0-9][0-9]-*),$(firstword $(subst -, ,$(notdir $(d))))))
 
-.PHONY: figures test chapter build clean
+.PHONY: figures test chapter build docs clean
 
 figures: build
 	@for n in $(CHAPTER_NUMBERS); do \
@@ -37,6 +40,12 @@ test:
 
 build:
 	$(SWIFT) build -c release
+
+docs:
+	$(SWIFT) package --allow-writing-to-directory $(DOCS) generate-documentation \
+	    --target MOBL --output-path $(DOCS) --warnings-as-errors
+	@echo "Documentation for MOBL is in $(DOCS) (a static site). To read it, serve the folder,"
+	@echo "e.g. python3 -m http.server --directory $(DOCS) 8000, and open http://localhost:8000/documentation/mobl/"
 
 clean:
 	rm -rf .build

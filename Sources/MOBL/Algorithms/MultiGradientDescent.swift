@@ -4,7 +4,8 @@ public enum DescentRule: Sendable, Equatable {
     case linear(weights: Vector)
     /// MGDA: `d = −Σ_s λ_s ∇f_s` with the min-norm weights λ.
     case minNorm
-    /// Weighted Chebyshev: `d = −Σ_s r_s λ_s ∇f_s` with `chebyshevWeights`.
+    /// Weighted Chebyshev: `d = −Σ_s r_s λ_s ∇f_s` with
+    /// ``chebyshevWeights(gradients:values:preference:u:reference:)``.
     case chebyshev(preference: Vector, u: Double)
 
     /// The direction and the weights actually applied to the gradients.
@@ -26,7 +27,7 @@ public enum DescentRule: Sendable, Equatable {
     }
 }
 
-/// What a run of `multiGradientDescent` did.
+/// What a run of ``multiGradientDescent(_:from:rule:stepSize:maxSteps:tolerance:)`` did.
 public struct DescentResult: Sendable {
     /// The final iterate.
     public let x: Vector
@@ -49,7 +50,7 @@ public struct DescentResult: Sendable {
 /// Records f(x_k) and ‖d_k‖ at every step. Cost per step: one gradient of each
 /// objective and one simplex QP.
 ///
-/// - Throws: `InvalidInput` for a start of the wrong length, β ≤ 0, maxSteps < 1,
+/// - Throws: ``InvalidInput`` for a start of the wrong length, β ≤ 0, maxSteps < 1,
 ///   tolerance ≤ 0, or invalid rule parameters.
 public func multiGradientDescent(_ problem: some MultiObjectiveProblem, from start: Vector,
                                  rule: DescentRule, stepSize beta: Double,

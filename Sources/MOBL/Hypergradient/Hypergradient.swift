@@ -40,13 +40,17 @@ public struct HypergradientEstimate: Sendable {
 /// AID: `ĥ = ∇_x f_s(x, y) − ∇²_xy g(x, y) · v` with `H(x, y) v = ∇_y f_s(x, y)`.
 ///
 /// - Parameters:
+///   - oracles: the problem's oracles; every call is counted.
+///   - s: the objective, 0-based (0..<S).
+///   - x: the upper-level point.
 ///   - y: the lower-level point (y*(x) or an approximation of it).
 ///   - solver: CG or Neumann, with their stopping rules.
 ///   - warmStart: an initial v for CG (e.g. the previous outer step's).
 /// - Returns: the estimate with the solve's report; costs 2 upper gradients, 1 mixed
-///   product, and the solver's Hessian-vector products. `peakVectors` = the solver's
+///   product, and the solver's Hessian-vector products.
+///   ``HypergradientEstimate/peakVectors`` = the solver's
 ///   plus 2 (y and ∇_y f_s).
-/// - Throws: `NonPositiveCurvature`, `NeumannDivergence`, or `InvalidInput` (sizes,
+/// - Throws: ``NonPositiveCurvature``, ``NeumannDivergence``, or ``InvalidInput`` (sizes,
 ///   η outside (0, 2/L) when L is known, s out of range).
 public func aidHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vector, y: Vector,
                              solver: HessianSolver, warmStart: Vector? = nil) throws -> HypergradientEstimate {
@@ -84,8 +88,9 @@ public func aidHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vec
 /// tends to the AID hypergradient with an exact solve.
 ///
 /// Cost: D inner gradients, D mixed products, D − 1 Hessian-vector products, 2 upper
-/// gradients. Memory: the D + 1 iterates plus 2 vectors (`peakVectors` = D + 3).
-/// - Throws: `InvalidInput` for D < 1, sizes, or α outside (0, 2/L) when L is known.
+/// gradients. Memory: the D + 1 iterates plus 2 vectors
+/// (``HypergradientEstimate/peakVectors`` = D + 3).
+/// - Throws: ``InvalidInput`` for D < 1, sizes, or α outside (0, 2/L) when L is known.
 public func itdHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vector, start y0: Vector,
                              steps: Int, stepSize alpha: Double) throws -> HypergradientEstimate {
     try oracles.problem.checkPoint(x: x, y: y0)
@@ -122,8 +127,8 @@ public func itdHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vec
 /// estimator is unbiased for it, and its variance falls as the batch grows.
 ///
 /// Cost: Q − 1 mini-batch Hessian-vector products ((Q − 1)·batchSize samples),
-/// 1 mixed product, 2 upper gradients. `peakVectors` = 5.
-/// - Throws: `InvalidInput` for a problem that is not a finite sum, Q < 1, a batch
+/// 1 mixed product, 2 upper gradients. ``HypergradientEstimate/peakVectors`` = 5.
+/// - Throws: ``InvalidInput`` for a problem that is not a finite sum, Q < 1, a batch
 ///   size outside 1…N, or η outside (0, 2/L) when L is known.
 public func stochasticNeumannHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vector, y: Vector,
                                            eta: Double, terms: Int, batchSize: Int,

@@ -15,7 +15,7 @@ public struct InnerResult: Sendable {
 /// (1 − μ/L) per step. Costs D gradients of g, plus one more when
 /// `measureFinalGradient` (to report ‖∇_y g‖ at the returned point).
 ///
-/// - Throws: `InvalidInput` for D < 0, a start of the wrong length, or α outside
+/// - Throws: ``InvalidInput`` for D < 0, a start of the wrong length, or α outside
 ///   (0, 2/L) when the problem knows L.
 public func innerGradientDescent(_ oracles: CountedOracles, x: Vector, start: Vector, steps: Int, stepSize alpha: Double,
                                  measureFinalGradient: Bool = true) throws -> InnerResult {
@@ -30,8 +30,9 @@ public func innerGradientDescent(_ oracles: CountedOracles, x: Vector, start: Ve
 
 /// Solves the lower level to a gradient-norm tolerance with gradient descent.
 ///
-/// - Throws: `DidNotConverge` when ‖∇_y g‖ is still above `tolerance` after
-///   `maxSteps` steps; `InvalidInput` as `innerGradientDescent`.
+/// - Throws: ``DidNotConverge`` when ‖∇_y g‖ is still above `tolerance` after
+///   `maxSteps` steps; ``InvalidInput`` as
+///   ``innerGradientDescent(_:x:start:steps:stepSize:measureFinalGradient:)``.
 public func solveLowerLevel(_ oracles: CountedOracles, x: Vector, start: Vector, stepSize alpha: Double,
                             tolerance: Double, maxSteps: Int = 1_000_000) throws -> InnerResult {
     try oracles.problem.checkPoint(x: x, y: start)

@@ -9,7 +9,7 @@ public struct Cholesky: Sendable {
 
     /// Factorizes A.
     ///
-    /// - Throws: `InvalidInput` naming the matrix when it is not square, not
+    /// - Throws: ``InvalidInput`` naming the matrix when it is not square, not
     ///   symmetric, or not positive definite (a pivot ≤ 0 appears: the message gives
     ///   its index and value).
     public init(_ a: Matrix, name: String = "matrix") throws {

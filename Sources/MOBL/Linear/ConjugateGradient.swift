@@ -17,13 +17,15 @@
 ///   - initialGuess: v₀ (a warm start); zero when nil, which saves one product.
 ///   - stop: a tolerance on ‖b − Hv‖/‖b‖ or a fixed number of iterations.
 ///   - observe: called with (k, vₖ) for k = 0, 1, … (for error curves); returning
-///     false stops the solver there (`converged` then says whether the rule was met).
+///     false stops the solver there (``LinearSolveResult/converged`` then says
+///     whether the rule was met).
 /// - Returns: the solution with iterations, products, the true residual,
-///   `converged`, and `peakVectors` = 4 (v, r, p, Hp). Products = iterations + 1 for
-///   the true-residual check at the end (+1 for a warm start's initial residual). If
-///   rounding has made the updated residual drift from the true one, the check fails,
-///   CG restarts from the true residual and checks again (one product per check).
-/// - Throws: `NonPositiveCurvature` when pᵀHp ≤ 0; `InvalidInput` for an invalid
+///   ``LinearSolveResult/converged``, and ``LinearSolveResult/peakVectors`` = 4
+///   (v, r, p, Hp). Products = iterations + 1 for the true-residual check at the
+///   end (+1 for a warm start's initial residual). If rounding has made the updated
+///   residual drift from the true one, the check fails, CG restarts from the true
+///   residual and checks again (one product per check).
+/// - Throws: ``NonPositiveCurvature`` when pᵀHp ≤ 0; ``InvalidInput`` for an invalid
 ///   stopping rule or mismatched lengths.
 public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialGuess: Vector? = nil,
                               stop: StoppingRule, observe: ((Int, Vector) -> Bool)? = nil) throws -> LinearSolveResult {

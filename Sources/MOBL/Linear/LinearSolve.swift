@@ -38,7 +38,7 @@ public struct LinearSolveResult: Sendable {
     public let residualNorm: Double
     /// ‖b − H v‖ / ‖b‖ (0 when b = 0).
     public let relativeResidual: Double
-    /// Whether the stopping rule was met (see `StoppingRule`).
+    /// Whether the stopping rule was met (see ``StoppingRule``).
     public let converged: Bool
     /// The most length-p vectors the solver held at once.
     public let peakVectors: Int

@@ -189,7 +189,7 @@ public func solveLinearSystem(_ a: Matrix, _ b: Vector, relativePivotTolerance: 
 extension Matrix {
     /// Whether this symmetric matrix is positive semidefinite, up to rounding.
     ///
-    /// Attempts a Cholesky factorization of `A + δI` with
+    /// Attempts a ``Cholesky`` factorization of `A + δI` with
     /// `δ = relativeTolerance · max|Aᵢⱼ|`; a Gram matrix, PSD up to rounding,
     /// passes, while any eigenvalue below −δ makes a pivot non-positive and fails.
     public func isPositiveSemidefinite(relativeTolerance: Double = 1e-10) -> Bool {

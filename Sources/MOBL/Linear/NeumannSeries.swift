@@ -11,23 +11,25 @@
 /// **Divergence.** For symmetric H, ‖(I − ηH)p‖ ≤ ‖p‖ whenever every |1 − ηλ| ≤ 1,
 /// i.e. 0 < η ≤ 2/L. So a term larger than the one before it, or larger than b,
 /// proves η > 2/L (or an eigenvalue ≤ 0), and the series stops with
-/// `NeumannDivergence`. Detection can lag: while the growing eigen-component is
+/// ``NeumannDivergence``. Detection can lag: while the growing eigen-component is
 /// still small the total keeps shrinking. For a guarantee, check η against a known
-/// L first (`BilevelProblem.checkStep` does that when the problem knows L).
+/// L first (``BilevelProblem/checkStep(_:name:x:limitOverL:)`` does that when the
+/// problem knows L).
 ///
 /// - Parameters:
 ///   - apply: v ↦ H v.
 ///   - b: the right-hand side.
 ///   - eta: the step η > 0 (≤ 1/L for the guarantee above).
-///   - stop: a tolerance on the relative residual, or `.fixed(iterations: Q)` for
-///     exactly Q terms.
+///   - stop: a tolerance on the relative residual, or
+///     ``StoppingRule/fixed(iterations:)`` with Q iterations for exactly Q terms.
 ///   - observe: called with (q, estimate with terms 0…q) for q = 0, 1, …; returning
 ///     false stops the series there.
-/// - Returns: the estimate and the exact residual *of that estimate*; `products` =
-///   `iterations` = the products spent. Q terms cost Q products (the last one yields
-///   the residual); a run stopped by `observe` spends one more to measure its
-///   residual. `peakVectors` = 3 (p, acc, Hp).
-/// - Throws: `NeumannDivergence`; `InvalidInput` for η ≤ 0 or fewer than one term.
+/// - Returns: the estimate and the exact residual *of that estimate*;
+///   ``LinearSolveResult/products`` = ``LinearSolveResult/iterations`` = the products
+///   spent. Q terms cost Q products (the last one yields the residual); a run
+///   stopped by `observe` spends one more to measure its residual.
+///   ``LinearSolveResult/peakVectors`` = 3 (p, acc, Hp).
+/// - Throws: ``NeumannDivergence``; ``InvalidInput`` for η ≤ 0 or fewer than one term.
 public func neumannSeries(_ apply: (Vector) -> Vector, _ b: Vector, eta: Double, stop: StoppingRule,
                           observe: ((Int, Vector) -> Bool)? = nil) throws -> LinearSolveResult {
     try stop.validate()

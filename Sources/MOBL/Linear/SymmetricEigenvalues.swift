@@ -4,7 +4,7 @@
 /// O(n³) per sweep with a handful of sweeps — for the small matrices of the course
 /// (condition numbers, step-size bounds, tests).
 ///
-/// - Throws: `InvalidInput` if A is not square and symmetric; `DidNotConverge` if 100
+/// - Throws: ``InvalidInput`` if A is not square and symmetric; ``DidNotConverge`` if 100
 ///   sweeps do not clear the off-diagonal part.
 public func symmetricEigenvalues(_ a: Matrix) throws -> [Double] {
     guard a.rows == a.columns, a.isSymmetric(tolerance: 1e-10) else {

@@ -2,7 +2,7 @@
 ///
 /// There is deliberately no `+` for vectors: on arrays `+` already means
 /// concatenation, and overloading it would make `a + b` silently ambiguous. Use
-/// `axpy` or `combination` to add.
+/// ``axpy(_:_:_:)`` or ``combination(_:_:)`` to add.
 ///
 /// They are written as simple loops so a reader can see the arithmetic; each is
 /// O(length). Lengths must match (checked with `precondition`: a mismatch is a bug in

@@ -20,8 +20,9 @@ public func nonDominatedIndices(_ points: [Vector]) -> [Int] {
 /// The 2-D hypervolume: the area dominated by the set and bounded by `reference`.
 ///
 /// Points that do not strictly dominate the reference point in both objectives add
-/// nothing. Exact: after the non-dominated filter, sort by f₁ and sum the rectangles.
-/// - Throws: `InvalidInput` for points or a reference that are not 2-D and finite.
+/// nothing. Exact: after the non-dominated filter (``nonDominatedIndices(_:)``), sort
+/// by f₁ and sum the rectangles.
+/// - Throws: ``InvalidInput`` for points or a reference that are not 2-D and finite.
 public func hypervolume2D(_ points: [Vector], reference: Vector) throws -> Double {
     guard reference.count == 2, reference.allSatisfy(\.isFinite) else {
         throw InvalidInput("reference point", describe(reference), "must be two finite numbers")
@@ -43,7 +44,7 @@ public func hypervolume2D(_ points: [Vector], reference: Vector) throws -> Doubl
 /// Inverted generational distance: the mean, over a dense sampling of the true
 /// front, of the distance to the nearest found point. Small when the found set is
 /// both close to the front and spread along all of it.
-/// - Throws: `InvalidInput` if either set is empty or the dimensions differ.
+/// - Throws: ``InvalidInput`` if either set is empty or the dimensions differ.
 public func invertedGenerationalDistance(reference: [Vector], found: [Vector]) throws -> Double {
     guard !reference.isEmpty, !found.isEmpty else {
         throw InvalidInput("IGD sets", "\(reference.count) reference, \(found.count) found points", "both must be non-empty")
@@ -61,7 +62,7 @@ public func invertedGenerationalDistance(reference: [Vector], found: [Vector]) t
 
 /// How far a two-objective point is from the preference ray `r₁ f₁ = r₂ f₂`:
 /// `|r₁ f₁ − r₂ f₂| / (r₁ f₁ + r₂ f₂)`, 0 on the ray, 1 on an axis.
-/// - Throws: `InvalidInput` for a non-positive preference or values with
+/// - Throws: ``InvalidInput`` for a non-positive preference or values with
 ///   `r₁ f₁ + r₂ f₂ ≤ 0`.
 public func preferenceAlignmentError(preference r: Vector, values f: Vector) throws -> Double {
     try validatePreference(r, objectives: 2)

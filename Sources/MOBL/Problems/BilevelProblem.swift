@@ -6,7 +6,7 @@
 /// μ-strongly convex and L-smooth. The protocol exposes exactly the oracles the
 /// algorithms of the course may use — values, partial gradients, and products with
 /// second derivatives — never a Hessian matrix. Algorithms reach them through
-/// `CountedOracles`, which counts every call.
+/// ``CountedOracles``, which counts every call.
 public protocol BilevelProblem: Sendable {
     /// n, the length of x.
     var upperDimension: Int { get }
@@ -55,7 +55,7 @@ extension BilevelProblemWithSolution {
 
 extension BilevelProblem {
     /// Checks a step size against the smoothness at x: 0 < step < limit/L.
-    /// - Throws: `InvalidInput` naming the step and the rule.
+    /// - Throws: ``InvalidInput`` naming the step and the rule.
     public func checkStep(_ step: Double, name: String, x: Vector, limitOverL limit: Double = 2) throws {
         guard step > 0, step.isFinite else { throw InvalidInput(name, "\(step)", "must be > 0") }
         if let L = lowerCurvature(x: x)?.L, step >= limit / L {
@@ -104,7 +104,7 @@ public struct OracleCounts: Equatable, Sendable {
 }
 
 /// The oracles of a bilevel problem, counted. Every algorithm of the course calls the
-/// problem only through this, so `counts` is an exact, deterministic cost measure.
+/// problem only through this, so ``counts`` is an exact, deterministic cost measure.
 public final class CountedOracles {
     public let problem: any BilevelProblem
     public private(set) var counts = OracleCounts()

@@ -9,11 +9,12 @@ import Foundation
 /// Pareto front of the h_s, while every hypergradient `∇Φ_s = BᵀQ⁻¹∇h_s(y*)` needs a
 /// real Hessian solve. Two families of h:
 ///
-/// - `.vlmop2`: S = 2, VLMOP2 in y (concave front; Chebyshev optima by bisection);
-/// - `.polygon(S)`: `h_s(y) = 1 − exp(−‖y − c_s‖²)` with centers c_s at the vertices
-///   of a regular S-gon of radius 1 in the first two coordinates,
-///   `c_s = (cos 2πs/S, sin 2πs/S, 0, …)` for s = 1…S (stored 0-based, so
-///   `centers[0]` is c_1). The Pareto set is the polygon.
+/// - ``Objectives/vlmop2``: S = 2, VLMOP2 in y (concave front; Chebyshev optima by
+///   bisection);
+/// - ``Objectives/polygon(_:)`` with S objectives: `h_s(y) = 1 − exp(−‖y − c_s‖²)`
+///   with centers c_s at the vertices of a regular S-gon of radius 1 in the first
+///   two coordinates, `c_s = (cos 2πs/S, sin 2πs/S, 0, …)` for s = 1…S (stored
+///   0-based, so `centers[0]` is c_1). The Pareto set is the polygon.
 ///
 /// Oracles: ∇_y g = Qy − Bx, ∇_x g = −Bᵀy, ∇²_yy g = Q, ∇²_xy g = −Bᵀ.
 public struct MOBLToy: BilevelProblemWithSolution {
@@ -29,7 +30,7 @@ public struct MOBLToy: BilevelProblemWithSolution {
     public let curvature: (mu: Double, L: Double)
     private let choleskyQ: Cholesky
     private let vlmop: VLMOP
-    /// The polygon's centers (empty for `.vlmop2`).
+    /// The polygon's centers (empty for ``Objectives/vlmop2``).
     public let centers: [Vector]
 
     public var upperDimension: Int { B.columns }
@@ -41,7 +42,7 @@ public struct MOBLToy: BilevelProblemWithSolution {
         }
     }
 
-    /// - Throws: `InvalidInput` for a Q that is not symmetric positive definite, a
+    /// - Throws: ``InvalidInput`` for a Q that is not symmetric positive definite, a
     ///   singular or mis-sized B, a polygon with S < 3, or p < 2.
     public init(Q: Matrix, B: Matrix, objectives: Objectives) throws {
         let p = Q.rows
@@ -149,13 +150,15 @@ public struct MOBLToy: BilevelProblemWithSolution {
     /// The minimizer of the weighted Chebyshev function `max_s r_s h_s(y)` (z = 0),
     /// as its lower-level point y, upper-level point x and objective values.
     ///
-    /// - `.vlmop2`: bisection on r₁h₁ = r₂h₂ along the Pareto segment (`VLMOP`).
-    /// - `.polygon`: `r_s h_s(y) ≤ t` is the disk `‖y − c_s‖² ≤ ψ_s(t) = −log(1 − t/r_s)`,
-    ///   so the optimum is the smallest t at which the disks intersect. For a given t,
+    /// - ``Objectives/vlmop2``: bisection on r₁h₁ = r₂h₂ along the Pareto segment
+    ///   (``VLMOP``).
+    /// - ``Objectives/polygon(_:)``: `r_s h_s(y) ≤ t` is the disk
+    ///   `‖y − c_s‖² ≤ ψ_s(t) = −log(1 − t/r_s)`, so the optimum is the smallest t
+    ///   at which the disks intersect. For a given t,
     ///   `min_y max_s (‖y − c_s‖² − ψ_s)` is, by convex duality, minus the value of the
     ///   simplex QP `min_{λ∈Δ} ‖Σλ_s c_s‖² − Σλ_s(‖c_s‖² − ψ_s)`, attained at
     ///   y = Σλ_s c_s. Bisection on t over the QP's sign, to 1e-15.
-    /// - Throws: `InvalidInput` for a preference that is not S positive numbers.
+    /// - Throws: ``InvalidInput`` for a preference that is not S positive numbers.
     public func chebyshevOptimum(preference r: Vector) throws -> (y: Vector, x: Vector, values: Vector) {
         try validatePreference(r, objectives: objectiveCount)
         let y: Vector

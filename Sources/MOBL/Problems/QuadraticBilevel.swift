@@ -27,7 +27,7 @@ public struct QuadraticBilevel: BilevelProblemWithSolution {
     public var lowerDimension: Int { A.rows }
     public var objectiveCount: Int { upper.count }
 
-    /// - Throws: `InvalidInput` if a size does not match or A is not symmetric
+    /// - Throws: ``InvalidInput`` if a size does not match or A is not symmetric
     ///   positive definite (the lower level would not be strongly convex).
     public init(A: Matrix, B: Matrix, C: Matrix, a: Vector, b: Vector, upper: [Upper]) throws {
         let (n, p) = (B.rows, A.rows)

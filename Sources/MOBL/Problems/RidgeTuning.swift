@@ -28,7 +28,7 @@ public struct RidgeTuning: BilevelProblemWithSolution, FiniteSumBilevelProblem {
     public var objectiveCount: Int { 1 }
     public var sampleCount: Int { X.rows }
 
-    /// - Throws: `InvalidInput` for sizes that do not match or non-finite data.
+    /// - Throws: ``InvalidInput`` for sizes that do not match or non-finite data.
     public init(X: Matrix, t: Vector, validationX: Matrix, validationT: Vector, perFeature: Bool = false) throws {
         guard X.rows == t.count, validationX.rows == validationT.count, X.columns == validationX.columns, X.rows >= 1 else {
             throw InvalidInput("ridge data", "X \(X.rows)×\(X.columns), t \(t.count), X_v \(validationX.rows)×\(validationX.columns), t_v \(validationT.count)",

@@ -28,7 +28,7 @@ public struct VLMOP: MultiObjectiveProblem {
     public var objectiveCount: Int { 2 }
     public var name: String { kind.rawValue }
 
-    /// - Throws: `InvalidInput` if `dimension < 1`.
+    /// - Throws: ``InvalidInput`` if `dimension < 1`.
     public init(_ kind: Kind, dimension: Int) throws {
         guard dimension >= 1 else { throw InvalidInput("dimension n", "\(dimension)", "must be ≥ 1") }
         self.kind = kind
@@ -94,7 +94,7 @@ public struct VLMOP: MultiObjectiveProblem {
     ///   `f = (r₂, r₁)/(√r₁ + √r₂)²`.
     /// - VLMOP2 is solved by bisection on `r₁f₁(s) − r₂f₂(s)`, which is strictly
     ///   decreasing on [−1, 1], to the last bit of s.
-    /// - Throws: `InvalidInput` unless r has two positive finite entries.
+    /// - Throws: ``InvalidInput`` unless r has two positive finite entries.
     public func chebyshevOptimum(preference r: Vector) throws -> (s: Double, values: Vector) {
         try validatePreference(r, objectives: 2)
         switch kind {
@@ -113,7 +113,7 @@ public struct VLMOP: MultiObjectiveProblem {
 
 /// Checks that a preference vector has S positive, finite entries.
 ///
-/// - Throws: `InvalidInput` naming the vector and the broken rule.
+/// - Throws: ``InvalidInput`` naming the vector and the broken rule.
 public func validatePreference(_ r: Vector, objectives s: Int) throws {
     guard r.count == s else {
         throw InvalidInput("preference r", describe(r), "must have one entry per objective (S = \(s))")

@@ -5,10 +5,10 @@ import Foundation
 /// Every random number in the course comes from this generator, so every table and
 /// figure is the same on every run and on every machine:
 ///
-/// - the 64-bit stream (`next()`) is pure integer arithmetic and is bit-for-bit
+/// - the 64-bit stream (``next()``) is pure integer arithmetic and is bit-for-bit
 ///   identical on every platform;
-/// - `uniform()` takes the top 53 bits of `next()`, so it is exact and identical too;
-/// - `gaussian()` uses the Box–Muller transform, `√(−2 ln u₁) · cos(2π u₂)`. The
+/// - ``uniform()`` takes the top 53 bits of ``next()``, so it is exact and identical too;
+/// - ``gaussian()`` uses the Box–Muller transform, `√(−2 ln u₁) · cos(2π u₂)`. The
 ///   square root is correctly rounded by IEEE 754; `log` and `cos` come from the
 ///   platform's math library, which on the mainstream ones (glibc, Apple's libm, musl)
 ///   agree to the last bit for these arguments in practice. Every number the course
@@ -48,7 +48,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return result
     }
 
-    /// A uniform draw from [0, 1): the top 53 bits of `next()` times 2⁻⁵³.
+    /// A uniform draw from [0, 1): the top 53 bits of ``next()`` times 2⁻⁵³.
     public mutating func uniform() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }

@@ -1,7 +1,8 @@
 /// Weighting rules that turn S gradients into one common descent direction.
 ///
-/// Each solves the simplex QP of `solveSimplexQP` with a different P and c; each
-/// returns the full `SimplexQPSolution` so a caller can read the KKT certificate.
+/// Each solves the simplex QP of ``solveSimplexQP(P:c:nonnegativeCount:)`` with a
+/// different P and c; each returns the full ``SimplexQPSolution`` so a caller can
+/// read the KKT certificate.
 
 /// MGDA's min-norm weights (Désidéri 2012; Sener & Koltun 2018):
 ///
@@ -38,10 +39,10 @@ public func stationarityGap(gradients: [Vector]) throws -> Double {
 /// - Parameters:
 ///   - gradients: g_s = ∇f_s(x), S vectors of equal length.
 ///   - values: f_s(x).
-///   - preference: r, every r_s > 0. Larger r_s buys smaller f_s.
+///   - r: the preference, every r_s > 0. Larger r_s buys smaller f_s.
 ///   - u: the weight of the preference term, ≥ 0.
-///   - reference: z (default 0).
-/// - Throws: `InvalidInput` for a non-positive preference, negative u, or sizes that
+///   - z: the reference point (default 0).
+/// - Throws: ``InvalidInput`` for a non-positive preference, negative u, or sizes that
 ///   do not match.
 public func chebyshevWeights(gradients: [Vector], values: Vector, preference r: Vector,
                              u: Double, reference z: Vector? = nil) throws -> SimplexQPSolution {

@@ -27,8 +27,9 @@
 /// to projected gradient for the tiny S of multi-objective learning.
 ///
 /// The caller may rely on: the returned point is feasible to rounding (weights ≥ 0,
-/// Σλ = 1 exactly up to one ulp per term), and `kktResidual` (see
-/// `simplexQPKKTResidual`, in the units of P and c) is the certificate, typically
+/// Σλ = 1 exactly up to one ulp per term), and ``kktResidual`` (see
+/// ``simplexQPKKTResidual(P:c:nonnegativeCount:point:)``, in the units of P and c) is
+/// the certificate, typically
 /// ≲ 1e-15 · max(|Pᵢⱼ|, |cᵢ|). The solve is scale-invariant: P and c are divided by
 /// their largest entry first, so gradients of size 1e-8 or 1e8 are handled alike.
 public struct SimplexQPSolution: Sendable {
@@ -45,14 +46,14 @@ public struct SimplexQPSolution: Sendable {
 /// Largest S + m the enumeration accepts (2¹² − 1 = 4095 candidate supports).
 public let simplexQPMaximumSize = 12
 
-/// Solves `min wᵀPw + cᵀw` over λ ∈ Δ_S, ν ≥ 0 exactly (see `SimplexQPSolution`).
+/// Solves `min wᵀPw + cᵀw` over λ ∈ Δ_S, ν ≥ 0 exactly (see ``SimplexQPSolution``).
 ///
 /// - Parameters:
 ///   - P: symmetric positive semidefinite, (S + m) × (S + m).
 ///   - c: the linear term, length S + m.
-///   - nonnegativeCount: m, the number of trailing unknowns that are only ≥ 0.
-/// - Throws: `InvalidInput` for mismatched sizes, S < 1, S + m > 12, a non-symmetric
-///   or indefinite P, or non-finite entries; `DidNotConverge` when no support gives a
+///   - m: the number of trailing unknowns that are only ≥ 0.
+/// - Throws: ``InvalidInput`` for mismatched sizes, S < 1, S + m > 12, a non-symmetric
+///   or indefinite P, or non-finite entries; ``DidNotConverge`` when no support gives a
 ///   KKT point (the problem is unbounded below in ν, or numerically degenerate).
 public func solveSimplexQP(P: Matrix, c: Vector, nonnegativeCount m: Int = 0) throws -> SimplexQPSolution {
     let n = c.count
