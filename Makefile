@@ -3,6 +3,7 @@
 #   make figures        build (release), run every chapter, render every figure
 #   make test           run all tests (unit tests and chapter tests, release build)
 #   make chapter N=1    run one chapter and render its figures
+#   make book           weave every chapter with its output and figures into book/
 #   make docs           build the MOBL library's documentation (DocC) into .build/docs;
 #                       any documentation warning fails it
 #   make clean          remove the build folder
@@ -17,7 +18,7 @@ DOCS := .build/docs
 # Chapters/01-ParetoFronts -> 01 ; the executable of chapter 01 is ch01.
 CHAPTER_NUMBERS := $(sort $(foreach d,$(wildcard Chapters/[0-9][0-9]-*),$(firstword $(subst -, ,$(notdir $(d))))))
 
-.PHONY: figures test chapter build docs clean
+.PHONY: figures test chapter book build docs clean
 
 figures: build
 	@for n in $(CHAPTER_NUMBERS); do \
@@ -33,10 +34,18 @@ chapter:
 	@$(MAKE) --no-print-directory build
 	@n=$$(printf %02d $$((10#$(N)))); $(BIN)/ch$$n --output figures && scripts/render-figures figures/ch$$n-*.gp
 
+# `swift test` builds with testable imports by default, which are other compiler flags
+# than `swift build`'s: every module would be compiled twice, once for `make figures`
+# and again for `make test`. The tests need no testable imports, so both share one build.
+TEST_FLAGS := -c release --disable-testable-imports
+
 test:
 	@scripts/need-gnuplot
 	$(SWIFT) build -c release
-	$(SWIFT) test -c release
+	$(SWIFT) test $(TEST_FLAGS)
+
+book: build
+	$(BIN)/weave --output book --bin $(BIN)
 
 build:
 	$(SWIFT) build -c release

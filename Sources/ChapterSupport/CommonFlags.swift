@@ -26,6 +26,7 @@ public struct CommonFlags: ParsableArguments, Sendable {
     public init() {}
 
     public mutating func validate() throws {
+        _ = ProgressClock.start      // the clock for `progress` starts with the chapter
         try checkOutputFolder(output)
         #if DEBUG
         say("note: this is a debug build, in which the numerical code runs 10–50× slower;\n"

@@ -53,18 +53,21 @@ public func fail(_ message: String) -> Never {
 }
 
 /// Where a long computation has got to, on standard error (never in the chapter's
-/// output): shown only once the chapter has run for 2 s, then at most twice a
-/// second, so a short run prints nothing and a long one run into a log is never
-/// silent.
+/// output): shown only once the chapter has run for 2 s (the environment variable
+/// MOBL_PROGRESS_AFTER sets another number of seconds), then at most twice a second,
+/// so a short run prints nothing and a long one run into a log is never silent.
 public func progress(_ message: @autoclosure () -> String) {
     let now = Date()
-    guard now.timeIntervalSince(ProgressClock.start) > 2, now.timeIntervalSince(ProgressClock.last) > 0.5 else { return }
+    guard now.timeIntervalSince(ProgressClock.start) >= ProgressClock.after,
+          now.timeIntervalSince(ProgressClock.last) > 0.5 else { return }
     ProgressClock.last = now
     FileHandle.standardError.write(Data("progress: \(message())\n".utf8))
 }
 
-private enum ProgressClock {
+/// When the chapter started (set when its flags are parsed) and when progress was last shown.
+enum ProgressClock {
     static let start = Date()
+    static let after = ProcessInfo.processInfo.environment["MOBL_PROGRESS_AFTER"].flatMap(Double.init) ?? 2
     nonisolated(unsafe) static var last = Date.distantPast
 }
 
