@@ -1,7 +1,11 @@
-/// A small dense matrix, stored row by row.
+/// A dense matrix, stored row by row.
 ///
-/// The course's matrices are small (Gram matrices of a handful of gradients, KKT
-/// systems of at most a dozen unknowns), so clarity wins over blocking tricks.
+/// Two kinds of matrices live here. Small ones — Gram matrices of a handful of
+/// gradients, KKT systems of at most a dozen unknowns — where clarity wins and the
+/// operations are plain loops. And the lower-level Hessians and data matrices of the
+/// test problems (p up to a few hundred), whose matrix–vector product ``times(_:)-(Vector)``
+/// is the course's hot path and is written for speed (SIMD accumulators over raw
+/// buffers). No blocking or BLAS: every result is the same bits on every machine.
 public struct Matrix: Equatable, Sendable {
     public let rows: Int
     public let columns: Int
@@ -66,9 +70,8 @@ public struct Matrix: Equatable, Sendable {
     ///
     /// This is the course's hot path (every Hessian-vector product of a dense
     /// problem is one), so it runs over raw buffers with four independent
-    /// `SIMD4<Double>` accumulators, which keeps several multiply–adds in flight
-    /// (about 1.5× faster than a plain loop for p = 200; measured in Chapter 3's
-    /// notes). The summation order is fixed, so the result is the same on every run.
+    /// `SIMD4<Double>` accumulators, which keeps several multiply–adds in flight.
+    /// The summation order is fixed, so the result is the same on every run.
     public func times(_ x: Vector) -> Vector {
         precondition(x.count == columns, "Matrix.times: \(rows)×\(columns) matrix, vector of length \(x.count)")
         var y = Vector(repeating: 0, count: rows)

@@ -35,8 +35,6 @@ public protocol BilevelProblem: Sendable {
     /// ∇²_xy g(x, y) · v for v ∈ Rᵖ, length n. (∇²_xy g is the n × p matrix of
     /// mixed partials ∂²g/∂xᵢ∂yⱼ.)
     func lowerMixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector
-    /// (∇²_xy g(x, y))ᵀ · w for w ∈ Rⁿ, length p.
-    func lowerMixedTransposedVector(x: Vector, y: Vector, _ w: Vector) -> Vector
 }
 
 /// A bilevel problem whose answers are known exactly (by dense linear algebra or in
@@ -146,10 +144,6 @@ public final class CountedOracles {
     public func mixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector {
         counts.mixedVector += 1
         return problem.lowerMixedVector(x: x, y: y, v)
-    }
-    public func mixedTransposedVector(x: Vector, y: Vector, _ w: Vector) -> Vector {
-        counts.mixedVector += 1
-        return problem.lowerMixedTransposedVector(x: x, y: y, w)
     }
 
     func recordSamples(_ count: Int) {

@@ -108,7 +108,6 @@ public struct MOBLToy: BilevelProblemWithSolution {
     public func lowerGradientY(x: Vector, y: Vector) -> Vector { Q.times(y) - B.times(x) }
     public func lowerHessianVector(x: Vector, y: Vector, _ v: Vector) -> Vector { Q.times(v) }
     public func lowerMixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector { B.transposeTimes(v).map { -$0 } }
-    public func lowerMixedTransposedVector(x: Vector, y: Vector, _ w: Vector) -> Vector { B.times(w).map { -$0 } }
 
     public func lowerSolution(x: Vector) -> Vector { choleskyQ.solve(B.times(x)) }
 

@@ -108,7 +108,6 @@ public struct QuadraticBilevel: BilevelProblemWithSolution {
     }
     public func lowerHessianVector(x: Vector, y: Vector, _ v: Vector) -> Vector { A.times(v) }
     public func lowerMixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector { C.times(v) }
-    public func lowerMixedTransposedVector(x: Vector, y: Vector, _ w: Vector) -> Vector { C.transposeTimes(w) }
 
     public func lowerSolution(x: Vector) -> Vector {
         var rhs = C.transposeTimes(x)

@@ -106,10 +106,6 @@ public struct RidgeTuning: BilevelProblemWithSolution, FiniteSumBilevelProblem {
         let terms = hadamard(hadamard(penalties(x), y), v)
         return perFeature ? terms : [terms.reduce(0, +)]
     }
-    public func lowerMixedTransposedVector(x: Vector, y: Vector, _ w: Vector) -> Vector {
-        let lw = hadamard(penalties(x), y)
-        return perFeature ? hadamard(lw, w) : w[0] * lw
-    }
 
     /// (N/|B|) Σ_{i∈B} xᵢxᵢᵀ v + diag(λ) v: unbiased for uniformly drawn batches.
     public func lowerHessianVector(x: Vector, y: Vector, _ v: Vector, batch: [Int]) -> Vector {
