@@ -1,0 +1,137 @@
+import ChapterSupport
+import Foundation
+import MOBL
+import Testing
+
+/// The book: how the weaver turns a chapter into Markdown, and whether the committed
+/// book is what weaving the chapters gives today.
+@Suite("The book")
+struct BookTests {
+    @Test("The weaver: prose dedented, hidden lines left out, output after the code that printed it, figures embedded")
+    func weaveFixture() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let chapter = root.appendingPathComponent("Chapters/01-Demo")
+        try FileManager.default.createDirectory(at: chapter, withIntermediateDirectories: true)
+        let source = """
+            /*:
+             # Chapter 1 — Demo
+
+             Intro text.
+
+                 a = b + c
+             */
+            import Foundation // weave: hide
+            // weave: begin-hide
+            let hidden = 1
+            // weave: end
+            func helper() { say("from helper") }
+            say("first")
+            //: Between the two.
+            helper()
+            say("second")
+            save(figure)
+            /*:
+             ## Summary
+             */
+            """
+        try Data(source.utf8).write(to: chapter.appendingPathComponent("main.swift"))
+        // A stand-in for the chapter's executable: what a chapter prints under MOBL_WEAVE=1.
+        let bin = root.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let fake = bin.appendingPathComponent("ch01")
+        try Data("""
+            #!/bin/sh
+            [ "$MOBL_WEAVE" = 1 ] || exit 3
+            printf '@weave 13\\nfirst\\n@weave 16\\nsecond\\n@weave 12\\nfrom helper\\n@weave 17 figure ch01-demo A demo figure\\n'
+            """.utf8).write(to: fake)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        let book = root.appendingPathComponent("book")
+        let run = try runProcess(binaryDirectory.appendingPathComponent("weave"),
+                                 ["--output", book.path, "--bin", bin.path, "--chapters", root.appendingPathComponent("Chapters").path])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let page = try String(contentsOf: book.appendingPathComponent("01-Demo.md"), encoding: .utf8)
+        let expected = """
+            # Chapter 1 — Demo
+
+            Intro text.
+
+                a = b + c
+
+            ```swift
+            func helper() { say("from helper") }
+            say("first")
+            ```
+
+            ```text
+            first
+            ```
+
+            Between the two.
+
+            ```swift
+            helper()
+            say("second")
+            save(figure)
+            ```
+
+            ```text
+            second
+            from helper
+            ```
+
+            ![A demo figure](../figures/ch01-demo.svg)
+
+            ## Summary
+
+            """
+        #expect(page == expected, "woven page:\n\(page)")
+        let contents = try String(contentsOf: book.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(contents.contains("1. [Chapter 1 — Demo](01-Demo.md)"))
+    }
+
+    @Test("The weaver refuses a chapter that fails, naming it")
+    func weaveFailingChapter() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let chapter = root.appendingPathComponent("Chapters/02-Broken")
+        try FileManager.default.createDirectory(at: chapter, withIntermediateDirectories: true)
+        try Data("//: text\n".utf8).write(to: chapter.appendingPathComponent("main.swift"))
+        let bin = root.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try Data("#!/bin/sh\nexit 4\n".utf8).write(to: bin.appendingPathComponent("ch02"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("ch02").path)
+        let run = try runProcess(binaryDirectory.appendingPathComponent("weave"),
+                                 ["--output", root.appendingPathComponent("book").path, "--bin", bin.path,
+                                  "--chapters", root.appendingPathComponent("Chapters").path])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("ch02") && run.stderr.contains("status 4"), "stderr: \(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("book/02-Broken.md").path))
+    }
+
+    @Test("The committed book is current: weaving the chapters again gives the same files")
+    func bookIsCurrent() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try runProcess(binaryDirectory.appendingPathComponent("weave"),
+                                 ["--output", dir.path, "--bin", binaryDirectory.path,
+                                  "--chapters", packageRoot.appendingPathComponent("Chapters").path])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let woven = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        let committed = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("book").path)
+            .filter { $0.hasSuffix(".md") }.sorted()
+        #expect(woven == committed, "book/ has other pages than the chapters give; run make book")
+        for page in woven {
+            let fresh = try String(contentsOf: dir.appendingPathComponent(page), encoding: .utf8)
+            let old = try String(contentsOf: packageRoot.appendingPathComponent("book/\(page)"), encoding: .utf8)
+            #expect(fresh == old, "book/\(page) is out of date; run make book")
+        }
+        // Every figure the book embeds is committed.
+        for page in woven {
+            let text = try String(contentsOf: dir.appendingPathComponent(page), encoding: .utf8)
+            for match in text.matches(of: /\]\(\.\.\/figures\/([a-z0-9-]+\.svg)\)/) {
+                #expect(FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("figures/\(match.1)").path))
+            }
+        }
+    }
+}
