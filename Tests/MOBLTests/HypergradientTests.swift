@@ -275,3 +275,75 @@ struct MOBLToyTests {
         #expect(toy.front(resolution: 100).count == 101)
     }
 }
+
+/// The library's outer loop against the exact answers of a quadratic bilevel problem.
+@Suite("Hypergradient descent")
+struct HypergradientDescentTests {
+    func problem() throws -> QuadraticBilevel {
+        var rng = SeededGenerator(seed: 91)
+        let base = try QuadraticBilevel.random(n: 3, p: 12, kappa: 10, using: &rng)
+        // Make Φ strongly convex: f = ½‖y‖² + ½‖x‖² on top of the random lower level.
+        let upper = QuadraticBilevel.Upper(F: .identity(12), H: .identity(3), K: Matrix(rows: 3, columns: 12),
+                                           c: Vector(repeating: 0.3, count: 12), h: Vector(repeating: 0, count: 3))
+        return try QuadraticBilevel(A: base.A, B: Matrix(rows: 3, columns: 3), C: base.C, a: base.a,
+                                    b: Vector(repeating: 0, count: 3), upper: [upper])
+    }
+
+    @Test("Warm inner loops converge to the exact stationary point; every step is reported with its true costs")
+    func converges() throws {
+        let q = try problem()
+        let descent = HypergradientDescent(outerSteps: 300, innerSteps: 2, alpha: 1 / q.curvature.L, beta: 0.5,
+                                           solver: .conjugateGradient(.tolerance(relativeResidual: 1e-12, maxIterations: 100)))
+        var steps: [OuterIterate] = []
+        let result = try descent.run(q, x0: [1, -1, 0.5], y0: Vector(repeating: 0, count: 12)) { steps.append($0); return true }
+        #expect(result.steps == 300 && !result.stoppedByObserver && steps.map(\.k) == Array(0..<300))
+        #expect(norm(q.exactHypergradients(x: result.x)[0]) < 1e-9)
+        #expect(norm(result.y - q.lowerSolution(x: steps.last!.x)) < 1e-9)
+        // Costs: D inner gradients per step; the products are the solves' (warm CG from the second step on).
+        #expect(result.counts.lowerGradient == 300 * 2)
+        #expect(result.counts.hessianVector == steps.reduce(0) { $0 + $1.solveProducts })
+        #expect(steps.last!.counts == result.counts)
+        // Each step is −β ĥ, and ĥ is AID's estimate at the reported (x, y).
+        // (Errors in units of the first hypergradient: late in the run ĥ is a small difference
+        // of O(1) terms, and warm and cold CG agree to their tolerance, not relatively.)
+        let scale = norm(steps[0].hypergradients[0])
+        for step in [steps[0], steps[3], steps[150]] {
+            let oracles = CountedOracles(q)
+            let check = try aidHypergradient(oracles, objective: 0, x: step.x, y: step.y,
+                                             solver: .conjugateGradient(.tolerance(relativeResidual: 1e-12, maxIterations: 100)))
+            #expect(norm(step.hypergradients[0] - check.gradient) < 1e-9 * scale)
+            #expect(norm(step.step - (-0.5) * check.gradient) < 1e-9 * scale)
+        }
+    }
+
+    @Test("Cold inner loops keep a bias: the run stops short of the stationary point")
+    func coldBias() throws {
+        let q = try problem()
+        let cold = HypergradientDescent(outerSteps: 300, innerSteps: 2, alpha: 1 / q.curvature.L, beta: 0.5,
+                                        solver: .conjugateGradient(.tolerance(relativeResidual: 1e-12, maxIterations: 100)),
+                                        warmInner: false, warmSolve: false)
+        let result = try cold.run(q, x0: [1, -1, 0.5], y0: Vector(repeating: 0, count: 12))
+        #expect(norm(q.exactHypergradients(x: result.x)[0]) > 1e-3)
+    }
+
+    @Test("The observer stops the run; an unconverged solve is an error, not a silent hypergradient; bad settings are refused")
+    func stopsAndFailures() throws {
+        let q = try problem()
+        let y0 = Vector(repeating: 0, count: 12)
+        var descent = HypergradientDescent(outerSteps: 50, innerSteps: 1, alpha: 1 / q.curvature.L, beta: 0.5,
+                                           solver: .conjugateGradient(.tolerance(relativeResidual: 1e-12, maxIterations: 100)))
+        let stopped = try descent.run(q, x0: [1, -1, 0.5], y0: y0) { $0.k < 4 }
+        #expect(stopped.steps == 5 && stopped.stoppedByObserver)
+        descent.solver = .conjugateGradient(.tolerance(relativeResidual: 1e-14, maxIterations: 2))
+        #expect(throws: DidNotConverge.self) { try descent.run(q, x0: [1, -1, 0.5], y0: y0) }
+        descent.solver = .conjugateGradient(.fixed(iterations: 2))     // a fixed budget is a request, not a failure
+        #expect(try descent.run(q, x0: [1, -1, 0.5], y0: y0).steps == 50)
+        descent.beta = 0
+        #expect(throws: InvalidInput.self) { try descent.run(q, x0: [1, -1, 0.5], y0: y0) }
+        descent.beta = 0.5
+        descent.outerSteps = 0
+        #expect(throws: InvalidInput.self) { try descent.run(q, x0: [1, -1, 0.5], y0: y0) }
+        descent.outerSteps = 5
+        #expect(throws: InvalidInput.self) { try descent.run(q, x0: [1, -1], y0: y0) }
+    }
+}

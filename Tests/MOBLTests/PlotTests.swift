@@ -97,3 +97,46 @@ struct PlotTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 }
+
+/// Tables: built once from named cells, printed aligned and saved as a datablock from
+/// the same values.
+@Suite("Tables")
+struct TableTests {
+    func sample() -> Table {
+        var table = Table("cost", [.init("D", format: .integer), .init("start", "variant", format: .label(["cold", "warm y, warm v"])),
+                                   .init("steps", "outer steps", format: .integer, missing: "not reached"),
+                                   .init("error", format: .scientific(2)), .init("ratio", format: .fixed(3))])
+        table.append(["D": 1, "start": 0, "steps": nil, "error": 0.000123, "ratio": -0.0001])
+        table.append(["D": 16, "start": 1, "steps": 99, "error": 2.5, "ratio": 1.5])
+        return table
+    }
+
+    @Test("Printed aligned: numbers right, labels left, missing cells as their text, fixed formats")
+    func printed() {
+        let expected = """
+             D  variant         outer steps     error  ratio
+            --  --------------  -----------  --------  -----
+             1  cold            not reached  1.23e-04  0.000
+            16  warm y, warm v           99  2.50e+00  1.500
+            """
+        #expect(sample().text == expected, "\n\(sample().text)")
+    }
+
+    @Test("Saved from the same values: named columns, missing cells as NaN, read back by name")
+    func saved() throws {
+        let block = try sample().dataBlock
+        #expect(block.columns == ["D", "start", "steps", "error", "ratio"])
+        #expect(block.scriptText.contains("1 0 NaN 0.000123 -0.0001"))
+        let back = try #require(try readDataBlocks(fromScript: block.scriptText)["cost"])
+        #expect(back.records[1]["steps"] == 99)
+        #expect(back.records[0]["steps"]!.isNaN)
+        #expect(sample().column("error") == [0.000123, 2.5])
+        #expect(sample().value(1, "D") == 16)
+    }
+
+    @Test("A figure's datablock refuses NaN; only tables may have missing cells")
+    func figuresRefuseMissing() {
+        #expect(throws: InvalidInput.self) { try DataBlock("x", columns: ["a"], rows: [[.nan]]) }
+        #expect(throws: InvalidInput.self) { try DataBlock("x", columns: ["a"], rows: [[.infinity]], allowingMissing: true) }
+    }
+}
