@@ -20,7 +20,7 @@ import ChapterSupport // weave: hide
 import Foundation // weave: hide
 import MOBL // weave: hide
 let flags = Chapter04Flags.parseOrExit() // weave: hide
-
+//: The command-line flags (declared in `Flags.swift`; `ch04 --help` lists them) are in `flags`.
 let p = flags.size ?? (flags.common.quick ? 30 : 50)
 let n = 10
 let K = flags.outerSteps
@@ -210,10 +210,15 @@ var cost = Table("cost", [
 for d in depths {
     for start in Start.allCases {
         let r = run(d, start)
-        let reached = r.reached.map { (Double($0.k), Double($0.counts.lowerGradient), Double($0.counts.hessianVector)) }
-        cost.append(["D": Double(d), "start": Double(start.rawValue), "steps": reached?.0, "gradients": reached?.1,
-                     "products": reached?.2, "per_step": reached.flatMap { $0.0 > 0 ? $0.2 / $0.0 : nil } ?? (reached == nil ? nil : 0),
-                     "final_ratio": r.gradientRatio.last!])
+        let final = r.gradientRatio.last!
+        if let (k, spent) = r.reached {
+            let products = Double(spent.hessianVector)
+            cost.append(["D": Double(d), "start": Double(start.rawValue), "steps": Double(k), "gradients": Double(spent.lowerGradient),
+                         "products": products, "per_step": k > 0 ? products / Double(k) : 0, "final_ratio": final])
+        } else {
+            cost.append(["D": Double(d), "start": Double(start.rawValue), "steps": nil, "gradients": nil,
+                         "products": nil, "per_step": nil, "final_ratio": final])
+        }
     }
 }
 show(cost)

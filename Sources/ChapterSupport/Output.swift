@@ -18,8 +18,11 @@ public let weaveVariable = "MOBL_WEAVE"
 
 private let weaving = ProcessInfo.processInfo.environment[weaveVariable] == "1"
 nonisolated(unsafe) private var lastMarkedLine: UInt = 0
+/// Whether the last thing shown was a section heading (a table right under it needs no gap).
+nonisolated(unsafe) private var afterHeading = true
 
-private func emit(_ text: String, line: UInt) {
+private func emit(_ text: String, line: UInt, heading: Bool = false) {
+    afterHeading = heading
     if weaving && line != lastMarkedLine {
         write("@weave \(line)")
         lastMarkedLine = line
@@ -33,7 +36,7 @@ private func write(_ text: String) {
 
 /// A section heading, underlined.
 public func section(_ title: String, line: UInt = #line) {
-    emit("\n" + title + "\n" + String(repeating: "=", count: title.count), line: line)
+    emit("\n" + title + "\n" + String(repeating: "=", count: title.count), line: line, heading: true)
 }
 
 /// One or more lines of output.
@@ -41,9 +44,10 @@ public func say(_ text: String, line: UInt = #line) {
     emit(text, line: line)
 }
 
-/// Prints a table aligned (see ``Table/text``).
+/// Prints a table aligned (see ``Table/text``), set off by a blank line from any
+/// output before it other than its section's heading.
 public func show(_ table: Table, line: UInt = #line) {
-    emit(table.text, line: line)
+    emit((afterHeading ? "" : "\n") + table.text, line: line)
 }
 
 /// Prints `error: <message>` to standard error and exits with status 1.
