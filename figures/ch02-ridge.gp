@@ -94,25 +94,6 @@ $minimum << EOD
 1.800392456 1568.642158
 EOD
 
-$checks << EOD
-# theta kappa fd aid_cg aid_neumann itd
--2 96.06461037 5.242086283e-10 2.078081902e-15 9.64518856e-11 1.413095694e-14
-0 57.74591633 6.55251537e-10 1.891481977e-16 8.156883623e-11 2.023885716e-14
-2 15.26355689 6.500869681e-11 3.939579232e-13 1.828282991e-10 1.228600885e-14
-EOD
-
-$per_feature << EOD
-# d aid_error fd_error
-30 6.110962122e-15 5.08449501e-10
-EOD
-
-$costs << EOD
-# estimator gradients hessian_vector mixed vectors error
-1 0 33 1 6 5.175662135e-12
-2 0 1015 1 5 8.211170102e-09
-3 578 577 578 581 0.0002057309032
-EOD
-
 set title 'Ridge tuning: validation loss and its hypergradient'
 set xlabel 'θ = log λ'
 set ylabel 'Φ(θ) = ½‖X_v w*(θ) − t_v‖²'

@@ -3,7 +3,7 @@ import Foundation
 import MOBL
 import Testing
 
-/// Chapter 2's claims, read back from its figures.
+/// Chapter 2's claims, read back from its figures and its tables file (columns by name).
 @Suite("Chapter 2 — Bilevel problems and hypergradients")
 struct Chapter02Tests {
     @Test("The hypergradient in $landscape is the slope of Φ, and Φ is smallest where it vanishes")
@@ -15,29 +15,33 @@ struct Chapter02Tests {
         let blocks = try dataBlocks(dir.appendingPathComponent("ch02-ridge.gp"))
         let landscape = try #require(blocks["landscape"])
         #expect(landscape.columns == ["theta", "phi", "dphi"])
-        let rows = landscape.dataRows
+        let rows = landscape.records
         #expect(rows.count >= 50)
         // 1. Against the slope of the plotted Φ itself: central differences on the grid
         //    (spacing h; truncation error h²/6·|Φ'''|, a few per cent of the scale).
-        let scale = rows.map { abs($0[2]) }.max()!
+        let scale = try landscape.column("dphi").map(abs).max()!
         for i in 1..<(rows.count - 1) {
-            let slope = (rows[i + 1][1] - rows[i - 1][1]) / (rows[i + 1][0] - rows[i - 1][0])
-            #expect(abs(slope - rows[i][2]) <= 0.03 * scale, "θ = \(rows[i][0]): grid slope \(slope) vs dphi \(rows[i][2])")
+            let slope = (rows[i + 1]["phi"]! - rows[i - 1]["phi"]!) / (rows[i + 1]["theta"]! - rows[i - 1]["theta"]!)
+            #expect(abs(slope - rows[i]["dphi"]!) <= 0.03 * scale, "θ = \(rows[i]["theta"]!): grid slope \(slope) vs dphi \(rows[i]["dphi"]!)")
         }
         // 2. Sharply, against finite differences of Φ rebuilt from the chapter's data (same seed and sizes).
         var rng = SeededGenerator(seed: CommonFlags.defaultSeed)
         let ridge = try RidgeTuning.synthetic(samples: 40, validation: 200, features: 30, noise: 3, using: &rng)
         for row in rows {
+            let (theta, phi, dphi) = (row["theta"]!, row["phi"]!, row["dphi"]!)
             let h = 1e-5
-            let fd = (ridge.reducedValues(x: [row[0] + h])[0] - ridge.reducedValues(x: [row[0] - h])[0]) / (2 * h)
-            #expect(abs(ridge.reducedValues(x: [row[0]])[0] - row[1]) <= 1e-8 * abs(row[1]))
-            #expect(abs(fd - row[2]) <= 1e-5 * scale, "θ = \(row[0]): FD \(fd) vs AID \(row[2])")
+            let fd = (ridge.reducedValues(x: [theta + h])[0] - ridge.reducedValues(x: [theta - h])[0]) / (2 * h)
+            #expect(abs(ridge.reducedValues(x: [theta])[0] - phi) <= 1e-8 * abs(phi))
+            #expect(abs(fd - dphi) <= 1e-5 * scale, "θ = \(theta): FD \(fd) vs AID \(dphi)")
         }
         // 3. The marked minimum: the hypergradient changes sign there, and Φ is smallest.
-        let minimum = try #require(blocks["minimum"]).dataRows[0]
-        #expect(rows.allSatisfy { $0[1] >= minimum[1] - 1e-9 * minimum[1] })
-        let left = rows.last { $0[0] < minimum[0] }!, right = rows.first { $0[0] > minimum[0] }!
-        #expect(left[2] < 0 && right[2] > 0)
+        let minimum = try #require(blocks["minimum"]?.records.first)
+        let (thetaStar, phiStar) = (minimum["theta"]!, minimum["phi"]!)
+        #expect(rows.allSatisfy { $0["phi"]! >= phiStar - 1e-9 * phiStar })
+        let left = rows.last { $0["theta"]! < thetaStar }!, right = rows.first { $0["theta"]! > thetaStar }!
+        #expect(left["dphi"]! < 0 && right["dphi"]! > 0)
+        // The printed claim: the hypergradient at θ* is zero to rounding.
+        #expect(run.stdout.contains("zero to rounding"))
     }
 
     @Test("The three-way check, the per-feature check and the cost table hold what the chapter prints")
@@ -45,22 +49,28 @@ struct Chapter02Tests {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(try runChapter("ch02", ["--quick", "--output", dir.path]).status == 0)
-        let blocks = try dataBlocks(dir.appendingPathComponent("ch02-ridge.gp"))
-        let checks = try #require(blocks["checks"]).dataRows
-        #expect(checks.count == 3)
+        let tables = try dataBlocks(dir.appendingPathComponent("ch02-tables.dat"))
+        // Those tables travel in the tables file, not in the figure scripts.
+        let figureBlocks = try dataBlocks(dir.appendingPathComponent("ch02-ridge.gp"))
+        #expect(Set(figureBlocks.keys) == ["landscape", "tangents", "minimum"])
+        let checks = try #require(tables["checks"]).records
+        #expect(checks.map { $0["theta"]! } == [-2, 0, 2])
         for row in checks {
-            #expect(row[2] < 1e-7, "finite differences: \(row[2])")     // O(h²) + O(ε/h)
-            #expect(row[3] < 1e-10 && row[4] < 1e-8 && row[5] < 1e-10, "θ = \(row[0]): \(row)")
+            #expect(row["fd"]! < 1e-7, "finite differences: \(row["fd"]!)")     // O(h²) + O(ε/h)
+            #expect(row["aid_cg"]! < 1e-10 && row["aid_neumann"]! < 1e-8 && row["itd"]! < 1e-10, "θ = \(row["theta"]!): \(row)")
+            #expect(row["itd_steps"]! == (40 * row["kappa"]!).rounded(.up))
         }
-        let perFeature = try #require(blocks["per_feature"]).dataRows[0]
-        #expect(perFeature[0] == 30 && perFeature[1] < 1e-10 && perFeature[2] < 1e-6)
-        // Costs: estimator 1 = AID-CG, 2 = AID-Neumann, 3 = ITD.
-        let costs = try #require(blocks["costs"]).dataRows
-        #expect(costs.map { $0[0] } == [1, 2, 3])
-        #expect(costs[0][1] == 0 && costs[1][1] == 0 && costs[2][1] > 0)       // only ITD runs the inner loop
-        #expect(costs[0][2] < costs[1][2])                                     // CG needs fewer products than Neumann
-        #expect(costs[2][4] > 10 * costs[0][4])                                 // ITD stores its iterates
-        #expect(costs.allSatisfy { $0[5] < 1e-3 })
+        let perFeature = try #require(tables["per_feature"]?.records.first)
+        #expect(perFeature["d"] == 30 && perFeature["aid_error"]! < 1e-10 && perFeature["fd_error"]! < 1e-6)
+        #expect(perFeature["mixed"] == 1 && perFeature["fd_solves"] == 60 && perFeature["hessian_vector"]! < 60)
+        // Costs: estimator 0 = AID-CG, 1 = AID-Neumann, 2 = ITD (the labels' order).
+        let costs = try #require(tables["costs"]).records
+        #expect(costs.map { $0["estimator"]! } == [0, 1, 2])
+        let (cg, neumann, itd) = (costs[0], costs[1], costs[2])
+        #expect(cg["gradients"] == 0 && neumann["gradients"] == 0 && itd["gradients"]! > 0)     // only ITD runs the inner loop
+        #expect(cg["hessian_vector"]! < neumann["hessian_vector"]!)                               // CG needs fewer products than Neumann
+        #expect(itd["vectors"]! > 10 * cg["vectors"]!)                                            // ITD stores its iterates
+        #expect(costs.allSatisfy { $0["error"]! < 1e-3 })
     }
 
     @Test("ITD converges to the hypergradient as D grows, at the inner loop's rate")
@@ -70,13 +80,13 @@ struct Chapter02Tests {
         #expect(try runChapter("ch02", ["--quick", "--output", dir.path]).status == 0)
         let block = try #require(try dataBlocks(dir.appendingPathComponent("ch02-itd.gp"))["itd"])
         #expect(block.columns == ["D", "itd", "aid", "rate"])
-        let rows = block.dataRows
-        #expect(rows.last![1] < 1e-10 && rows.last![2] < 1e-10)
+        let rows = block.records
+        #expect(rows.last!["itd"]! < 1e-10 && rows.last!["aid"]! < 1e-10)
         // From D ≈ 100 on the errors fall monotonically, and AID at w_D stays within a
         // constant of (1 − μ/L)^D while ITD trails by at most a factor linear in D.
-        let tail = rows.filter { $0[0] >= 100 }
-        #expect(zip(tail, tail.dropFirst()).allSatisfy { $1[1] < $0[1] && $1[2] < $0[2] })
-        #expect(tail.allSatisfy { $0[2] <= 10 * $0[3] && $0[1] <= $0[0] * $0[3] })
+        let tail = rows.filter { $0["D"]! >= 100 }
+        #expect(zip(tail, tail.dropFirst()).allSatisfy { $1["itd"]! < $0["itd"]! && $1["aid"]! < $0["aid"]! })
+        #expect(tail.allSatisfy { $0["aid"]! <= 10 * $0["rate"]! && $0["itd"]! <= $0["D"]! * $0["rate"]! })
     }
 
     @Test("Bad flags: a grid under 50 points, no samples")
