@@ -48,10 +48,10 @@ struct Chapter01Tests {
 
             let kind: VLMOP.Kind = slug == "ch01-vlmop1" ? .one : .two
             let problem = try VLMOP(kind, dimension: 20)
-            let chebyshev = try #require(blocks["chebyshev"]).dataRows
+            let chebyshev = try #require(blocks["chebyshev"]).records
             #expect(chebyshev.count == 5)       // --quick: five preferences
             for row in chebyshev {
-                let r = Array(row[0...1]), f = Array(row[2...3])
+                let r = [row["r1"]!, row["r2"]!], f = [row["f1"]!, row["f2"]!]
                 let exact = try problem.chebyshevOptimum(preference: r).values
                 #expect(norm(f - exact) < 1e-8, "\(slug) r = \(r): f = \(f), exact \(exact)")
                 #expect(frontGap(f, kind) < 1e-8)
@@ -59,13 +59,13 @@ struct Chapter01Tests {
                 #expect(abs(r[0] * f[0] - r[1] * f[1]) < 1e-8)
             }
             // Larger r₁ buys smaller f₁: f₁ falls as r₁ grows.
-            let f1 = chebyshev.sorted { $0[0] < $1[0] }.map { $0[2] }
+            let f1 = chebyshev.sorted { $0["r1"]! < $1["r1"]! }.map { $0["f1"]! }
             #expect(zip(f1, f1.dropFirst()).allSatisfy { $0 > $1 })
-            for row in try #require(blocks["mgda"]).dataRows {
-                #expect(frontGap(row, kind) < 1e-6, "MGDA point \(row) is off the front")
+            for row in try #require(blocks["mgda"]).records {
+                #expect(frontGap([row["f1"]!, row["f2"]!], kind) < 1e-6, "MGDA point \(row) is off the front")
             }
             // The front block is the exact front, end to end.
-            let front = try #require(blocks["front"]).dataRows
+            let front = try #require(blocks["front"]).records.map { [$0["f1"]!, $0["f2"]!] }
             #expect(front.allSatisfy { frontGap($0, kind) < 1e-8 })   // 10 significant digits in the file
             #expect(abs(frontParameter(front.first!, kind) + 1) < 1e-6 && abs(frontParameter(front.last!, kind) - 1) < 1e-6)
         }
@@ -75,16 +75,79 @@ struct Chapter01Tests {
         // front better (smaller IGD).
         let two = try dataBlocks(dir.appendingPathComponent("ch01-vlmop2.gp"))
         let problem = try VLMOP(.two, dimension: 20)
-        let linear = try #require(two["linear"]).dataRows.map { Array($0[2...3]) }
+        let linear = try #require(two["linear"]).records.map { [$0["f1"]!, $0["f2"]!] }
         for f in linear {
             #expect(frontGap(f, .two) < 1e-6)
             #expect(abs(frontParameter(f, .two)) > 1 / 2.0.squareRoot(), "linear point \(f) is in the concave middle")
         }
         #expect(Set(linear.map { $0[0] < 0.5 }).count == 2)   // both tails are reached
         let truth = problem.front(samples: 1001)
-        let chebyshev = try #require(two["chebyshev"]).dataRows.map { Array($0[2...3]) }
+        let chebyshev = try #require(two["chebyshev"]).records.map { [$0["f1"]!, $0["f2"]!] }
         #expect(try invertedGenerationalDistance(reference: truth, found: chebyshev)
                 < invertedGenerationalDistance(reference: truth, found: linear))
+
+        // The printed tables (ch01-tables.dat) say the same.
+        let tables = try dataBlocks(dir.appendingPathComponent("ch01-tables.dat"))
+        #expect(Set(tables.keys) == ["stationarity_gap", "linear_scalarization", "mgda_runs", "chebyshev_runs", "u_ablation", "coverage"])
+        // Section 1: the gap vanishes on the front and not off it; the projection dominates.
+        for row in try #require(tables["stationarity_gap"]).records {
+            #expect(row["gap_front"]! < 1e-20 && row["gap_random"]! > 1e-3 && row["projection_dominates"] == 1)
+        }
+        // Section 2: VLMOP1's linear points follow s = w₁ − w₂; VLMOP2's all sit in a tail.
+        let linearTable = try #require(tables["linear_scalarization"]).records
+        #expect(linearTable.count == 5)
+        for row in linearTable {
+            let s = 2 * row["w1"]! - 1
+            #expect(abs(row["vlmop1_f1"]! - (1 - s) * (1 - s) / 4) < 1e-8 && abs(row["vlmop1_f2"]! - (1 + s) * (1 + s) / 4) < 1e-8)
+            #expect(abs(row["vlmop2_s"]!) > 1 / 2.0.squareRoot())
+        }
+        // Section 3: every MGDA run stopped at a Pareto-stationary point.
+        let mgda = try #require(tables["mgda_runs"]).records
+        #expect(mgda.count == 8 && mgda.allSatisfy { $0["gap"]! < 1e-15 })
+        // Section 4: every Chebyshev point on its exact optimum and on its ray.
+        let chebyshevTable = try #require(tables["chebyshev_runs"]).records
+        #expect(chebyshevTable.count == 10 && chebyshevTable.allSatisfy { $0["error"]! < 1e-8 && $0["alignment"]! < 1e-8 })
+        // The u ablation: u = 1 reaches the optimum, u = 0 stops elsewhere on the front.
+        let ablation = try #require(tables["u_ablation"]).records
+        #expect(ablation.map { $0["u"]! } == [0, 0.1, 1, 10])
+        #expect(ablation[2]["error"]! < 1e-8 && ablation[2]["converged"] == 1 && ablation[0]["error"]! > 1e-2)
+        // Section 5: on VLMOP2 the Chebyshev points have the smallest IGD of the three methods.
+        let (vlmop2, linearSet, chebyshevSet) = (1.0, 0.0, 2.0)      // the `problem` and `method` labels
+        let coverage = try #require(tables["coverage"]).records.filter { $0["problem"] == vlmop2 }
+        let igd = { (set: Double) in coverage.first { $0["method"] == set }!["igd"]! }
+        #expect(igd(chebyshevSet) < igd(linearSet) && igd(chebyshevSet) < igd(1))
+    }
+
+    /// Runs Chapter 1 with `--quick --step-size β` into a fresh folder.
+    func runWithStepSize(_ beta: String) throws -> (run: ProcessOutput, written: [String]) {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try runChapter("ch01", ["--quick", "--step-size", beta, "--output", dir.path])
+        return (run, try FileManager.default.contentsOfDirectory(atPath: dir.path))
+    }
+
+    @Test("--step-size 5 (in range) makes the runs diverge: refused naming --step-size and its limit, no NaN printed, no figure")
+    func divergingStepSize() throws {
+        let (run, written) = try runWithStepSize("5")
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("--step-size"), "stderr was: \(run.stderr)")
+        #expect(run.stderr.contains("diverge") && run.stderr.contains("2/L"), "stderr was: \(run.stderr)")
+        #expect(!run.stdout.lowercased().contains("nan"), "stdout was: \(run.stdout)")
+        #expect(written.isEmpty, "wrote \(written)")
+    }
+
+    @Test("Other in-range step sizes either run cleanly or are refused naming --step-size; never NaN",
+          arguments: ["1", "2", "3", "10"])
+    func otherStepSizes(beta: String) throws {
+        let (run, written) = try runWithStepSize(beta)
+        #expect(!run.stdout.lowercased().contains("nan"), "stdout was: \(run.stdout)")
+        if run.status == 0 {
+            #expect(run.stderr.isEmpty)
+            #expect(written.contains("ch01-vlmop2.gp"))
+        } else {
+            #expect(run.stderr.contains("--step-size \(beta)"), "stderr was: \(run.stderr)")
+            #expect(written.isEmpty, "wrote \(written)")
+        }
     }
 
     @Test("Out-of-range flags exit non-zero, naming the flag and the rule",
