@@ -140,29 +140,14 @@ let stepLimits = problems.map { "2/L = \(formatNumber(2 / curvatureBound($0))) o
 /// given) step budget. Stops the chapter if the run diverges.
 func descend(_ problem: VLMOP, _ method: String, from start: Vector, rule: DescentRule,
              maxSteps: Int = flags.steps) -> DescentResult {
-    func run(_ budget: Int) throws -> DescentResult {
-        try multiGradientDescent(problem, from: start, rule: rule, stepSize: beta, maxSteps: budget, tolerance: flags.tolerance)
-    }
-    func firstNonFinite(_ result: DescentResult) -> Int? { result.valueTrace.firstIndex { !$0.allSatisfy(\.isFinite) } }
-    func diverged(atStep k: Int) -> Never {
-        fail("--step-size \(formatNumber(beta)) makes \(method) on \(problem.name) diverge: f became non-finite at step \(k); "
-             + "the step must be below about 2/L = \(formatNumber(2 / curvatureBound(problem))) for this problem "
-             + "(its curvature is at most L = \(formatNumber(curvatureBound(problem)))); the chapter's limits are \(stepLimits)")
-    }
     do {
-        let result = try run(maxSteps)
-        if let k = firstNonFinite(result) { diverged(atStep: k) }
-        return result
+        return try multiGradientDescent(problem, from: start, rule: rule, stepSize: beta, maxSteps: maxSteps, tolerance: flags.tolerance)
+    } catch let diverged as Diverged {
+        fail("--step-size \(formatNumber(beta)) makes \(method) on \(problem.name) diverge: \(diverged.quantity) became non-finite "
+             + "at step \(diverged.step); the step must be below about 2/L = \(formatNumber(2 / curvatureBound(problem))) for this problem "
+             + "(its curvature is at most L = \(formatNumber(curvatureBound(problem)))); the chapter's limits are \(stepLimits)")
     } catch {
-        // MGDA's and Chebyshev's weighting QPs refuse non-finite gradients, so such a run
-        // throws instead of returning: rerun it with the largest budget that does not throw.
-        var (finishes, throwsAt) = (0, maxSteps)
-        while throwsAt - finishes > 1 {
-            let middle = (finishes + throwsAt) / 2
-            if (try? run(middle)) != nil { finishes = middle } else { throwsAt = middle }
-        }
-        if let last = try? run(max(finishes, 1)), let k = firstNonFinite(last) { diverged(atStep: k) }
-        fail("\(method) on \(problem.name) failed after \(finishes) steps: \(error)")
+        fail("\(method) on \(problem.name) failed: \(error)")
     }
 }
 

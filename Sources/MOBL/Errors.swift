@@ -36,6 +36,26 @@ public struct DidNotConverge: Error, CustomStringConvertible, Equatable {
     public var description: String { "\(solver) did not converge: \(detail)" }
 }
 
+/// An iteration that blew up: its iterate, values or gradients stopped being finite
+/// numbers (usually a step size beyond the problem's stability limit). Iterative
+/// methods throw it at the first step where it happens, rather than carrying NaN to
+/// the end of their budget.
+public struct Diverged: Error, CustomStringConvertible, Equatable {
+    public let method: String
+    /// The step at which the non-finite number appeared (0: at the start).
+    public let step: Int
+    /// What became non-finite, e.g. "f(x)", "the gradients".
+    public let quantity: String
+
+    public init(_ method: String, step: Int, quantity: String) {
+        self.method = method
+        self.step = step
+        self.quantity = quantity
+    }
+
+    public var description: String { "\(method) diverged: \(quantity) became non-finite at step \(step)" }
+}
+
 /// Formats a short list of numbers for error messages: `(0.5, -0.1)`.
 public func describe(_ values: [Double]) -> String {
     "(" + values.map { String($0) }.joined(separator: ", ") + ")"

@@ -94,4 +94,20 @@ struct WeightsTests {
             try multiGradientDescent(problem, from: [0, 0], rule: .minNorm, stepSize: 0.1, maxSteps: 0, tolerance: 1e-8)
         }
     }
+
+    @Test("A step beyond 2/L makes descent diverge: it stops at the first non-finite step, for every rule, and says where")
+    func divergenceIsReported() throws {
+        let problem = try VLMOP(.one, dimension: 3)      // f_s quadratic with curvature L = ½: stable for β < 4
+        for rule in [DescentRule.linear(weights: [0.5, 0.5]), .minNorm, .chebyshev(preference: [0.5, 0.5], u: 1)] {
+            do {
+                _ = try multiGradientDescent(problem, from: [0.3, -0.2, 0.1], rule: rule, stepSize: 10, maxSteps: 100_000, tolerance: 1e-12)
+                Issue.record("\(rule) with β = 10 returned instead of reporting divergence")
+            } catch let diverged as Diverged {
+                // |1 − β/2| = 4 per step from a start of size ~0.4: f overflows after a few hundred steps.
+                #expect(diverged.step > 10 && diverged.step < 1000, "\(rule): \(diverged)")
+            }
+            // Below the limit the same run settles.
+            #expect(try multiGradientDescent(problem, from: [0.3, -0.2, 0.1], rule: rule, stepSize: 1, maxSteps: 100_000, tolerance: 1e-10).converged)
+        }
+    }
 }

@@ -67,12 +67,19 @@ public func multiGradientDescent(_ problem: some MultiObjectiveProblem, from sta
     var stepNorms: [Double] = []
     var converged = false
     while stepNorms.count < maxSteps {
-        let (d, _) = try rule.direction(gradients: problem.gradients(at: x), values: values)
+        let gradients = problem.gradients(at: x)
+        guard gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            throw Diverged("multi-gradient descent", step: stepNorms.count, quantity: "the gradients")
+        }
+        let (d, _) = try rule.direction(gradients: gradients, values: values)
         let size = norm(d)
         stepNorms.append(size)
         if size <= tolerance { converged = true; break }
         axpy(beta, d, &x)
         values = problem.values(at: x)
+        guard values.allSatisfy(\.isFinite) else {
+            throw Diverged("multi-gradient descent", step: stepNorms.count, quantity: "f(x)")
+        }
         valueTrace.append(values)
     }
     return DescentResult(x: x, values: values, valueTrace: valueTrace, stepNorms: stepNorms, converged: converged)
