@@ -53,20 +53,15 @@ public struct HypergradientDescent: Sendable {
         try problem.checkPoint(x: x0, y: y0)
         let oracles = CountedOracles(problem)
         var x = x0, y = y0
-        var v: Vector? = nil
+        var v: [Vector?] = [nil]
         for k in 0..<outerSteps {
             y = try innerGradientDescent(oracles, x: x, start: warmInner ? y : y0, steps: innerSteps,
                                          stepSize: alpha, measureFinalGradient: false).y
-            let estimate = try aidHypergradient(oracles, objective: objective, x: x, y: y, solver: solver,
-                                                warmStart: warmSolve ? v : nil)
-            if let solve = estimate.solve, !solve.converged, solver.stopsOnTolerance {
-                throw DidNotConverge("the linear solve at outer step \(k)",
-                                     "relative residual \(solve.relativeResidual) after \(solve.iterations) iterations")
-            }
-            v = estimate.v
-            let step = -beta * estimate.gradient
-            let iterate = OuterIterate(k: k, x: x, y: y, hypergradients: [estimate.gradient], weights: [1], step: step,
-                                       solveProducts: estimate.counts.hessianVector, counts: oracles.counts)
+            let estimate = try aidHypergradients(oracles, objectives: objective..<(objective + 1), x: x, y: y, solver: solver,
+                                                 warm: &v, warmStart: warmSolve, step: k)
+            let step = -beta * estimate.gradients[0]
+            let iterate = OuterIterate(k: k, x: x, y: y, values: estimate.values, hypergradients: estimate.gradients,
+                                       weights: [1], step: step, solveProducts: estimate.products, counts: oracles.counts)
             axpy(1, step, &x)
             if try !observe(iterate) {
                 return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
@@ -76,12 +71,3 @@ public struct HypergradientDescent: Sendable {
     }
 }
 
-extension HessianSolver {
-    /// Whether the solve stops on a residual tolerance (rather than after a fixed number of steps).
-    var stopsOnTolerance: Bool {
-        switch self {
-        case .conjugateGradient(.tolerance), .neumann(_, .tolerance): return true
-        default: return false
-        }
-    }
-}

@@ -1,0 +1,130 @@
+/// WC-MHGD, weighted-Chebyshev multi-hyper-gradient descent: preference-guided
+/// descent on S reduced objectives Φ_s(x) = f_s(x, y*(x)) of a bilevel problem.
+///
+///     for k = 0 … K−1:
+///         y ← D steps of  y − α ∇_y g(x_k, y)                  (from the last y: warm)
+///         for each s:  v_s solves ∇²_yy g v = ∇_y f_s(x_k, y)  (CG or Neumann, from the last v_s)
+///                      ĥ_s = ∇_x f_s − ∇²_xy g v_s,   φ_s = f_s(x_k, y)
+///         λ_k = argmin_{λ∈Δ_S}  ‖Σ_s r_s λ_s ĥ_s‖² − u Σ_s λ_s r_s (φ_s − z_s)     (the weighting QP)
+///         x_{k+1} = x_k − β Σ_s r_s λ_{k,s} ĥ_s
+///
+/// The weighting QP is the dual of the linearized Chebyshev problem with a proximal
+/// term, `min_d max_s r_s(φ_s + ⟨ĥ_s, d⟩ − z_s) + ‖d‖²/(2γ)` with u = 2/γ, and is
+/// solved exactly by ``chebyshevWeights(gradients:values:preference:u:reference:)``.
+/// u = 0 gives preference-scaled MGDA (every Pareto-stationary point is a fixed
+/// point); u > 0 makes the weighted-Chebyshev optimum the fixed point, so sweeping
+/// r explores the front. Larger r_s buys smaller Φ_s.
+///
+/// The QP's linear term is not scale-invariant: objectives with large values make a
+/// given u act strongly. With `normalizePreference` the preference used throughout is
+/// r / ‖r ⊙ φ(x₀)‖ (φ at the first step), so the preference term starts at unit size.
+///
+/// Every step goes to an ``OuterObserver`` as an ``OuterIterate`` (use ``OuterTrace``
+/// for the standard record: values, λ, step norm, exact stationarity gap, counts).
+public struct WCMHGD: Sendable {
+    /// The preference r: S entries, each > 0, summing to 1.
+    public var preference: Vector
+    /// The weight u ≥ 0 of the preference term.
+    public var u: Double
+    /// The reference point z (nil: 0).
+    public var reference: Vector?
+    /// Use r / ‖r ⊙ φ(x₀)‖ instead of r (see above).
+    public var normalizePreference: Bool
+    /// Outer steps K.
+    public var outerSteps: Int
+    /// Inner gradient steps D per outer step.
+    public var innerSteps: Int
+    /// Inner step α (below 2/L; 1/L is the usual choice).
+    public var alpha: Double
+    /// Outer step β.
+    public var beta: Double
+    /// CG with N steps (`.conjugateGradient(.fixed(iterations: N))`), Neumann with Q
+    /// terms and step η (`.neumann(eta: η, .fixed(iterations: Q))`), or either with a tolerance.
+    public var solver: HessianSolver
+    /// Start each inner loop from the previous y (else from y₀).
+    public var warmInner: Bool
+    /// Start each CG solve from the previous v_s (else from 0).
+    public var warmSolve: Bool
+
+    public init(preference: Vector, u: Double, reference: Vector? = nil, normalizePreference: Bool = false,
+                outerSteps: Int, innerSteps: Int, alpha: Double, beta: Double, solver: HessianSolver,
+                warmInner: Bool = true, warmSolve: Bool = true) {
+        self.preference = preference
+        self.u = u
+        self.reference = reference
+        self.normalizePreference = normalizePreference
+        self.outerSteps = outerSteps
+        self.innerSteps = innerSteps
+        self.alpha = alpha
+        self.beta = beta
+        self.solver = solver
+        self.warmInner = warmInner
+        self.warmSolve = warmSolve
+    }
+
+    /// Checks the configuration against a problem with S objectives.
+    ///
+    /// - Throws: ``InvalidInput`` naming the value and the rule: r of the wrong length,
+    ///   not strictly positive, or not summing to 1; u < 0; z of the wrong length or not
+    ///   finite; K < 1; D < 0; β ≤ 0; α outside (0, 2/L) when the problem knows L.
+    public func validate(objectives s: Int) throws {
+        try validatePreference(preference, objectives: s)
+        let total = preference.reduce(0, +)
+        guard abs(total - 1) <= 1e-9 else {
+            throw InvalidInput("preference r", describe(preference), "must sum to 1 (it sums to \(total))")
+        }
+        guard u >= 0, u.isFinite else { throw InvalidInput("u", "\(u)", "must be ≥ 0 and finite") }
+        if let z = reference {
+            guard z.count == s, z.allSatisfy(\.isFinite) else {
+                throw InvalidInput("reference z", describe(z), "must be \(s) finite numbers")
+            }
+        }
+        guard outerSteps >= 1 else { throw InvalidInput("outer steps K", "\(outerSteps)", "must be ≥ 1") }
+        guard innerSteps >= 0 else { throw InvalidInput("inner steps D", "\(innerSteps)", "must be ≥ 0") }
+        guard beta > 0, beta.isFinite else { throw InvalidInput("outer step β", "\(beta)", "must be > 0 and finite") }
+    }
+
+    /// Runs K outer steps from (x₀, y₀), handing every step to `observe`.
+    ///
+    /// - Returns: the last point, the steps taken and the oracle calls made.
+    /// - Throws: ``InvalidInput`` (see ``validate(objectives:)``, and sizes of x₀, y₀);
+    ///   ``DidNotConverge`` when a linear solve with a tolerance misses it; ``Diverged``
+    ///   when an iterate or a value stops being finite; whatever the observer throws.
+    public func run(_ problem: any BilevelProblem, x0: Vector, y0: Vector,
+                    observe: OuterObserver = { _ in true }) throws -> OuterResult {
+        let s = problem.objectiveCount
+        try validate(objectives: s)
+        try problem.checkPoint(x: x0, y: y0)
+        try problem.checkStep(alpha, name: "inner step α", x: x0)
+        let oracles = CountedOracles(problem)
+        var x = x0, y = y0
+        var v = [Vector?](repeating: nil, count: s)
+        var r = preference
+        for k in 0..<outerSteps {
+            y = try innerGradientDescent(oracles, x: x, start: warmInner ? y : y0, steps: innerSteps,
+                                         stepSize: alpha, measureFinalGradient: false).y
+            let estimate = try aidHypergradients(oracles, objectives: 0..<s, x: x, y: y, solver: solver,
+                                                 warm: &v, warmStart: warmSolve, step: k)
+            guard estimate.values.allSatisfy(\.isFinite), estimate.gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+                throw Diverged("WC-MHGD", step: k, quantity: "the values or hypergradients")
+            }
+            if k == 0 && normalizePreference {
+                let size = norm(hadamard(r, estimate.values))
+                guard size > 0 else {
+                    throw InvalidInput("‖r ⊙ φ(x₀)‖", "0", "must be > 0 to normalize the preference (all values are zero at x₀)")
+                }
+                r = (1 / size) * r
+            }
+            let lambda = try chebyshevWeights(gradients: estimate.gradients, values: estimate.values, preference: r,
+                                              u: u, reference: reference).weights
+            let step = -beta * combination(hadamard(r, lambda), estimate.gradients)
+            let iterate = OuterIterate(k: k, x: x, y: y, values: estimate.values, hypergradients: estimate.gradients,
+                                       weights: lambda, step: step, solveProducts: estimate.products, counts: oracles.counts)
+            axpy(1, step, &x)
+            if try !observe(iterate) {
+                return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
+            }
+        }
+        return OuterResult(x: x, y: y, steps: outerSteps, counts: oracles.counts, stoppedByObserver: false)
+    }
+}
