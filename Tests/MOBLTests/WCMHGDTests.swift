@@ -117,6 +117,23 @@ struct WCMHGDTests {
         #expect(norm(toy.reducedValues(x: run.x) - (try toy.chebyshevOptimum(preference: r).values)) < 1e-3)
     }
 
+    @Test("Baselines on the same hypergradients: MGDA reaches the front (no preference), linear scalarization its weighted-sum optimum")
+    func baselines() throws {
+        let (toy, x0) = try Self.toy(.vlmop2)
+        for rule in [DescentRule.minNorm, .linear(weights: [0.5, 0.5])] {
+            var algorithm = WCMHGD(preference: [0.5, 0.5], u: 1, outerSteps: 3000, innerSteps: 2, alpha: 1 / toy.curvature.L,
+                                   beta: 1, solver: .conjugateGradient(.fixed(iterations: 10)))
+            algorithm.baseline = rule
+            let trace = OuterTrace(exact: toy)
+            let result = try algorithm.run(toy, x0: x0, y0: Vector(repeating: 0, count: 10), observe: trace.observe)
+            #expect(trace.records.last!.gap! < 1e-6, "\(rule): gap \(trace.records.last!.gap!)")
+            if case .linear(let w) = rule {
+                // Stationary for the weighted sum: Σ w_s ∇Φ_s = 0 at the end.
+                #expect(norm(combination(w, toy.exactHypergradients(x: result.x))) < 1e-4)
+            }
+        }
+    }
+
     @Test("Bad configurations are refused, naming the value and the rule")
     func badInput() throws {
         let (toy, x0) = try Self.toy(.vlmop2)

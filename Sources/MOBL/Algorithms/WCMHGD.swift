@@ -45,6 +45,10 @@ public struct WCMHGD: Sendable {
     public var warmInner: Bool
     /// Start each CG solve from the previous v_s (else from 0).
     public var warmSolve: Bool
+    /// For comparisons: when set, the weights come from this rule (linear
+    /// scalarization or MGDA) on the same hypergradients instead of the Chebyshev QP,
+    /// and the step is the rule's direction times β. The preference is then unused.
+    public var baseline: DescentRule? = nil
 
     public init(preference: Vector, u: Double, reference: Vector? = nil, normalizePreference: Bool = false,
                 outerSteps: Int, innerSteps: Int, alpha: Double, beta: Double, solver: HessianSolver,
@@ -68,6 +72,8 @@ public struct WCMHGD: Sendable {
     ///   not strictly positive, or not summing to 1; u < 0; z of the wrong length or not
     ///   finite; K < 1; D < 0; β ≤ 0; α outside (0, 2/L) when the problem knows L.
     public func validate(objectives s: Int) throws {
+        try validateSteps()
+        if baseline != nil { return }
         try validatePreference(preference, objectives: s)
         let total = preference.reduce(0, +)
         guard abs(total - 1) <= 1e-9 else {
@@ -79,6 +85,9 @@ public struct WCMHGD: Sendable {
                 throw InvalidInput("reference z", describe(z), "must be \(s) finite numbers")
             }
         }
+    }
+
+    private func validateSteps() throws {
         guard outerSteps >= 1 else { throw InvalidInput("outer steps K", "\(outerSteps)", "must be ≥ 1") }
         guard innerSteps >= 0 else { throw InvalidInput("inner steps D", "\(innerSteps)", "must be ≥ 0") }
         guard beta > 0, beta.isFinite else { throw InvalidInput("outer step β", "\(beta)", "must be > 0 and finite") }
@@ -108,18 +117,24 @@ public struct WCMHGD: Sendable {
             guard estimate.values.allSatisfy(\.isFinite), estimate.gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
                 throw Diverged("WC-MHGD", step: k, quantity: "the values or hypergradients")
             }
-            if k == 0 && normalizePreference {
-                let size = norm(hadamard(r, estimate.values))
-                guard size > 0 else {
-                    throw InvalidInput("‖r ⊙ φ(x₀)‖", "0", "must be > 0 to normalize the preference (all values are zero at x₀)")
+            let weights: Vector, step: Vector
+            if let rule = baseline {
+                let (d, applied) = try rule.direction(gradients: estimate.gradients, values: estimate.values)
+                (weights, step) = (applied, beta * d)
+            } else {
+                if k == 0 && normalizePreference {
+                    let size = norm(hadamard(r, estimate.values))
+                    guard size > 0 else {
+                        throw InvalidInput("‖r ⊙ φ(x₀)‖", "0", "must be > 0 to normalize the preference (all values are zero at x₀)")
+                    }
+                    r = (1 / size) * r
                 }
-                r = (1 / size) * r
+                let lambda = try chebyshevWeights(gradients: estimate.gradients, values: estimate.values, preference: r,
+                                                  u: u, reference: reference).weights
+                (weights, step) = (lambda, -beta * combination(hadamard(r, lambda), estimate.gradients))
             }
-            let lambda = try chebyshevWeights(gradients: estimate.gradients, values: estimate.values, preference: r,
-                                              u: u, reference: reference).weights
-            let step = -beta * combination(hadamard(r, lambda), estimate.gradients)
             let iterate = OuterIterate(k: k, x: x, y: y, values: estimate.values, hypergradients: estimate.gradients,
-                                       weights: lambda, step: step, solveProducts: estimate.products, counts: oracles.counts)
+                                       weights: weights, step: step, solveProducts: estimate.products, counts: oracles.counts)
             axpy(1, step, &x)
             if try !observe(iterate) {
                 return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
