@@ -16,6 +16,7 @@ let chapters: [(name: String, folder: String)] = [
     ("ch02", "02-Hypergradients"),
     ("ch03", "03-ConjugateGradientVsNeumann"),
     ("ch04", "04-WarmStarts"),
+    ("ch06", "06-StochasticWCMHGD"),
 ]
 
 let package = Package(

@@ -15,6 +15,7 @@ let allChapters = [
     ChapterSpec(name: "ch02", slugs: ["ch02-ridge", "ch02-itd"]),
     ChapterSpec(name: "ch03", slugs: ["ch03-convergence", "ch03-cg-vs-neumann", "ch03-hypergradient"]),
     ChapterSpec(name: "ch04", slugs: ["ch04-warm-start", "ch04-cg-warm-start"]),
+    ChapterSpec(name: "ch06", slugs: ["ch06-stochastic", "ch06-variance", "ch06-averaging"]),
 ]
 
 @Suite("Every chapter")
