@@ -17,6 +17,7 @@ let chapters: [(name: String, folder: String)] = [
     ("ch03", "03-ConjugateGradientVsNeumann"),
     ("ch04", "04-WarmStarts"),
     ("ch05", "05-WCMHGD"),
+    ("ch06", "06-StochasticWCMHGD"),
 ]
 
 let package = Package(

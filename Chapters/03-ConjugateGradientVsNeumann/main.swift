@@ -349,7 +349,7 @@ for B in [N, N / 10, N / 100] {
         let estimate = try stochasticNeumannHypergradient(ridgeOracles, objective: 0, x: theta, y: wStar, eta: eta,
                                                           terms: Q, batchSize: B, using: &rng)
         values.append(estimate.gradient[0])
-        samplesPerEstimate = estimate.counts.hessianSamples
+        samplesPerEstimate = estimate.counts.samples
     }
     let mean = values.reduce(0, +) / Double(repetitions)
     let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(repetitions - 1)).squareRoot()

@@ -224,7 +224,7 @@ func main() throws {
         let text = page(parts, outputs(of: stdout))
         try Data(text.utf8).write(to: book.appendingPathComponent("\(folder).md"), options: .atomic)
         let heading = text.split(separator: "\n").first { $0.hasPrefix("# ") }.map { String($0.dropFirst(2)) } ?? folder
-        contents.append("\(contents.count + 1). [\(heading)](\(folder).md)")
+        contents.append("\(Int(number) ?? contents.count + 1). [\(heading)](\(folder).md)")
         FileHandle.standardError.write(Data("wove \(book.path)/\(folder).md\n".utf8))
     }
     let readme = """

@@ -134,7 +134,7 @@ struct HypergradientTests {
         // Q terms of the stochastic estimator = Q − 1 products; match the deterministic 30-product, 30-term estimate.
         let full = try stochasticNeumannHypergradient(oracles, objective: 0, x: x, y: y, eta: eta, terms: 30, batchSize: 200, using: &rng)
         #expect(relativeError(full.gradient, deterministic.gradient) < 1e-12)
-        #expect(full.counts.hessianVector == 29 && full.counts.hessianSamples == 29 * 200)
+        #expect(full.counts.hessianVector == 29 && full.counts.samples == 29 * 200)
 
         // Unbiasedness needs a fresh batch for every factor (I − ηĤ_j). Reusing one batch
         // for all of them gives E[(I − ηĤ)^q] ≠ (I − ηH)^q, a bias of order η²·q²·Var(Ĥ).

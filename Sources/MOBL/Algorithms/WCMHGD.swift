@@ -101,21 +101,40 @@ public struct WCMHGD: Sendable {
     ///   when an iterate or a value stops being finite; whatever the observer throws.
     public func run(_ problem: any BilevelProblem, x0: Vector, y0: Vector,
                     observe: OuterObserver = { _ in true }) throws -> OuterResult {
-        let s = problem.objectiveCount
-        try validate(objectives: s)
+        try validate(objectives: problem.objectiveCount)
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
+        return try runLoop(oracles, x0: x0, y0: y0, method: "WC-MHGD", averaging: 1, observe: observe,
+                           inner: { x, start in
+                               try innerGradientDescent(oracles, x: x, start: start, steps: innerSteps, stepSize: alpha,
+                                                        measureFinalGradient: false).y
+                           },
+                           estimate: { k, x, y, warm in
+                               try aidHypergradients(oracles, objectives: 0..<oracles.objectiveCount, x: x, y: y, solver: solver,
+                                                     warm: &warm, warmStart: warmSolve, step: k)
+                           })
+    }
+
+    /// The outer loop every WC-MHGD variant shares: at each step the inner loop (from
+    /// the last y when warm), the S hypergradient estimates and values, the weights
+    /// (the Chebyshev QP, or the baseline rule), optionally averaged,
+    /// λ̄_k = (1 − γ) λ̄_{k−1} + γ λ_k (γ = 1: no averaging, λ̄_k = λ_k exactly), and
+    /// the step x_{k+1} = x_k − β Σ_s r_s λ̄_{k,s} ĥ_s. The variants differ only in the
+    /// `inner` and `estimate` closures (exact oracles or mini-batches).
+    func runLoop(_ oracles: CountedOracles, x0: Vector, y0: Vector, method: String, averaging gamma: Double,
+                 observe: OuterObserver, inner: (_ x: Vector, _ start: Vector) throws -> Vector,
+                 estimate: (_ k: Int, _ x: Vector, _ y: Vector, _ warm: inout [Vector?]) throws -> HypergradientBatch) throws -> OuterResult {
+        let s = oracles.objectiveCount
         var x = x0, y = y0
         var v = [Vector?](repeating: nil, count: s)
         var r = preference
+        var average: Vector? = nil
         for k in 0..<outerSteps {
-            y = try innerGradientDescent(oracles, x: x, start: warmInner ? y : y0, steps: innerSteps,
-                                         stepSize: alpha, measureFinalGradient: false).y
-            let estimate = try aidHypergradients(oracles, objectives: 0..<s, x: x, y: y, solver: solver,
-                                                 warm: &v, warmStart: warmSolve, step: k)
+            y = try inner(x, warmInner ? y : y0)
+            let estimate = try estimate(k, x, y, &v)
             guard estimate.values.allSatisfy(\.isFinite), estimate.gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
-                throw Diverged("WC-MHGD", step: k, quantity: "the values or hypergradients")
+                throw Diverged(method, step: k, quantity: "the values or hypergradients")
             }
             let weights: Vector, step: Vector
             if let rule = baseline {
@@ -129,8 +148,12 @@ public struct WCMHGD: Sendable {
                     }
                     r = (1 / size) * r
                 }
-                let lambda = try chebyshevWeights(gradients: estimate.gradients, values: estimate.values, preference: r,
+                var lambda = try chebyshevWeights(gradients: estimate.gradients, values: estimate.values, preference: r,
                                                   u: u, reference: reference).weights
+                if gamma < 1 {
+                    if let previous = average { lambda = combination([1 - gamma, gamma], [previous, lambda]) }
+                    average = lambda
+                }
                 (weights, step) = (lambda, -beta * combination(hadamard(r, lambda), estimate.gradients))
             }
             let iterate = OuterIterate(k: k, x: x, y: y, values: estimate.values, hypergradients: estimate.gradients,

@@ -126,35 +126,121 @@ public func itdHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vec
 /// expectations, so E[v̂] is exactly the deterministic Q-term Neumann estimate: the
 /// estimator is unbiased for it, and its variance falls as the batch grows.
 ///
+/// With `outerBatchSize` nil (the default) ∇f, the mixed product and the value are the
+/// full oracles; with a size b they are mini-batch oracles too (see
+/// ``stochasticHypergradient(_:objective:x:y:solver:hessianBatch:outerBatch:warmStart:using:)``,
+/// which this calls with `.neumann(eta: η, .fixed(iterations: Q))`).
+///
 /// Cost: Q − 1 mini-batch Hessian-vector products ((Q − 1)·batchSize samples),
-/// 1 mixed product, 2 upper gradients. ``HypergradientEstimate/peakVectors`` = 5.
+/// 1 mixed product, 2 upper gradients (plus b samples for the mixed product, and b
+/// per upper oracle when the upper level has samples, when `outerBatchSize` is b).
+/// ``HypergradientEstimate/peakVectors`` = 5.
 /// - Throws: ``InvalidInput`` for a problem that is not a finite sum, Q < 1, a batch
 ///   size outside 1…N, or η outside (0, 2/L) when L is known.
 public func stochasticNeumannHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vector, y: Vector,
-                                           eta: Double, terms: Int, batchSize: Int,
+                                           eta: Double, terms: Int, batchSize: Int, outerBatchSize: Int? = nil,
                                            using rng: inout SeededGenerator) throws -> HypergradientEstimate {
+    guard terms >= 1 else { throw InvalidInput("Neumann terms Q", "\(terms)", "must be ≥ 1") }
+    return try stochasticHypergradient(oracles, objective: s, x: x, y: y, solver: .neumann(eta: eta, .fixed(iterations: terms)),
+                                       hessianBatch: batchSize, outerBatch: outerBatchSize, using: &rng)
+}
+
+/// Stochastic AID for finite-sum problems (``FiniteSumBilevelProblem``): the AID
+/// hypergradient `ĥ = ∇_x f_s − ∇²_xy g · v̂` with every sampled oracle replaced by a
+/// mini-batch mean.
+///
+/// - `.neumann(eta: η, .fixed(iterations: Q))`: v̂ is the Q-term Neumann series with an
+///   independent Hessian mini-batch of `hessianBatch` samples per factor (Q − 1
+///   products). E[v̂] is the deterministic Q-term series: unbiased for it. A tolerance
+///   rule is refused (a random series has no residual to test).
+/// - `.conjugateGradient(rule)`: CG, with its rule, on ONE mini-batch Hessian Ĥ drawn
+///   once for the solve (every product uses the same batch, as CG needs one fixed
+///   matrix), from `warmStart` when given. v̂ ≈ Ĥ⁻¹∇_y f_s, and E[Ĥ⁻¹] ≠ H⁻¹: this
+///   estimator is *biased* (by O(Var Ĥ), so the bias falls like 1/b as well).
+/// - `outerBatch` nil: ∇_x f_s, ∇_y f_s, the value and the mixed product are the full
+///   oracles (no samples). A size b: the mixed product is the mean over a fresh lower
+///   batch of b samples (independent of the Hessian batches, so E[M̂ v̂] = M E[v̂]), and
+///   the upper oracles use one upper batch of min(b, N_f) samples — or the empty batch,
+///   i.e. the full upper oracles, when the upper level has no samples.
+///
+/// Batches are drawn from `rng` in this order: the upper batch (when drawn), the
+/// Hessian batches, the mixed batch. A batch of all N samples makes every oracle the
+/// full one, so with `hessianBatch = outerBatch = N` the estimate equals
+/// ``aidHypergradient(_:objective:x:y:solver:warmStart:)`` with the same solver for a
+/// problem whose full batch is answered by its full oracles (``FiniteSumMOBLToy``).
+///
+/// - Returns: the estimate; ``HypergradientEstimate/solve`` is CG's report (nil for
+///   Neumann); ``HypergradientEstimate/counts`` includes the samples touched.
+/// - Throws: ``InvalidInput`` for a problem that is not a finite sum, batch sizes
+///   outside 1…N, a Neumann tolerance rule, η outside (0, 2/L) when L is known, s out
+///   of range, sizes; ``NonPositiveCurvature`` from CG.
+public func stochasticHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vector, y: Vector,
+                                    solver: HessianSolver, hessianBatch: Int, outerBatch: Int?,
+                                    warmStart: Vector? = nil, using rng: inout SeededGenerator) throws -> HypergradientEstimate {
     try oracles.problem.checkPoint(x: x, y: y)
     try checkObjective(s, oracles)
-    guard let finiteSum = oracles.problem as? any FiniteSumBilevelProblem else {
-        throw InvalidInput("problem", "\(type(of: oracles.problem))", "must be a finite sum for stochastic Neumann")
+    let finiteSum = try oracles.finiteSum(for: "stochastic hypergradients")
+    let n = finiteSum.sampleCount
+    guard (1...n).contains(hessianBatch) else {
+        throw InvalidInput("batch size", "\(hessianBatch)", "must be between 1 and N = \(n)")
     }
-    guard terms >= 1 else { throw InvalidInput("Neumann terms Q", "\(terms)", "must be ≥ 1") }
-    guard (1...finiteSum.sampleCount).contains(batchSize) else {
-        throw InvalidInput("batch size", "\(batchSize)", "must be between 1 and N = \(finiteSum.sampleCount)")
+    if let b = outerBatch, !(1...n).contains(b) {
+        throw InvalidInput("outer batch size", "\(b)", "must be between 1 and N = \(n)")
     }
-    try oracles.problem.checkStep(eta, name: "Neumann step η", x: x)
+    if case .neumann(let eta, let stop) = solver {
+        guard case .fixed(let terms) = stop else {
+            throw InvalidInput("stochastic Neumann stopping rule", "a tolerance", "must be a fixed number of terms Q (a random series has no residual to test)")
+        }
+        guard terms >= 1 else { throw InvalidInput("Neumann terms Q", "\(terms)", "must be ≥ 1") }
+        try oracles.problem.checkStep(eta, name: "Neumann step η", x: x)
+    }
     let before = oracles.counts
-    let b = oracles.upperGradientY(s, x: x, y: y)
-    var p = b, acc = b
-    for _ in 1..<terms {
-        let batch = rng.batch(of: batchSize, from: finiteSum.sampleCount)
-        axpy(-eta, try oracles.hessianVector(x: x, y: y, p, batch: batch), &p)
-        axpy(1, p, &acc)
+    let upperBatch = outerBatch.map { rng.upperBatch(of: $0, from: finiteSum.upperSampleCount) }
+    func gradientY() throws -> Vector {
+        if let batch = upperBatch { return try oracles.upperGradientY(s, x: x, y: y, batch: batch) }
+        return oracles.upperGradientY(s, x: x, y: y)
     }
-    var h = oracles.upperGradientX(s, x: x, y: y)
-    axpy(-1, oracles.mixedVector(x: x, y: y, eta * acc), &h)
-    return HypergradientEstimate(gradient: h, value: oracles.upperValues(x: x, y: y)[s], solve: nil,
-                                 v: eta * acc, counts: oracles.counts - before, peakVectors: 5)
+    let b = try gradientY()
+    let solution: Vector, solve: LinearSolveResult?, peak: Int
+    switch solver {
+    case .neumann(let eta, .fixed(let terms)):
+        var p = b, acc = b
+        for _ in 1..<terms {
+            let batch = rng.batch(of: hessianBatch, from: n)
+            axpy(-eta, try oracles.hessianVector(x: x, y: y, p, batch: batch), &p)
+            axpy(1, p, &acc)
+        }
+        (solution, solve, peak) = (eta * acc, nil, 5)
+    case .neumann:
+        fatalError("unreachable: tolerance rules are refused above")
+    case .conjugateGradient(let stop):
+        let batch = rng.batch(of: hessianBatch, from: n)
+        var failure: Error?
+        let apply = { (v: Vector) -> Vector in
+            do { return try oracles.hessianVector(x: x, y: y, v, batch: batch) } catch { failure = error; return v }
+        }
+        let result = try conjugateGradient(apply, b, initialGuess: warmStart, stop: stop)
+        if let failure { throw failure }
+        (solution, solve, peak) = (result.solution, result, result.peakVectors + 2)
+    }
+    var h: Vector, value: Double
+    if let batch = upperBatch {
+        h = try oracles.upperGradientX(s, x: x, y: y, batch: batch)
+    } else {
+        h = oracles.upperGradientX(s, x: x, y: y)
+    }
+    if let size = outerBatch {
+        axpy(-1, try oracles.mixedVector(x: x, y: y, solution, batch: rng.batch(of: size, from: n)), &h)
+    } else {
+        axpy(-1, oracles.mixedVector(x: x, y: y, solution), &h)
+    }
+    if let batch = upperBatch {
+        value = try oracles.upperValues(x: x, y: y, batch: batch)[s]
+    } else {
+        value = oracles.upperValues(x: x, y: y)[s]
+    }
+    return HypergradientEstimate(gradient: h, value: value, solve: solve, v: solution,
+                                 counts: oracles.counts - before, peakVectors: peak)
 }
 
 private func checkObjective(_ s: Int, _ oracles: CountedOracles) throws {

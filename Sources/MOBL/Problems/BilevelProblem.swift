@@ -83,8 +83,11 @@ public struct OracleCounts: Equatable, Sendable {
     public var hessianVector = 0
     /// Mixed products ∇²_xy g · v or (∇²_xy g)ᵀ · w.
     public var mixedVector = 0
-    /// Samples touched by mini-batch Hessian-vector products (finite-sum problems).
-    public var hessianSamples = 0
+    /// Samples touched by mini-batch oracles (finite-sum problems): every batch oracle
+    /// of ``CountedOracles`` counts one call of its kind above and `batch.count` samples
+    /// here. A full oracle counts no samples; an upper batch oracle of a problem whose
+    /// upper level has no samples takes the empty batch and counts none.
+    public var samples = 0
 
     public init() {}
 
@@ -96,7 +99,7 @@ public struct OracleCounts: Equatable, Sendable {
         d.lowerGradient = a.lowerGradient - b.lowerGradient
         d.hessianVector = a.hessianVector - b.hessianVector
         d.mixedVector = a.mixedVector - b.mixedVector
-        d.hessianSamples = a.hessianSamples - b.hessianSamples
+        d.samples = a.samples - b.samples
         return d
     }
 }
@@ -105,7 +108,7 @@ public struct OracleCounts: Equatable, Sendable {
 /// problem only through this, so ``counts`` is an exact, deterministic cost measure.
 public final class CountedOracles {
     public let problem: any BilevelProblem
-    public private(set) var counts = OracleCounts()
+    public internal(set) var counts = OracleCounts()
 
     public init(_ problem: any BilevelProblem) { self.problem = problem }
 
@@ -144,11 +147,6 @@ public final class CountedOracles {
     public func mixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector {
         counts.mixedVector += 1
         return problem.lowerMixedVector(x: x, y: y, v)
-    }
-
-    func recordSamples(_ count: Int) {
-        counts.hessianVector += 1
-        counts.hessianSamples += count
     }
 
     /// Runs `body` and returns its result with the oracle calls it made.

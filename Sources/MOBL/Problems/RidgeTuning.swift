@@ -14,8 +14,15 @@ import Foundation
 /// Closed form: `dF/dθ = −diag(λ⊙w*)(XᵀX + diag λ)⁻¹ X_vᵀ(X_v w* − t_v)`, summed over
 /// j for the shared θ.
 ///
-/// The lower level is a finite sum over the N training rows,
-/// `g = Σᵢ [½(xᵢᵀw − tᵢ)² + (1/N)·½Σⱼλⱼwⱼ²]`, so mini-batch Hessians are available.
+/// The lower level is a finite sum over the N training rows in the course's mean
+/// convention (``FiniteSumBilevelProblem``):
+///
+///     g = Σᵢ ℓᵢ + ½ Σⱼ λⱼwⱼ² = (1/N) Σᵢ gᵢ,   gᵢ(θ, w) = N ℓᵢ(w) + ½ Σⱼ λⱼwⱼ²,   ℓᵢ = ½(xᵢᵀw − tᵢ)²,
+///
+/// so the full oracles are unchanged and a batch oracle is the mean of the gᵢ over
+/// the batch: the data term is scaled by N/|B|, the penalty enters whole. The mixed
+/// product is the same for every gᵢ (only the penalty depends on θ), so its batch mean
+/// is the full product. The upper level (the validation loss) has no samples.
 public struct RidgeTuning: BilevelProblemWithSolution, FiniteSumBilevelProblem {
     public let X: Matrix, t: Vector
     public let validationX: Matrix, validationT: Vector
@@ -107,7 +114,35 @@ public struct RidgeTuning: BilevelProblemWithSolution, FiniteSumBilevelProblem {
         return perFeature ? terms : [terms.reduce(0, +)]
     }
 
-    /// (N/|B|) Σ_{i∈B} xᵢxᵢᵀ v + diag(λ) v: unbiased for uniformly drawn batches.
+    /// The batch mean of gᵢ: (N/|B|) Σ_{i∈B} ℓᵢ(w) + ½ Σⱼ λⱼwⱼ².
+    public func lowerValue(x: Vector, y: Vector, batch: [Int]) -> Double {
+        let lambda = penalties(x)
+        var data = 0.0
+        for i in batch {
+            let r = dot(X.row(i), y) - t[i]
+            data += 0.5 * r * r
+        }
+        return Double(X.rows) / Double(batch.count) * data + 0.5 * zip(lambda, y).reduce(0) { $0 + $1.0 * $1.1 * $1.1 }
+    }
+
+    /// The batch mean of ∇_w gᵢ: (N/|B|) Σ_{i∈B} xᵢ(xᵢᵀw − tᵢ) + λ⊙w.
+    public func lowerGradientY(x: Vector, y: Vector, batch: [Int]) -> Vector {
+        var g = hadamard(penalties(x), y)
+        let scale = Double(X.rows) / Double(batch.count)
+        for i in batch {
+            let row = X.row(i)
+            axpy(scale * (dot(row, y) - t[i]), row, &g)
+        }
+        return g
+    }
+
+    /// The batch mean of ∂²gᵢ/∂θ∂w · v, the same for every i: the full product.
+    public func lowerMixedVector(x: Vector, y: Vector, _ v: Vector, batch: [Int]) -> Vector {
+        lowerMixedVector(x: x, y: y, v)
+    }
+
+    /// The batch mean of ∇²_ww gᵢ · v: (N/|B|) Σ_{i∈B} xᵢxᵢᵀ v + diag(λ) v, unbiased for
+    /// uniformly drawn batches.
     public func lowerHessianVector(x: Vector, y: Vector, _ v: Vector, batch: [Int]) -> Vector {
         var h = hadamard(penalties(x), v)
         let scale = Double(X.rows) / Double(batch.count)
