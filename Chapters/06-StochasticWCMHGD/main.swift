@@ -504,7 +504,8 @@ func averagingFigure() throws -> Figure {
  noise-free limit — and we see nothing like it: with a fixed batch the gap does not
  fall like 1/K² or even 1/K, it levels off. (Stochastic bilevel analyses usually
  give O(1/K) with batches that grow with the target accuracy, or O(1/√K) with
- fixed ones; we take the 1/K² to be a slip of the summary we worked from.) The
+ fixed ones. The paper's full text is not public, only a summary of it, so we cannot
+ check how the rate is stated or under which batch schedule; we report what we see.) The
  complexity, on the other hand, is consistent with the picture we measured:
 
  - with a fixed batch b the gap stops at a floor ∝ c_b ≈ 1/b (Section 4), so to
