@@ -29,6 +29,9 @@ public struct OuterIterate: Sendable {
     public let solveProducts: Int
     /// Oracle calls so far, this step included.
     public let counts: OracleCounts
+    /// For constrained methods (FORUM): the constraint, its multiplier and the y step;
+    /// nil for hypergradient methods.
+    public var constraint: ConstraintRecord? = nil
 }
 
 /// What an outer loop returns when it stops.

@@ -1,0 +1,230 @@
+import Foundation
+
+/// FORUM's direction problem on the joint variable z = (x, y), solved exactly.
+///
+/// With the gradients ∇F_1, …, ∇F_m of the upper objectives and the gradient ∇q̃ of
+/// the (approximate) value-function constraint q̃(z) ≤ 0, all as vectors in R^{n+p}:
+///
+///     primal:  min_d  max_i ⟨∇F_i, d⟩ + ½‖d‖²    s.t.  ⟨∇q̃, d⟩ ≤ −φ,   φ = (ρ/2)‖∇q̃‖²
+///     dual:    min_{λ∈Δ_m, ν≥0}  ½‖Σ_i λ_i ∇F_i + ν ∇q̃‖² − ν φ,      d = −(Σ_i λ_i ∇F_i + ν ∇q̃)
+///
+/// The dual has m + 1 unknowns and needs only the Gram matrix of (∇F_1, …, ∇F_m, ∇q̃);
+/// it is the foundation's simplex QP with one nonnegative unknown
+/// (``solveSimplexQP(P:c:nonnegativeCount:)`` with P = Gram, c = (0, …, 0, −2φ)),
+/// solved exactly by support enumeration — no iteration count, no external solver.
+/// A caller may rely on: λ ∈ Δ_m, ν ≥ 0, the primal constraint ⟨∇q̃, d⟩ ≤ −φ when
+/// ν > 0 holds with equality (complementary slackness), and d = 0 only at a KKT point.
+/// ∇q̃ = 0 (the constraint is flat: φ = 0) gives ν = 0 and the min-norm (MGDA) direction.
+public struct FORUMDirection: Sendable {
+    /// The weights λ ∈ Δ_m on the objectives' gradients.
+    public let lambda: Vector
+    /// The constraint's multiplier ν ≥ 0.
+    public let nu: Double
+    /// d = −(Σ λ_i ∇F_i + ν ∇q̃).
+    public let d: Vector
+    /// φ = (ρ/2)‖∇q̃‖², the decrease the constraint asks for.
+    public let phi: Double
+
+    /// - Throws: ``InvalidInput`` for no gradients, mismatched lengths, non-finite
+    ///   entries, or ρ ≤ 0.
+    public init(gradients: [Vector], constraintGradient gq: Vector, rho: Double) throws {
+        guard let length = gradients.first?.count, length > 0 else {
+            throw InvalidInput("gradients ∇F_i", "none", "need at least one non-empty gradient")
+        }
+        guard gradients.allSatisfy({ $0.count == length }), gq.count == length else {
+            throw InvalidInput("gradients", "lengths \(gradients.map(\.count)) and ∇q̃ \(gq.count)", "must all be equal")
+        }
+        guard (gradients + [gq]).allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            throw InvalidInput("gradients", "non-finite entries", "every entry must be finite")
+        }
+        guard rho > 0, rho.isFinite else { throw InvalidInput("ρ", "\(rho)", "must be > 0") }
+        let m = gradients.count
+        phi = 0.5 * rho * normSquared(gq)
+        let solution: SimplexQPSolution
+        if phi == 0 {
+            // A flat constraint: ν plays no part; the direction is MGDA's.
+            solution = try solveSimplexQP(P: .gram(gradients), c: Vector(repeating: 0, count: m))
+            nu = 0
+        } else {
+            solution = try solveSimplexQP(P: .gram(gradients + [gq]), c: Vector(repeating: 0, count: m) + [-2 * phi],
+                                          nonnegativeCount: 1)
+            nu = solution.extra[0]
+        }
+        lambda = solution.weights
+        var direction = combination(lambda, gradients)
+        axpy(nu, gq, &direction)
+        d = -1 * direction
+    }
+}
+
+/// The best multiplier for fixed weights λ: ν(λ) = max(Σ_i λ_i π_i, 0), with
+///
+///     π_i = (φ − ⟨∇q̃, ∇F_i⟩) / ‖∇q̃‖²            (derived: minimizing the dual over ν)
+///     π_i = (2φ − ⟨∇q̃, ∇F_i⟩) / ‖∇q̃‖²           (as printed in the FORUM paper)
+///
+/// The printed form equals the authors' code's ρ − ⟨∇q̃, ∇F_i⟩/‖∇q̃‖² and makes the
+/// direction satisfy ⟨∇q̃, d⟩ ≤ −2φ instead of −φ (Chapter 7 shows both). ν = 0 when
+/// ∇q̃ = 0.
+public func forumMultiplier(lambda: Vector, gradients: [Vector], constraintGradient gq: Vector, phi: Double,
+                            printed: Bool = false) -> Double {
+    let size = normSquared(gq)
+    guard size > 0 else { return 0 }
+    let target = printed ? 2 * phi : phi
+    let pi = gradients.map { (target - dot(gq, $0)) / size }
+    return max(dot(lambda, pi), 0)
+}
+
+/// The value-function constraint of FORUM at z = (x, y), approximated with T inner steps:
+///
+///     ỹ_0 = y,  ỹ_{t+1} = ỹ_t − η ∇_y g(x, ỹ_t),   q̃(z) = g(x, y) − g(x, ỹ_T) ≥ 0
+///     ∇q̃(z) = (∇_x g(x, y) − ∇_x g(x, ỹ_T),  ∇_y g(x, y))                    (Danskin, no Hessian)
+///
+/// q̃ under-estimates q(z) = g(x, y) − g*(x) and tends to it as T grows (gradient
+/// descent's linear rate on a strongly convex g). Costs T + 3 gradients of g and 2
+/// values of g; holds 3 length-p vectors (y, ỹ, a gradient) whatever T is.
+public struct ValueFunctionConstraint: Sendable {
+    /// q̃(z).
+    public let value: Double
+    /// ∇q̃(z) = (x part, y part), length n + p.
+    public let gradient: Vector
+    /// ỹ_T.
+    public let yTilde: Vector
+
+    public init(_ oracles: CountedOracles, x: Vector, y: Vector, steps: Int, eta: Double) throws {
+        guard steps >= 1 else { throw InvalidInput("inner steps T", "\(steps)", "must be ≥ 1") }
+        try oracles.problem.checkPoint(x: x, y: y)
+        try oracles.problem.checkStep(eta, name: "inner step η", x: x)
+        var yTilde = y
+        for _ in 0..<steps { axpy(-eta, oracles.lowerGradientY(x: x, y: yTilde), &yTilde) }
+        value = oracles.lowerValue(x: x, y: y) - oracles.lowerValue(x: x, y: yTilde)
+        let gx = oracles.lowerGradientX(x: x, y: y) - oracles.lowerGradientX(x: x, y: yTilde)
+        gradient = gx + oracles.lowerGradientY(x: x, y: y)
+        self.yTilde = yTilde
+    }
+}
+
+/// What FORUM adds to an ``OuterIterate``: the constraint and its multiplier.
+public struct ConstraintRecord: Sendable {
+    /// q̃(z_k) (T inner steps).
+    public let qTilde: Double
+    /// The multiplier ν_k = ν(λ̃_k).
+    public let nu: Double
+    /// The KKT gap with the approximate constraint, ‖Σ λ̃_i ∇F_i + ν ∇q̃‖².
+    public let kktGap: Double
+    /// The step of y, y_{k+1} = y_k + yStep (the x step is ``OuterIterate/step``).
+    public let yStep: Vector
+}
+
+/// FORUM (Ye et al., 2024): a first-order method for multi-objective bilevel problems
+/// through the value-function reformulation
+///
+///     min_{z=(x,y)} (F_1(z), …, F_m(z))   s.t.   q(z) = g(x, y) − g*(x) ≤ 0,   g*(x) = min_y g(x, y).
+///
+/// Each outer step: T inner steps give q̃ and ∇q̃ (``ValueFunctionConstraint``); the
+/// direction problem is solved exactly (``FORUMDirection``); the weights are smoothed,
+/// λ̃_k = (1 − β_k) λ̃_{k−1} + β_k λ_k with β_k = (k + 1)^{−3/4} (β_0 = 1); the multiplier
+/// is ν_k = ν(λ̃_k) (``forumMultiplier(lambda:gradients:constraintGradient:phi:printed:)``);
+/// and z_{k+1} = z_k − μ(Σ λ̃_i ∇F_i + ν_k ∇q̃). No Hessian, no Hessian-vector product:
+/// memory does not grow with T. FORUM takes no preference: where on the front it ends
+/// depends on the start.
+///
+/// Options reproduce what the authors' public code does differently (defaults: the paper):
+/// `normalizeGradients` scales each ∇F_i to unit length before the QP; `momentum:
+/// .epochZeroStart(iterationsPerEpoch:)` indexes β by epoch, (epoch + 1)^{−3/4}, with
+/// λ̃ starting at zero; `printedMultiplier` uses the paper's printed π_i (2φ for φ).
+public struct FORUM: Sendable {
+    public enum Momentum: Sendable, Equatable {
+        /// β_k = (k + 1)^{−3/4}, λ̃_0 = λ_0 (the paper's Algorithm 1).
+        case paper
+        /// β = (epoch + 1)^{−3/4} with epoch = k / iterationsPerEpoch, λ̃ starting at 0 (the authors' code).
+        case epochZeroStart(iterationsPerEpoch: Int)
+    }
+
+    /// Outer steps K.
+    public var outerSteps: Int
+    /// Inner steps T for q̃.
+    public var innerSteps: Int
+    /// Inner step η (below 2/L).
+    public var eta: Double
+    /// φ_k = (ρ/2)‖∇q̃‖².
+    public var rho: Double
+    /// Outer step μ.
+    public var mu: Double
+    public var momentum: Momentum = .paper
+    public var normalizeGradients = false
+    public var printedMultiplier = false
+
+    public init(outerSteps: Int, innerSteps: Int, eta: Double, rho: Double, mu: Double) {
+        self.outerSteps = outerSteps
+        self.innerSteps = innerSteps
+        self.eta = eta
+        self.rho = rho
+        self.mu = mu
+    }
+
+    /// β_k for step k.
+    func momentumWeight(_ k: Int) -> Double {
+        switch momentum {
+        case .paper: return pow(Double(k + 1), -0.75)
+        case .epochZeroStart(let perEpoch): return pow(Double(k / perEpoch + 1), -0.75)
+        }
+    }
+
+    /// Runs K outer steps from z₀ = (x₀, y₀), handing every step to `observe` (its
+    /// ``OuterIterate/constraint`` holds q̃, ν, the KKT gap and the y step; its
+    /// `hypergradients` are the x parts of ∇F_i, its `weights` are λ̃_k).
+    ///
+    /// - Throws: ``InvalidInput`` for K < 1, T < 1, η outside (0, 2/L), ρ ≤ 0, μ ≤ 0,
+    ///   an epoch length < 1, or sizes; ``Diverged`` when z stops being finite.
+    public func run(_ problem: any BilevelProblem, x0: Vector, y0: Vector,
+                    observe: OuterObserver = { _ in true }) throws -> OuterResult {
+        guard outerSteps >= 1 else { throw InvalidInput("outer steps K", "\(outerSteps)", "must be ≥ 1") }
+        guard rho > 0, rho.isFinite else { throw InvalidInput("ρ", "\(rho)", "must be > 0") }
+        guard mu > 0, mu.isFinite else { throw InvalidInput("outer step μ", "\(mu)", "must be > 0") }
+        if case .epochZeroStart(let perEpoch) = momentum, perEpoch < 1 {
+            throw InvalidInput("iterations per epoch", "\(perEpoch)", "must be ≥ 1")
+        }
+        try problem.checkPoint(x: x0, y: y0)
+        let oracles = CountedOracles(problem)
+        let (n, m) = (problem.upperDimension, problem.objectiveCount)
+        var x = x0, y = y0
+        var smoothed: Vector? = momentum == .paper ? nil : Vector(repeating: 0, count: m)
+        for k in 0..<outerSteps {
+            let constraint = try ValueFunctionConstraint(oracles, x: x, y: y, steps: innerSteps, eta: eta)
+            let values = oracles.upperValues(x: x, y: y)
+            var gradients = (0..<m).map { oracles.upperGradientX($0, x: x, y: y) + oracles.upperGradientY($0, x: x, y: y) }
+            guard values.allSatisfy(\.isFinite), constraint.value.isFinite,
+                  (gradients + [constraint.gradient]).allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+                throw Diverged("FORUM", step: k, quantity: "the values or gradients")
+            }
+            if normalizeGradients {
+                gradients = gradients.map { g in let size = norm(g); return size > 0 ? (1 / size) * g : g }
+            }
+            let direction = try FORUMDirection(gradients: gradients, constraintGradient: constraint.gradient, rho: rho)
+            let beta = momentumWeight(k)
+            let lambda: Vector
+            if let previous = smoothed {
+                lambda = (0..<m).map { (1 - beta) * previous[$0] + beta * direction.lambda[$0] }
+            } else {
+                lambda = direction.lambda          // β_0 = 1
+            }
+            smoothed = lambda
+            let nu = forumMultiplier(lambda: lambda, gradients: gradients, constraintGradient: constraint.gradient,
+                                     phi: direction.phi, printed: printedMultiplier)
+            var combined = combination(lambda, gradients)
+            axpy(nu, constraint.gradient, &combined)
+            let step = -mu * combined
+            let record = ConstraintRecord(qTilde: constraint.value, nu: nu, kktGap: normSquared(combined),
+                                          yStep: Array(step[n...]))
+            let iterate = OuterIterate(k: k, x: x, y: y, values: values, hypergradients: gradients.map { Array($0[..<n]) },
+                                       weights: lambda, step: Array(step[..<n]), solveProducts: 0, counts: oracles.counts,
+                                       constraint: record)
+            axpy(1, Array(step[..<n]), &x)
+            axpy(1, Array(step[n...]), &y)
+            if try !observe(iterate) {
+                return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
+            }
+        }
+        return OuterResult(x: x, y: y, steps: outerSteps, counts: oracles.counts, stoppedByObserver: false)
+    }
+}
