@@ -125,7 +125,8 @@ public struct ConstraintRecord: Sendable {
 /// λ̃_k = (1 − β_k) λ̃_{k−1} + β_k λ_k with β_k = (k + 1)^{−3/4} (β_0 = 1); the multiplier
 /// is ν_k = ν(λ̃_k) (``forumMultiplier(lambda:gradients:constraintGradient:phi:printed:)``);
 /// and z_{k+1} = z_k − μ(Σ λ̃_i ∇F_i + ν_k ∇q̃). No Hessian, no Hessian-vector product:
-/// memory does not grow with T. FORUM takes no preference: where on the front it ends
+/// memory does not grow with T — ``OuterIterate/peakVectors`` is m + 4 length-p vectors
+/// (y, ỹ, the y parts of the m gradients ∇F_i, of ∇q̃ and of the combined direction). FORUM takes no preference: where on the front it ends
 /// depends on the start.
 ///
 /// Options reproduce what the authors' public code does differently (defaults: the paper):
@@ -217,8 +218,8 @@ public struct FORUM: Sendable {
             let record = ConstraintRecord(qTilde: constraint.value, nu: nu, kktGap: normSquared(combined),
                                           yStep: Array(step[n...]))
             let iterate = OuterIterate(k: k, x: x, y: y, values: values, hypergradients: gradients.map { Array($0[..<n]) },
-                                       weights: lambda, step: Array(step[..<n]), solveProducts: 0, counts: oracles.counts,
-                                       constraint: record)
+                                       weights: lambda, step: Array(step[..<n]), solveProducts: 0,
+                                       peakVectors: m + 4, counts: oracles.counts, constraint: record)
             axpy(1, Array(step[..<n]), &x)
             axpy(1, Array(step[n...]), &y)
             if try !observe(iterate) {

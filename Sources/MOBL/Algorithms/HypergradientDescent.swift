@@ -9,6 +9,10 @@
 /// Warm starts carry the inner accuracy forward from step to step (Chapter 4): the
 /// inner error then shrinks with the outer loop instead of resting on the floor
 /// (1 − μ/L)^D ‖y₀ − y*(x_k)‖ that cold starts leave.
+///
+/// ``OuterIterate/peakVectors`` is the AID estimate's
+/// ``HypergradientEstimate/peakVectors``: the solver's vectors plus y and ∇_y f
+/// (6 for CG, 5 for Neumann), whatever D and the number of CG steps.
 public struct HypergradientDescent: Sendable {
     /// Outer steps K (the budget; an observer may stop sooner).
     public var outerSteps: Int
@@ -61,7 +65,8 @@ public struct HypergradientDescent: Sendable {
                                                  warm: &v, warmStart: warmSolve, step: k)
             let step = -beta * estimate.gradients[0]
             let iterate = OuterIterate(k: k, x: x, y: y, values: estimate.values, hypergradients: estimate.gradients,
-                                       weights: [1], step: step, solveProducts: estimate.products, counts: oracles.counts)
+                                       weights: [1], step: step, solveProducts: estimate.products,
+                                       peakVectors: estimate.peakVectors, counts: oracles.counts)
             axpy(1, step, &x)
             if try !observe(iterate) {
                 return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)

@@ -6,16 +6,24 @@
 /// that stops on a tolerance and misses it throws ``DidNotConverge`` (a
 /// hypergradient built on it would be silently wrong); a fixed budget (CG with N
 /// steps, Neumann with Q terms) is a request and never fails.
+///
+/// Memory: the S solves run one after the other, so the batch's `peakVectors` is the
+/// largest single estimate's ``HypergradientEstimate/peakVectors`` (solver + y and
+/// ∇_y f_s) plus the S − 1 solutions v of the other objectives that `warm` keeps
+/// meanwhile.
 struct HypergradientBatch {
     let gradients: [Vector]
     let values: Vector
     /// Hessian-vector products spent by the S solves.
     let products: Int
+    /// The most length-p vectors held at once while the S estimates were computed
+    /// (see above).
+    let peakVectors: Int
 }
 
 func aidHypergradients(_ oracles: CountedOracles, objectives: Range<Int>, x: Vector, y: Vector,
                        solver: HessianSolver, warm: inout [Vector?], warmStart: Bool, step k: Int) throws -> HypergradientBatch {
-    var gradients: [Vector] = [], values: Vector = [], products = 0
+    var gradients: [Vector] = [], values: Vector = [], products = 0, peak = 0
     for s in objectives {
         let estimate = try aidHypergradient(oracles, objective: s, x: x, y: y, solver: solver,
                                             warmStart: warmStart ? warm[s - objectives.lowerBound] : nil)
@@ -27,8 +35,10 @@ func aidHypergradients(_ oracles: CountedOracles, objectives: Range<Int>, x: Vec
         gradients.append(estimate.gradient)
         values.append(estimate.value)
         products += estimate.counts.hessianVector
+        peak = max(peak, estimate.peakVectors)
     }
-    return HypergradientBatch(gradients: gradients, values: values, products: products)
+    return HypergradientBatch(gradients: gradients, values: values, products: products,
+                              peakVectors: peak + objectives.count - 1)
 }
 
 extension HessianSolver {

@@ -27,6 +27,26 @@ public struct OuterIterate: Sendable {
     public let step: Vector
     /// The Hessian-vector products of this step's linear solves (CG or Neumann).
     public let solveProducts: Int
+    /// The most length-p vectors (p = dim y, the lower-level dimension) held at once
+    /// during the step: the memory the papers' complexity claims are about.
+    ///
+    /// The rule, the same for every method: count every length-p vector alive at the
+    /// step's peak — the hypergradient estimator's own (``HypergradientEstimate/peakVectors``:
+    /// solver vectors, y, ∇_y f_s, ITD's stored iterates) plus those the loop keeps
+    /// across the estimates (the other objectives' stored solutions v_s). The caller's
+    /// x₀ and y₀ and the length-n vectors (x, the hypergradients ĥ_s, MoCo's tracked
+    /// columns of Y, the step) are not counted; they are O(S n) for every method.
+    /// The values, with S objectives:
+    ///
+    /// - ``HypergradientDescent``: the AID estimate's, 6 with CG, 5 with Neumann;
+    /// - ``WCMHGD``, ``MoCo``: the largest AID estimate's plus S − 1 stored v_s
+    ///   (S + 5 with CG), independent of the inner steps D and the CG steps N;
+    /// - ``StochasticWCMHGD``: the same rule with the stochastic estimates;
+    /// - ``MOML``: ITD holds the T + 1 inner iterates plus the reverse pass's adjoint
+    ///   and product, reused by every objective: T + 3, linear in T;
+    /// - ``FORUM``: y, ỹ and the y parts of the m gradients ∇F_i, of ∇q̃ and of the
+    ///   combined direction: m + 4, independent of T.
+    public let peakVectors: Int
     /// Oracle calls so far, this step included.
     public let counts: OracleCounts
     /// For constrained methods (FORUM): the constraint, its multiplier and the y step;
@@ -63,6 +83,8 @@ public struct TraceRecord: Sendable {
     /// The stationarity gap min_{λ∈Δ} ‖Σ λ_s ∇Φ_s(x_k)‖² with the exact hypergradients,
     /// when the problem knows them (nil otherwise).
     public let gap: Double?
+    /// The most length-p vectors held at once during the step (``OuterIterate/peakVectors``).
+    public let peakVectors: Int
     /// Oracle calls so far, this step included.
     public let counts: OracleCounts
 }
@@ -84,7 +106,7 @@ public final class OuterTrace: @unchecked Sendable {
     public func observe(_ step: OuterIterate) throws -> Bool {
         let gap = try exact.map { try stationarityGap(gradients: $0.exactHypergradients(x: step.x)) }
         records.append(TraceRecord(k: step.k, values: step.values, weights: step.weights, stepNorm: norm(step.step),
-                                   gap: gap, counts: step.counts))
+                                   gap: gap, peakVectors: step.peakVectors, counts: step.counts))
         return true
     }
 

@@ -25,6 +25,11 @@
 ///
 /// Every batch comes from the ``SeededGenerator`` passed to ``run(_:x0:y0:using:observe:)``,
 /// so a run is repeatable; ``OracleCounts/samples`` counts the samples processed.
+///
+/// ``OuterIterate/peakVectors`` follows WC-MHGD's rule: the largest stochastic
+/// estimate's ``HypergradientEstimate/peakVectors`` (6 with CG, 5 with the Neumann
+/// series, y and ∇_y f_s included) plus the S − 1 stored v_s of the other objectives —
+/// independent of D and of the batch sizes.
 public struct StochasticWCMHGD: Sendable {
     /// The deterministic settings (a Neumann solver must have a fixed number of terms).
     public var settings: WCMHGD
@@ -96,7 +101,7 @@ public struct StochasticWCMHGD: Sendable {
                 return y
             },
             estimate: { k, x, y, warm in
-                var gradients: [Vector] = [], values: Vector = [], products = 0
+                var gradients: [Vector] = [], values: Vector = [], products = 0, peak = 0
                 for objective in 0..<s {
                     let estimate = try stochasticHypergradient(oracles, objective: objective, x: x, y: y, solver: solver,
                                                                hessianBatch: outerBatch, outerBatch: outerBatch,
@@ -109,8 +114,10 @@ public struct StochasticWCMHGD: Sendable {
                     gradients.append(estimate.gradient)
                     values.append(estimate.value)
                     products += estimate.counts.hessianVector
+                    peak = max(peak, estimate.peakVectors)
                 }
-                return HypergradientBatch(gradients: gradients, values: values, products: products)
+                return HypergradientBatch(gradients: gradients, values: values, products: products,
+                                          peakVectors: peak + s - 1)
             })
     }
 }

@@ -21,6 +21,10 @@
 ///
 /// Every step goes to an ``OuterObserver`` as an ``OuterIterate`` (use ``OuterTrace``
 /// for the standard record: values, λ, step norm, exact stationarity gap, counts).
+/// Its ``OuterIterate/peakVectors`` is the largest AID estimate's
+/// ``HypergradientEstimate/peakVectors`` (the solver's vectors, y and ∇_y f_s: 6 for
+/// CG, 5 for Neumann) plus the S − 1 solutions v_s kept for the other objectives: S + 5
+/// with CG, whatever D and N.
 public struct WCMHGD: Sendable {
     /// The preference r: S entries, each > 0, summing to 1.
     public var preference: Vector
@@ -157,7 +161,8 @@ public struct WCMHGD: Sendable {
                 (weights, step) = (lambda, -beta * combination(hadamard(r, lambda), estimate.gradients))
             }
             let iterate = OuterIterate(k: k, x: x, y: y, values: estimate.values, hypergradients: estimate.gradients,
-                                       weights: weights, step: step, solveProducts: estimate.products, counts: oracles.counts)
+                                       weights: weights, step: step, solveProducts: estimate.products,
+                                       peakVectors: estimate.peakVectors, counts: oracles.counts)
             axpy(1, step, &x)
             if try !observe(iterate) {
                 return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)

@@ -95,26 +95,56 @@ public func itdHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vec
                              steps: Int, stepSize alpha: Double) throws -> HypergradientEstimate {
     try oracles.problem.checkPoint(x: x, y: y0)
     try checkObjective(s, oracles)
+    let (batch, counts) = try oracles.measuring {
+        try itdHypergradients(oracles, objectives: s..<(s + 1), x: x, start: y0, steps: steps, stepSize: alpha)
+    }
+    return HypergradientEstimate(gradient: batch.gradients[0], value: batch.values[0], solve: nil, v: nil, counts: counts,
+                                 peakVectors: batch.peakVectors)
+}
+
+/// ITD for several objectives with ONE forward pass: the T inner steps from y₀ are
+/// run and stored once, then each objective's reverse pass (as in
+/// ``itdHypergradient(_:objective:x:start:steps:stepSize:)``) reuses them, one after
+/// the other.
+///
+/// Cost for S objectives: T inner gradients (not S·T), S·T mixed products,
+/// S·(T − 1) Hessian-vector products, 2S upper gradients and one value evaluation per
+/// objective. Memory: the T + 1 iterates plus the reverse pass's 2 vectors (the
+/// adjoint and a product), reused by every objective: `peakVectors` = T + 3 whatever S.
+/// With one objective it makes exactly the oracle calls, in the same order, of
+/// ``itdHypergradient(_:objective:x:start:steps:stepSize:)``.
+struct ITDBatch {
+    let gradients: [Vector]
+    let values: Vector
+    /// y_T, the last inner iterate (the point the values and ∇f_s used).
+    let y: Vector
+    let peakVectors: Int
+}
+
+func itdHypergradients(_ oracles: CountedOracles, objectives: Range<Int>, x: Vector, start y0: Vector,
+                       steps: Int, stepSize alpha: Double) throws -> ITDBatch {
     guard steps >= 1 else { throw InvalidInput("ITD steps D", "\(steps)", "must be ≥ 1") }
     try oracles.problem.checkStep(alpha, name: "inner step α", x: x)
-    let (result, counts) = oracles.measuring { () -> (Vector, Double) in
-        var iterates = [y0]
-        for t in 0..<steps {
-            var next = iterates[t]
-            axpy(-alpha, oracles.lowerGradientY(x: x, y: iterates[t]), &next)
-            iterates.append(next)
-        }
-        let yD = iterates[steps]
+    var iterates = [y0]
+    iterates.reserveCapacity(steps + 1)
+    for t in 0..<steps {
+        var next = iterates[t]
+        axpy(-alpha, oracles.lowerGradientY(x: x, y: iterates[t]), &next)
+        iterates.append(next)
+    }
+    let yD = iterates[steps]
+    var gradients: [Vector] = [], values: Vector = []
+    for s in objectives {
         var h = oracles.upperGradientX(s, x: x, y: yD)
         var v = oracles.upperGradientY(s, x: x, y: yD)
         for t in stride(from: steps - 1, through: 0, by: -1) {
             axpy(-alpha, oracles.mixedVector(x: x, y: iterates[t], v), &h)
             if t > 0 { axpy(-alpha, oracles.hessianVector(x: x, y: iterates[t], v), &v) }
         }
-        return (h, oracles.upperValues(x: x, y: yD)[s])
+        gradients.append(h)
+        values.append(oracles.upperValues(x: x, y: yD)[s])
     }
-    return HypergradientEstimate(gradient: result.0, value: result.1, solve: nil, v: nil, counts: counts,
-                                 peakVectors: steps + 3)
+    return ITDBatch(gradients: gradients, values: values, y: yD, peakVectors: steps + 3)
 }
 
 /// Stochastic Neumann AID for finite-sum lower levels:

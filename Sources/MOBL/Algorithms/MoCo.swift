@@ -1,0 +1,179 @@
+import Foundation
+
+/// MoCo, multi-objective gradient correction (Fernando et al. 2023) on a bilevel
+/// problem: AID hypergradients, tracked by a moving average, weighted by projected
+/// gradient steps on the min-norm objective instead of an exact QP.
+///
+///     for k = 0 … K−1:
+///         y ← D steps of  y − α ∇_y g(x_k, y)                  (from the last y: warm)
+///         for each s:  ĥ_s = AID at (x_k, y), v_s by CG or Neumann (from the last v_s)
+///         Y ← Y − β_k (Y − Ĥ)                   (columns y_s tracking ĥ_s; Y starts at Ĥ of step 0)
+///         λ ← Π_Δ(λ − γ YᵀY λ)                  (λ starts at (1/S, …, 1/S))
+///         x_{k+1} = x_k − μ Y λ
+///
+/// The weight update is one projected-gradient step on ½‖Yλ‖² over the simplex
+/// (Π_Δ is ``projectOntoSimplex(_:)``), so λ stays in Δ and drifts toward the MGDA
+/// min-norm weights of the tracked gradients as the run goes on. The tracking weight
+/// β_k is a ``TrackingSchedule``: constant, or decaying like β₀ (k + 1)^(−a); β_k = 1
+/// makes Y exactly the fresh estimates Ĥ (no tracking), smaller β_k average the
+/// estimates' errors over recent steps at the price of lagging behind x.
+///
+/// As a documented option, ``WeightUpdate/softmax(rho:)`` replaces the projection by
+/// the update of the authors' code, λ ← softmax(λ − γ(YᵀY + ρI)λ): it also keeps λ in
+/// Δ (strictly inside), but it is not a projected-gradient step, and its fixed points
+/// are not the min-norm weights. The default is the paper's printed projection.
+///
+/// Every step goes to an ``OuterObserver`` as an ``OuterIterate``: the values
+/// f_s(x_k, y_k), as ``OuterIterate/hypergradients`` the tracked columns y_s of Y (the
+/// vectors the weights are applied to), the new λ, the step −μYλ, the products of the
+/// linear solves, the peak vectors (as ``WCMHGD``'s: the largest AID estimate's plus
+/// the S − 1 other v_s, independent of D) and the oracle counts.
+public struct MoCo: Sendable {
+    /// How β_k, the weight of the newest estimate in the tracking of Y, depends on k.
+    public enum TrackingSchedule: Sendable, Equatable {
+        /// β_k = β for every k, β ∈ (0, 1].
+        case constant(Double)
+        /// β_k = β₀ (k + 1)^(−a), β₀ ∈ (0, 1], a ≥ 0 (a = 0 is constant).
+        case decaying(initial: Double, power: Double)
+
+        /// β_k.
+        public func weight(at k: Int) -> Double {
+            switch self {
+            case .constant(let beta): return beta
+            case .decaying(let beta0, let power): return beta0 * pow(Double(k + 1), -power)
+            }
+        }
+    }
+
+    /// How λ is updated from YᵀY.
+    public enum WeightUpdate: Sendable, Equatable {
+        /// λ ← Π_Δ(λ − γ YᵀY λ): the paper's printed update (the default).
+        case projection
+        /// λ ← softmax(λ − γ(YᵀY + ρI)λ), ρ ≥ 0: the update of the authors' code.
+        case softmax(rho: Double)
+    }
+
+    /// Outer steps K (the budget; an observer may stop sooner).
+    public var outerSteps: Int
+    /// Inner gradient steps D per outer step.
+    public var innerSteps: Int
+    /// Inner step α (below 2/L; 1/L is the usual choice).
+    public var alpha: Double
+    /// Outer step μ.
+    public var mu: Double
+    /// Weight step γ.
+    public var gamma: Double
+    /// β_k of the tracking Y ← Y − β_k (Y − Ĥ).
+    public var tracking: TrackingSchedule
+    /// The λ update (default: the projection).
+    public var weightUpdate: WeightUpdate
+    /// CG with N steps or Neumann with Q terms, or either with a tolerance.
+    public var solver: HessianSolver
+    /// Start each inner loop from the previous y (else from y₀).
+    public var warmInner: Bool
+    /// Start each CG solve from the previous v_s (else from 0).
+    public var warmSolve: Bool
+
+    public init(outerSteps: Int, innerSteps: Int, alpha: Double, mu: Double, gamma: Double,
+                tracking: TrackingSchedule, weightUpdate: WeightUpdate = .projection, solver: HessianSolver,
+                warmInner: Bool = true, warmSolve: Bool = true) {
+        self.outerSteps = outerSteps
+        self.innerSteps = innerSteps
+        self.alpha = alpha
+        self.mu = mu
+        self.gamma = gamma
+        self.tracking = tracking
+        self.weightUpdate = weightUpdate
+        self.solver = solver
+        self.warmInner = warmInner
+        self.warmSolve = warmSolve
+    }
+
+    /// Checks the configuration.
+    ///
+    /// - Throws: ``InvalidInput`` naming the value and the rule: K < 1; D < 0; μ ≤ 0;
+    ///   γ ≤ 0; a tracking weight β or β₀ outside (0, 1] or a decay power a < 0; ρ < 0
+    ///   (any of them not finite, too).
+    public func validate() throws {
+        guard outerSteps >= 1 else { throw InvalidInput("outer steps K", "\(outerSteps)", "must be ≥ 1") }
+        guard innerSteps >= 0 else { throw InvalidInput("inner steps D", "\(innerSteps)", "must be ≥ 0") }
+        guard mu > 0, mu.isFinite else { throw InvalidInput("outer step μ", "\(mu)", "must be > 0 and finite") }
+        guard gamma > 0, gamma.isFinite else { throw InvalidInput("weight step γ", "\(gamma)", "must be > 0 and finite") }
+        switch tracking {
+        case .constant(let beta):
+            guard beta > 0, beta <= 1 else { throw InvalidInput("tracking weight β", "\(beta)", "must be in (0, 1]") }
+        case .decaying(let beta0, let power):
+            guard beta0 > 0, beta0 <= 1 else { throw InvalidInput("tracking weight β₀", "\(beta0)", "must be in (0, 1]") }
+            guard power >= 0, power.isFinite else { throw InvalidInput("tracking decay power a", "\(power)", "must be ≥ 0 and finite") }
+        }
+        if case .softmax(let rho) = weightUpdate {
+            guard rho >= 0, rho.isFinite else { throw InvalidInput("softmax regularization ρ", "\(rho)", "must be ≥ 0 and finite") }
+        }
+    }
+
+    /// Runs K outer steps from (x₀, y₀), handing every step to `observe`.
+    ///
+    /// - Returns: the last point, the steps taken and the oracle calls made.
+    /// - Throws: ``InvalidInput`` (see ``validate()``, sizes of x₀ and y₀, α outside
+    ///   (0, 2/L) when the problem knows L); ``DidNotConverge`` when a linear solve with
+    ///   a tolerance misses it; ``Diverged`` when a value, an estimate or λ stops being
+    ///   finite; whatever the observer throws.
+    public func run(_ problem: any BilevelProblem, x0: Vector, y0: Vector,
+                    observe: OuterObserver = { _ in true }) throws -> OuterResult {
+        try validate()
+        try problem.checkPoint(x: x0, y: y0)
+        try problem.checkStep(alpha, name: "inner step α", x: x0)
+        let oracles = CountedOracles(problem)
+        let s = oracles.objectiveCount
+        var x = x0, y = y0
+        var v = [Vector?](repeating: nil, count: s)
+        var tracked: [Vector] = []
+        var lambda = Vector(repeating: 1 / Double(s), count: s)
+        for k in 0..<outerSteps {
+            y = try innerGradientDescent(oracles, x: x, start: warmInner ? y : y0, steps: innerSteps, stepSize: alpha,
+                                         measureFinalGradient: false).y
+            let estimate = try aidHypergradients(oracles, objectives: 0..<s, x: x, y: y, solver: solver,
+                                                 warm: &v, warmStart: warmSolve, step: k)
+            guard estimate.values.allSatisfy(\.isFinite), estimate.gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+                throw Diverged("MoCo", step: k, quantity: "the values or hypergradients")
+            }
+            if tracked.isEmpty {
+                tracked = estimate.gradients
+            } else {
+                let beta = tracking.weight(at: k)
+                for j in 0..<s { tracked[j] = combination([1 - beta, beta], [tracked[j], estimate.gradients[j]]) }
+            }
+            lambda = updatedWeights(lambda, tracked: tracked)
+            guard lambda.allSatisfy(\.isFinite) else { throw Diverged("MoCo", step: k, quantity: "the weights λ") }
+            let step = -mu * combination(lambda, tracked)
+            let iterate = OuterIterate(k: k, x: x, y: y, values: estimate.values, hypergradients: tracked,
+                                       weights: lambda, step: step, solveProducts: estimate.products,
+                                       peakVectors: estimate.peakVectors, counts: oracles.counts)
+            axpy(1, step, &x)
+            if try !observe(iterate) {
+                return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
+            }
+        }
+        return OuterResult(x: x, y: y, steps: outerSteps, counts: oracles.counts, stoppedByObserver: false)
+    }
+
+    /// One λ update from the tracked columns: Π_Δ(λ − γ YᵀYλ) or softmax(λ − γ(YᵀY + ρI)λ).
+    func updatedWeights(_ lambda: Vector, tracked: [Vector]) -> Vector {
+        let s = tracked.count
+        let combined = combination(lambda, tracked)                 // Yλ
+        var gradient = (0..<s).map { dot(tracked[$0], combined) }  // YᵀYλ
+        switch weightUpdate {
+        case .projection:
+            let moved = (0..<s).map { lambda[$0] - gamma * gradient[$0] }
+            guard moved.allSatisfy(\.isFinite) else { return moved }
+            return projectOntoSimplex(moved)
+        case .softmax(let rho):
+            for j in 0..<s { gradient[j] += rho * lambda[j] }
+            let logits = (0..<s).map { lambda[$0] - gamma * gradient[$0] }
+            guard let top = logits.max(), top.isFinite else { return logits }
+            let e = logits.map { exp($0 - top) }
+            let total = e.reduce(0, +)
+            return e.map { $0 / total }
+        }
+    }
+}
