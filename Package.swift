@@ -18,6 +18,7 @@ let chapters: [(name: String, folder: String)] = [
     ("ch04", "04-WarmStarts"),
     ("ch05", "05-WCMHGD"),
     ("ch06", "06-StochasticWCMHGD"),
+    ("ch07", "07-FORUM"),
 ]
 
 let package = Package(

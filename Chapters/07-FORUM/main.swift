@@ -1,0 +1,568 @@
+/*:
+ # Chapter 7 — FORUM: a first-order, Hessian-free route
+
+ Every method so far (AID, ITD, WC-MHGD, MoCo) needs second-order information about
+ the lower level: Hessian-vector products to solve H v = ∇_y f, or a reverse pass
+ through T unrolled steps that stores all T iterates. FORUM (Ye et al., 2024) avoids
+ both by changing the problem instead of the estimator. This chapter
+
+ - rewrites the bilevel problem as a single-level problem with one inequality
+   constraint, q(z) = g(x, y) − min_y g(x, y) ≤ 0, and shows why the usual
+   duality theory does not apply to it (Slater fails);
+ - differentiates the value function min_y g with Danskin's theorem — gradients only;
+ - derives FORUM's direction problem and its dual in full, and finds a factor of 2
+   between the paper's printed multiplier and the derivation;
+ - runs FORUM on the S = 2 toy of Chapter 5 and measures the KKT gap and the exact
+   constraint violation, and where the runs end relative to the exact front;
+ - counts oracle calls and memory per outer step against T, for FORUM, MOML (ITD)
+   and AID, and compares the methods on one budget of oracle calls.
+
+ Builds on Chapter 1 (MGDA), Chapter 2 (ITD and AID) and Chapter 5 (the toy, WC-MHGD).
+ Run it with `swift run -c release ch07` (or `make chapter N=7`); `--help` lists the
+ flags. It writes `figures/ch07-convergence.gp`, `figures/ch07-front.gp`,
+ `figures/ch07-cost.gp` and its tables to `figures/ch07-tables.dat`.
+ */
+import ChapterSupport // weave: hide
+import Foundation // weave: hide
+import MOBL // weave: hide
+let flags = Chapter07Flags.parseOrExit() // weave: hide
+//: The command-line flags (declared in `Flags.swift`; `ch07 --help` lists them) are in `flags`.
+let K = flags.outerSteps ?? (flags.common.quick ? 3000 : 10_000)
+let T = flags.innerSteps
+let startCount = flags.starts ?? (flags.common.quick ? 3 : 5)
+say("Chapter 7 — FORUM")
+say("seed \(flags.common.seed), κ = \(flags.kappa), K = \(K), T = \(T), ρ = \(flags.rho), μ = \(flags.mu), "
+    + "\(startCount) starts, cost depths T ∈ \(flags.depths.map(String.init).joined(separator: ", ")), CG steps N = \(flags.cgSteps)")
+
+/*:
+ ## 1. The value-function reformulation
+
+ The bilevel problem of the course is
+
+     min_x (Φ_1(x), …, Φ_m(x)),   Φ_i(x) = F_i(x, y*(x)),   y*(x) = argmin_y g(x, y),
+
+ (this chapter writes m for the number of upper objectives and F_i for f_i, as the
+ FORUM paper does). Write z = (x, y) ∈ R^{n+p} and let g*(x) = min_y g(x, y) be the
+ lower level's **value function**. Because g is strongly convex in y, y is the
+ minimizer exactly when it attains the minimum value: y = y*(x) ⟺ g(x, y) ≤ g*(x).
+ So the bilevel problem is the same as
+
+     min_z (F_1(z), …, F_m(z))   subject to   q(z) = g(x, y) − g*(x) ≤ 0.
+
+ The hierarchy is gone: x and y are optimized together, and the lower level
+ survives as one inequality constraint.
+
+ **Why Slater fails.** Constrained optimization usually leans on Slater's condition
+ — some point with q(z) < 0 strictly — to guarantee that multipliers exist and
+ stay bounded. Here q(z) ≥ 0 for *every* z (g(x, y) can never be below its own
+ minimum), so the feasible set {q ≤ 0} is exactly {q = 0} = {y = y*(x)}, a set
+ with no interior. Worse, ∇q = 0 at every feasible point (q attains its minimum 0
+ there), so the usual constraint qualifications fail too, and a KKT point in the
+ textbook sense need not exist: at a Pareto point, Σ λ_i ∇F_i ≠ 0 while ∇q = 0.
+ Methods built on a dual ascent cannot be applied as they stand; FORUM keeps the
+ constraint in its direction problem instead, and asks for a decrease of q at
+ every step.
+
+ **Danskin's theorem.** The constraint needs ∇g*(x). If g(x, ·) has a unique
+ minimizer y*(x), then
+
+     ∇g*(x) = ∇_x g(x, y*(x)):
+
+ differentiate g(x, y*(x)) by the chain rule, ∇_x g + (Dy*)ᵀ ∇_y g (Dy* the Jacobian of y*), and the second
+ term vanishes because ∇_y g(x, y*(x)) = 0. No Jacobian of y*, no Hessian. So
+
+     ∇q(z) = (∇_x g(x, y) − ∇_x g(x, y*(x)),  ∇_y g(x, y)).
+
+ **The approximation.** g* is not available; FORUM runs T gradient steps from the
+ current y, ỹ_0 = y, ỹ_{t+1} = ỹ_t − η ∇_y g(x, ỹ_t), and uses
+
+     q̃(z) = g(x, y) − g(x, ỹ_T),   ∇q̃(z) = (∇_x g(x, y) − ∇_x g(x, ỹ_T),  ∇_y g(x, y)).
+
+ Since g(x, ỹ_T) ≥ g*(x), q̃ under-estimates q, and it tends to q at gradient
+ descent's linear rate (1 − μ/L)^T. The library's `ValueFunctionConstraint`
+ (Sources/MOBL/Algorithms/FORUM.swift) computes exactly these: T + 3 gradients of g,
+ two values, and three length-p vectors whatever T is.
+
+ The test problem is Chapter 5's S = 2 toy: g(x, y) = ½ yᵀQy − yᵀx with Q's
+ eigenvalues in [1, κ], F_i(x, y) = h_i(y) the VLMOP2 objectives, so y*(x) = Q⁻¹x,
+ g*(x) = −½ xᵀQ⁻¹x is known exactly, and so is the front. The start is
+ x₀ = 0.3·(a Gaussian vector), y₀ = 0.
+ */
+var rng = flags.common.generator()
+let toy = try MOBLToy.standard(.vlmop2, kappa: flags.kappa, using: &rng)
+let x0 = rng.gaussianVector(toy.upperDimension).map { 0.3 * $0 }
+let y0 = Vector(repeating: 0, count: toy.lowerDimension)
+let (n, p, m) = (toy.upperDimension, toy.lowerDimension, toy.objectiveCount)
+let eta = 1 / toy.curvature.L
+
+/// q(z) = g(x, y) − g*(x), with the exact lower solution (the algorithm never sees it).
+func exactQ(x: Vector, y: Vector) -> Double { toy.lowerValue(x: x, y: y) - toy.lowerValue(x: x, y: toy.lowerSolution(x: x)) }
+
+/// ∇q(z) = (∇_x g(x, y) − ∇_x g(x, y*(x)), ∇_y g(x, y)) by Danskin's theorem.
+func exactQGradient(x: Vector, y: Vector) -> Vector {
+    (toy.lowerGradientX(x: x, y: y) - toy.lowerGradientX(x: x, y: toy.lowerSolution(x: x))) + toy.lowerGradientY(x: x, y: y)
+}
+
+/// ∇F_i(z) = (∇_x F_i, ∇_y F_i), as vectors in R^{n+p}.
+func fullGradients(x: Vector, y: Vector) -> [Vector] {
+    (0..<m).map { toy.upperGradientX($0, x: x, y: y) + toy.upperGradientY($0, x: x, y: y) }
+}
+
+section("1. q̃ and ∇q̃ against the exact q and ∇q at z₀ = (x₀, 0)")
+var constraintTable = Table("constraint_at_start", [
+    .init("T", format: .integer), .init("q_tilde", "q̃(z₀)", format: .scientific(4)), .init("q", "q(z₀)", format: .scientific(4)),
+    .init("gradient_error", "‖∇q̃ − ∇q‖/‖∇q‖", format: .scientific(2)), .init("rate", "(1 − μ/L)^T", format: .scientific(2)),
+])
+let qStart = exactQ(x: x0, y: y0), gqStart = exactQGradient(x: x0, y: y0)
+for t in [1, 4, 16, 64, 256] {
+    let c = try ValueFunctionConstraint(CountedOracles(toy), x: x0, y: y0, steps: t, eta: eta)
+    constraintTable.append(["T": Double(t), "q_tilde": c.value, "q": qStart,
+                            "gradient_error": norm(c.gradient - gqStart) / norm(gqStart),
+                            "rate": pow(1 - toy.curvature.mu / toy.curvature.L, Double(t))])
+}
+show(constraintTable)
+let underEstimates = constraintTable.column("q_tilde").allSatisfy { $0 <= qStart * (1 + 1e-12) }
+say("q̃ ≤ q for every T: \(underEstimates ? "yes" : "NO"); the error of ∇q̃ falls from \(sci(constraintTable.column("gradient_error").first!)) "
+    + "at T = 1 to \(sci(constraintTable.column("gradient_error").last!)) at T = 256, at the rate (1 − μ/L)^T or faster.")
+
+/*:
+ ## 2. The direction problem and its dual
+
+ At z_k FORUM wants a direction d that decreases all F_i as fast as possible and
+ decreases q̃ by at least a set amount. With φ_k = (ρ/2)‖∇q̃‖²:
+
+     min_d  max_i ⟨∇F_i, d⟩ + ½‖d‖²    subject to   ⟨∇q̃, d⟩ ≤ −φ_k.
+
+ (Without the constraint this is MGDA's direction problem of Chapter 1.) Write the
+ max as min over an epigraph variable t: min_{d,t} t + ½‖d‖² with ⟨∇F_i, d⟩ ≤ t for
+ every i. **The Lagrangian**, with multipliers λ_i ≥ 0 for the m objective
+ constraints and ν ≥ 0 for the q̃ constraint:
+
+     L(d, t, λ, ν) = t + ½‖d‖² + Σ_i λ_i (⟨∇F_i, d⟩ − t) + ν (⟨∇q̃, d⟩ + φ_k).
+
+ **Minimize over t and d.** L is linear in t, so its infimum over t is −∞ unless the
+ coefficient of t vanishes: 1 − Σ λ_i = 0, i.e. λ ∈ Δ_m. L is a strictly convex
+ quadratic in d, minimized where its gradient vanishes:
+
+     d + Σ_i λ_i ∇F_i + ν ∇q̃ = 0   ⟹   d = −(Σ_i λ_i ∇F_i + ν ∇q̃).
+
+ **The dual.** Substituting, with w = Σ λ_i ∇F_i + ν ∇q̃ (so d = −w):
+ ½‖w‖² − ⟨w, w⟩ + ν φ_k = −½‖w‖² + ν φ_k. The dual maximizes this, i.e.
+
+     min_{λ∈Δ_m, ν≥0}  ½‖Σ_i λ_i ∇F_i + ν ∇q̃‖² − ν φ_k.
+
+ The primal is a strictly convex QP with a strictly feasible point whenever
+ ∇q̃ ≠ 0 (take d = −s∇q̃ with s large), so strong duality holds and the primal
+ solution is d = −w at the dual solution. The dual has only m + 1 unknowns and needs
+ only the Gram matrix of (∇F_1, …, ∇F_m, ∇q̃).
+
+ **ν in closed form.** For fixed λ, the dual is a one-dimensional convex quadratic
+ in ν ≥ 0. Its derivative in ν is ⟨Σ λ_i ∇F_i + ν ∇q̃, ∇q̃⟩ − φ_k; setting it to
+ zero and clipping at 0,
+
+     ν(λ) = max(Σ_i λ_i π_i, 0),    π_i = (φ_k − ⟨∇q̃, ∇F_i⟩) / ‖∇q̃‖²
+
+ (Σ λ_i = 1 lets φ_k enter each π_i with weight 1). When ν(λ) > 0 the constraint is
+ active: ⟨∇q̃, d⟩ = −Σ λ_i ⟨∇q̃, ∇F_i⟩ − ν‖∇q̃‖² = −φ_k exactly (complementary
+ slackness).
+
+ **The factor of 2.** The paper prints π_i = (2φ_k − ⟨∇q̃, ∇F_i⟩)/‖∇q̃‖², and the
+ authors' code computes ρ − ⟨∇q̃, ∇F_i⟩/‖∇q̃‖² — the same thing, since
+ 2φ_k/‖∇q̃‖² = ρ. With that π the same computation gives ⟨∇q̃, d⟩ = −2φ_k when ν > 0,
+ and the paper's QP, which adds the constraint γ ≥ Σ λ_i π_i on its multiplier γ,
+ forces ⟨∇q̃, d⟩ ≤ −2φ_k: twice the decrease of q̃ that the direction problem asks
+ for. In effect it solves the problem with ρ doubled.
+
+ The library solves the dual exactly (`FORUMDirection`: support enumeration on the
+ simplex QP with one nonnegative unknown, no external solver) and evaluates ν(λ)
+ both ways (`forumMultiplier(…, printed:)`). We take the first iterate of the run
+ of Section 3 — z₀ itself, where q̃ > 0 — and compute both.
+ */
+section("2. Derived (φ) against printed (2φ) multiplier on the iterate z₀")
+let g0 = fullGradients(x: x0, y: y0)
+let c0 = try ValueFunctionConstraint(CountedOracles(toy), x: x0, y: y0, steps: T, eta: eta)
+let direction0 = try FORUMDirection(gradients: g0, constraintGradient: c0.gradient, rho: flags.rho)
+
+/// d = −(Σ λ_i ∇F_i + ν ∇q̃) for the QP's λ and the multiplier ν(λ), derived or printed.
+func directionWithMultiplier(printed: Bool) -> (nu: Double, d: Vector) {
+    let nu = forumMultiplier(lambda: direction0.lambda, gradients: g0, constraintGradient: c0.gradient, phi: direction0.phi,
+                             printed: printed)
+    var w = combination(direction0.lambda, g0)
+    axpy(nu, c0.gradient, &w)
+    return (nu, -1 * w)
+}
+
+enum Multiplier: Int, CaseIterable {
+    case derived, printed
+    var label: String { ["derived: π with φ", "printed: π with 2φ"][rawValue] }
+}
+var factorTable = Table("factor_of_two", [
+    .init("variant", "multiplier", format: .label(Multiplier.allCases.map(\.label))),
+    .init("nu", "ν(λ)", format: .scientific(6)), .init("gq_d", "⟨∇q̃, d⟩", format: .scientific(6)),
+    .init("minus_phi", "−φ", format: .scientific(6)), .init("minus_two_phi", "−2φ", format: .scientific(6)),
+    .init("qp_nu", "ν of the exact dual", format: .scientific(6)),
+])
+for variant in Multiplier.allCases {
+    let (nu, d) = directionWithMultiplier(printed: variant == .printed)
+    factorTable.append(["variant": Double(variant.rawValue), "nu": nu, "gq_d": dot(c0.gradient, d),
+                        "minus_phi": -direction0.phi, "minus_two_phi": -2 * direction0.phi, "qp_nu": direction0.nu])
+}
+show(factorTable)
+let derivedInner = factorTable.value(0, "gq_d"), printedInner = factorTable.value(1, "gq_d")
+say("q̃(z₀) = \(sci(c0.value)), ‖∇q̃‖² = \(sci(normSquared(c0.gradient))), φ = \(sci(direction0.phi)), λ = (\(fixed(direction0.lambda[0], 4)), \(fixed(direction0.lambda[1], 4))).")
+say("Derived: ⟨∇q̃, d⟩/φ = \(fixed(derivedInner / direction0.phi, 6)) (the constraint holds with equality, "
+    + "ν(λ) equals the dual's ν to \(sci(abs(factorTable.value(0, "nu") - direction0.nu) / direction0.nu)) relative). "
+    + "Printed: ⟨∇q̃, d⟩/φ = \(fixed(printedInner / direction0.phi, 6)), ν larger by \(sci(factorTable.value(1, "nu") - factorTable.value(0, "nu"))) "
+    + "= φ/‖∇q̃‖² = \(sci(direction0.phi / normSquared(c0.gradient))).")
+
+/*:
+ ## 3. FORUM on the S = 2 toy
+
+ The library's `FORUM` (Sources/MOBL/Algorithms/FORUM.swift) runs, for k = 0 … K−1:
+
+     q̃, ∇q̃ ← T gradient steps from ỹ_0 = y_k                        (no Hessian)
+     λ_k, ν ← the exact dual of the direction problem at z_k
+     λ̃_k = (1 − β_k) λ̃_{k−1} + β_k λ_k,   β_k = (k + 1)^{−3/4}        (β_0 = 1: λ̃_0 = λ_0)
+     ν_k = ν(λ̃_k),   z_{k+1} = z_k − μ (Σ λ̃_i ∇F_i + ν_k ∇q̃)
+
+ The momentum on λ makes the weights converge (the paper's analysis needs it); ν is
+ recomputed from the smoothed weights so that the decrease of q̃ is still asked
+ for. We measure along the run
+
+ - the **KKT gap** ‖Σ λ̃_i ∇F_i + ν_k ∇q̃‖² (the squared length of the step / μ),
+   with the ∇q̃ the algorithm used, and
+ - the **exact constraint violation** q(z_k) = g(x_k, y_k) − g*(x_k), with the
+   toy's exact g*: the algorithm never sees it.
+
+ Note what FORUM does *not* take: a preference. Like MGDA it stops at some Pareto
+ stationary point, and which one depends on where it starts.
+ */
+/// One FORUM run as the observer measured it: every step's KKT gap, exact q and F(z_k).
+struct FORUMRun {
+    var kkt: [Double] = [], q: [Double] = [], values: [Vector] = []
+    var nu: [Double] = [], lambda: [Vector] = []
+    var result: OuterResult? = nil
+    var last: OuterIterate? = nil
+    /// F(z_K) and q(z_K) after the last step.
+    var finalValues: Vector = [], finalQ = Double.nan, finalKKT = Double.nan
+}
+
+func runFORUM(_ forum: FORUM, x0: Vector, y0: Vector, record: Bool = true, stop: ((OuterIterate) -> Bool)? = nil) throws -> FORUMRun {
+    var run = FORUMRun()
+    let result = try forum.run(toy, x0: x0, y0: y0) { step in
+        if record {
+            run.kkt.append(step.constraint!.kktGap)
+            run.q.append(exactQ(x: step.x, y: step.y))
+            run.values.append(step.values)
+            run.nu.append(step.constraint!.nu)
+            run.lambda.append(step.weights)
+        }
+        run.last = step
+        return stop?(step) ?? true
+    }
+    run.result = result
+    run.finalValues = toy.upperValues(x: result.x, y: result.y)
+    run.finalQ = exactQ(x: result.x, y: result.y)
+    run.finalKKT = run.last!.constraint!.kktGap
+    return run
+}
+
+let forum = FORUM(outerSteps: K, innerSteps: T, eta: eta, rho: flags.rho, mu: flags.mu)
+progress("FORUM, K = \(K)")
+let main = try runFORUM(forum, x0: x0, y0: y0)
+
+let front = toy.front(resolution: 4000)
+/// Distance from a point of the objective plane to the exact front: to the polyline
+/// through 4001 samples of it (its chords are within ~1e-8 of the curve).
+func distanceToFront(_ f: Vector) -> Double {
+    zip(front, front.dropFirst()).map { a, b in
+        let ab = b - a
+        let t = min(max(dot(f - a, ab) / normSquared(ab), 0), 1)
+        var closest = a
+        axpy(t, ab, &closest)
+        return norm(f - closest)
+    }.min()!
+}
+
+/// Log-spaced steps 0, 1, 2, …, K − 1 (about `count` of them) for the thinned datablock.
+func logSteps(_ K: Int, count: Int) -> [Int] {
+    Array(Set([0] + logSpaced(from: 1, to: Double(K - 1), count: count).map { Int($0.rounded()) })).sorted()
+}
+let shown = logSteps(K, count: 8)
+section("3. The run: KKT gap, exact q(z_k) and F(z_k)")
+var convergenceTable = Table("forum_run", [
+    .init("k", format: .integer), .init("kkt", "KKT gap", format: .scientific(2)), .init("q", "q(z_k)", format: .scientific(2)),
+    .init("nu", "ν_k", format: .scientific(2)), .init("lambda1", "λ̃_1", format: .fixed(4)),
+    .init("f1", "F_1", format: .fixed(6)), .init("f2", "F_2", format: .fixed(6)),
+])
+for k in shown {
+    convergenceTable.append(["k": Double(k), "kkt": main.kkt[k], "q": main.q[k], "nu": main.nu[k], "lambda1": main.lambda[k][0],
+                             "f1": main.values[k][0], "f2": main.values[k][1]])
+}
+show(convergenceTable)
+let mainDistance = distanceToFront(main.finalValues)
+say("After K = \(K) steps: q(z_K) = \(sci(main.finalQ)), KKT gap \(sci(main.finalKKT)) (from \(sci(main.kkt[0])) at k = 0), "
+    + "F(z_K) = (\(fixed(main.finalValues[0], 6)), \(fixed(main.finalValues[1], 6))), distance to the exact front \(sci(mainDistance)).")
+let lastGradient = try ValueFunctionConstraint(CountedOracles(toy), x: main.result!.x, y: main.result!.y, steps: T, eta: eta).gradient
+say("At the end ∇q̃ has all but vanished (‖∇q̃(z_K)‖ = \(sci(norm(lastGradient)))) while ν stays of order one (ν = \(sci(main.nu.last!))): "
+    + "the multiplier does not blow up on this problem, but it multiplies a vector that tends to zero.")
+
+/*:
+ **Several starts.** FORUM has no knob to choose a point on the front. We draw
+ starts x₀ = 0.6·(Gaussian), y₀ = 0 from the seeded generator and look at where the
+ runs end.
+ */
+section("3b. End points of \(startCount) seeded starts")
+var startTable = Table("starts", [
+    .init("start", format: .integer), .init("f1", "F_1(z_K)", format: .fixed(6)), .init("f2", "F_2(z_K)", format: .fixed(6)),
+    .init("q", "q(z_K)", format: .scientific(2)), .init("kkt", "KKT gap", format: .scientific(2)),
+    .init("distance", "distance to front", format: .scientific(2)),
+])
+var startPaths: [[Vector]] = []
+for j in 0..<startCount {
+    progress("start \(j + 1) of \(startCount)")
+    let x = rng.gaussianVector(n).map { 0.6 * $0 }
+    let run = try runFORUM(forum, x0: x, y0: y0)
+    startPaths.append(logSteps(K, count: 40).map { run.values[$0] } + [run.finalValues])
+    startTable.append(["start": Double(j + 1), "f1": run.finalValues[0], "f2": run.finalValues[1], "q": run.finalQ,
+                       "kkt": run.finalKKT, "distance": distanceToFront(run.finalValues)])
+}
+show(startTable)
+let spread = (startTable.column("f1").min()!, startTable.column("f1").max()!)
+say("The end points spread over F_1 ∈ [\(fixed(spread.0, 3)), \(fixed(spread.1, 3))]; the largest distance to the front is "
+    + "\(sci(startTable.column("distance").max()!)) and the largest q(z_K) \(sci(startTable.column("q").max()!)).")
+
+/*:
+ The two figures: `ch07-convergence` plots the KKT gap and q(z_k) against k on log
+ axes (rows thinned to log-spaced k); `ch07-front` the exact front, the path of
+ F(z_k) of every start and their end points.
+ */
+func convergenceFigure() throws -> Figure {
+    var figure = Figure(slug: "ch07-convergence", title: "FORUM on the S = 2 toy: KKT gap and exact constraint violation",
+                        xLabel: "outer step k + 1", yLabel: "KKT gap ‖Σλ̃_i∇F_i + ν∇q̃‖², q(z_k)")
+    figure.comments = ["Chapter 7 — FORUM: T = \(T), ρ = \(flags.rho), μ = \(flags.mu), K = \(K); rows at log-spaced k."]
+    figure.logX = true
+    figure.logY = true
+    figure.key = "bottom left"
+    let rows = logSteps(K, count: 120).map { k in [Double(k), main.kkt[k], max(main.q[k], 1e-300), main.values[k][0], main.values[k][1]] }
+    // Plotted against k + 1 so that k = 0 fits the log axis.
+    figure.blocks = [try DataBlock("forum", columns: ["k", "kkt", "q", "f1", "f2"], rows: rows)]
+    figure.series = [
+        Series(block: "forum", x: 1, y: 2, style: .lines, title: "KKT gap", color: Figure.palette[0]),
+        Series(block: "forum", x: 1, y: 3, style: .lines, title: "q(z_k) (exact g*)", color: Figure.palette[1]),
+    ]
+    return figure
+}
+
+func frontFigure() throws -> Figure {
+    var figure = Figure(slug: "ch07-front", title: "FORUM from \(startCount) starts: paths of F(z_k) and end points against the exact front",
+                        xLabel: "F_1", yLabel: "F_2")
+    figure.comments = ["Chapter 7 — FORUM: the end points depend on the start (no preference)."]
+    figure.key = "top right"
+    figure.blocks = [
+        try DataBlock("front", columns: ["f1", "f2"], rows: toy.front(resolution: 200)),
+        try DataBlock("paths", columns: ["start", "f1", "f2"],
+                      groups: startPaths.enumerated().map { j, path in path.map { [Double(j + 1)] + $0 } }),
+        try DataBlock("ends", columns: ["start", "f1", "f2"],
+                      rows: (0..<startCount).map { [Double($0 + 1), startTable.value($0, "f1"), startTable.value($0, "f2")] }),
+    ]
+    figure.series = [Series(block: "front", style: .lines, title: "exact front", color: "#000000")]
+    for j in 0..<startCount {
+        figure.series.append(Series(block: "paths", index: j, x: 2, y: 3, style: .lines, title: j == 0 ? "paths F(z_k)" : nil,
+                                    color: Figure.palette[0]))
+    }
+    figure.series.append(Series(block: "ends", x: 2, y: 3, style: .points, title: "end points F(z_K)", color: Figure.palette[4],
+                                pointType: 7, pointSize: 1.4))
+    return figure
+}
+
+/*:
+ ## 4. What a step costs, against T
+
+ The paper's Figure 1 times FORUM and MOML on a GPU as T grows. We count instead,
+ deterministically: per outer step, the **oracle calls** (gradients of F and g,
+ Hessian-vector and mixed products ∇²_yy g·v, ∇²_xy g·v — each partial gradient
+ counts once) and the **peak memory**, the most length-p vectors held at once (the
+ rule of `OuterIterate.peakVectors`, the same for every method). Three methods:
+
+ - **FORUM** with T inner steps: T + 3 gradients of g, 2m partial gradients of
+   the F_i, no products. It holds y, ỹ, the y parts of the m gradients ∇F_i, of
+   ∇q̃ and of the direction: m + 4 vectors, whatever T is.
+ - **MOML** (Ye et al., 2021; the library's `MOML`): ITD through T unrolled inner
+   steps for every objective, then MGDA weights. The reverse pass needs all T + 1
+   iterates: T gradients, m·T mixed and m·(T − 1) Hessian-vector products, and
+   T + 3 vectors (the library shares one forward pass between the m reverse
+   passes, so the stored iterates are counted once, not m times).
+ - **AID-CG** (WC-MHGD of Chapter 5, the library's `WCMHGD`): T inner steps, then
+   for each objective N CG steps on H v = ∇_y F_i and one mixed product; it keeps
+   the m solutions v_i for warm starts: m + 5 vectors with CG, whatever T is.
+
+ Each row is the second outer step of a run (the first is the same here, but the
+ second is the steady state of every method).
+ */
+/// The oracle calls that count as work: gradients and products (values are not counted).
+func ops(_ c: OracleCounts) -> Int { c.upperGradient + c.lowerGradient + c.hessianVector + c.mixedVector }
+
+/// Oracle calls and peak length-p vectors of one outer step (the second of a two-step run).
+struct StepCost { let ops: Int; let memory: Int }
+
+func stepCost(_ run: (@escaping OuterObserver) throws -> OuterResult) throws -> StepCost {
+    var steps: [OuterIterate] = []
+    _ = try run { steps.append($0); return true }
+    return StepCost(ops: ops(steps[1].counts) - ops(steps[0].counts), memory: steps[1].peakVectors)
+}
+
+struct CostRow { let T: Int; let forum: StepCost; let moml: StepCost; let aid: StepCost }
+var costRows: [CostRow] = []
+for t in flags.depths {
+    let forumCost = try stepCost { try FORUM(outerSteps: 2, innerSteps: t, eta: eta, rho: flags.rho, mu: flags.mu).run(toy, x0: x0, y0: y0, observe: $0) }
+    let momlCost = try stepCost { try MOML(outerSteps: 2, innerSteps: t, alpha: eta, beta: 1).run(toy, x0: x0, y0: y0, observe: $0) }
+    let aidCost = try stepCost {
+        try WCMHGD(preference: [0.5, 0.5], u: 1, outerSteps: 2, innerSteps: t, alpha: eta, beta: 1,
+                   solver: .conjugateGradient(.fixed(iterations: flags.cgSteps))).run(toy, x0: x0, y0: y0, observe: $0)
+    }
+    costRows.append(CostRow(T: t, forum: forumCost, moml: momlCost, aid: aidCost))
+}
+section("4. Oracle calls and peak length-p vectors per outer step (m = \(m), N = \(flags.cgSteps) CG steps)")
+var costTable = Table("cost_vs_T", [
+    .init("T", format: .integer),
+    .init("forum_ops", "FORUM calls", format: .integer), .init("moml_ops", "MOML calls", format: .integer),
+    .init("aid_ops", "AID-CG calls", format: .integer),
+    .init("forum_mem", "FORUM vectors", format: .integer), .init("moml_mem", "MOML vectors", format: .integer),
+    .init("aid_mem", "AID-CG vectors", format: .integer),
+])
+for row in costRows {
+    costTable.append(["T": Double(row.T), "forum_ops": Double(row.forum.ops), "moml_ops": Double(row.moml.ops), "aid_ops": Double(row.aid.ops),
+                      "forum_mem": Double(row.forum.memory), "moml_mem": Double(row.moml.memory), "aid_mem": Double(row.aid.memory)])
+}
+show(costTable)
+
+/// The least-squares slope and intercept of b against a.
+func line(_ a: [Double], _ b: [Double]) -> (slope: Double, intercept: Double) {
+    let (ma, mb) = (a.reduce(0, +) / Double(a.count), b.reduce(0, +) / Double(b.count))
+    let covariance: Double = zip(a, b).map { (u: Double, v: Double) -> Double in (u - ma) * (v - mb) }.reduce(0, +)
+    let variance: Double = a.map { (u: Double) -> Double in (u - ma) * (u - ma) }.reduce(0, +)
+    let slope = covariance / variance
+    return (slope, mb - slope * ma)
+}
+let Ts = costTable.column("T")
+let fits = (forumOps: line(Ts, costTable.column("forum_ops")), momlOps: line(Ts, costTable.column("moml_ops")),
+            aidOps: line(Ts, costTable.column("aid_ops")), momlMem: line(Ts, costTable.column("moml_mem")))
+let forumFlat = Set(costTable.column("forum_mem")).count == 1, aidFlat = Set(costTable.column("aid_mem")).count == 1
+say("Calls per step are linear in T for all three: FORUM \(fixed(fits.forumOps.slope, 2))·T + \(fixed(fits.forumOps.intercept, 2)), "
+    + "MOML \(fixed(fits.momlOps.slope, 2))·T + \(fixed(fits.momlOps.intercept, 2)), AID-CG \(fixed(fits.aidOps.slope, 2))·T + \(fixed(fits.aidOps.intercept, 2)).")
+say("Memory: FORUM \(forumFlat ? "flat at \(Int(costTable.value(0, "forum_mem")))" : "NOT flat") vectors, AID-CG "
+    + "\(aidFlat ? "flat at \(Int(costTable.value(0, "aid_mem")))" : "NOT flat"), MOML \(fixed(fits.momlMem.slope, 2))·T + \(fixed(fits.momlMem.intercept, 2)) "
+    + "(\(Int(costTable.column("moml_mem").last!)) vectors at T = \(Int(Ts.last!))).")
+
+/*:
+ **Against the paper's claims.** The paper gives, per outer step, time
+ O(mn + p(m + T)) and memory O(mn + mp) for FORUM against time O(mp(n + p)T) and
+ memory O(mn + mpT) for MOML. In oracle calls: FORUM's T + 3 + 2m is the
+ "p(m + T)" (each gradient of g costs O(p) arithmetic per coordinate in the paper's
+ model), and its memory does not involve T at all — the table's flat column.
+ MOML's calls grow like (1 + 2m)·T: each unrolled step costs one gradient in the
+ forward pass and, per objective, one mixed and one Hessian-vector product in the
+ reverse pass; with dense oracles a product costs O(p(n + p)), which gives the
+ paper's O(mp(n + p)T). MOML's memory grows linearly in T — the slope is 1 per
+ inner step here because the library stores the forward pass once for all
+ objectives; an implementation that differentiates each objective through its own
+ tape holds mT vectors, the paper's O(mpT). AID-CG also keeps memory flat in T,
+ but pays N Hessian-vector products per objective per step, which FORUM never
+ computes.
+ */
+let cost128 = costRows.last!
+
+func costFigure() throws -> Figure {
+    var figure = Figure(slug: "ch07-cost", title: "Per outer step against T: oracle calls (solid) and peak length-p vectors (dashed)",
+                        xLabel: "inner steps T", yLabel: "oracle calls / length-p vectors per outer step")
+    figure.comments = ["Chapter 7 — FORUM: deterministic counts instead of the paper's GPU timings (its Figure 1); m = \(m), N = \(flags.cgSteps)."]
+    figure.logX = true
+    figure.logY = true
+    figure.key = "top left"
+    figure.blocks = [try costTable.dataBlock]
+    let names = [("forum", "FORUM"), ("moml", "MOML (ITD)"), ("aid", "AID-CG")]
+    for (i, (name, title)) in names.enumerated() {
+        let columns = costTable.columns.map(\.name)
+        figure.series.append(Series(block: "cost_vs_T", x: 1, y: columns.firstIndex(of: "\(name)_ops")! + 1, style: .linesPoints,
+                                    title: "\(title) calls", color: Figure.palette[i]))
+        figure.series.append(Series(block: "cost_vs_T", x: 1, y: columns.firstIndex(of: "\(name)_mem")! + 1, style: .linesPoints,
+                                    title: "\(title) vectors", color: Figure.palette[i], dashType: 2))
+    }
+    return figure
+}
+
+/*:
+ ## 5. Side by side on one budget of oracle calls
+
+ Same problem, same start (x₀, y₀ = 0), same budget B of oracle calls: the calls
+ of the FORUM run of Section 3. Each method runs until its next step would pass B.
+ For every method we evaluate, with the toy's exact answers, the reduced objectives
+ Φ(x_K) = F(x_K, y*(x_K)), their distance to the exact front and the exact
+ stationarity gap min_{λ∈Δ}‖Σλ_i∇Φ_i(x_K)‖² of the notation of the course.
+
+ - **FORUM** as in Section 3 (the same T, ρ, μ);
+ - **MOML**: ITD through the same T steps, warm-started, MGDA weights, step β;
+ - **MoCo** (the library's `MoCo`): D = 2 warm inner steps, AID with N warm CG
+   steps, tracked hypergradients (β = 0.5), projected weight steps (γ = 1), step 1;
+ - **WC-MHGD** (Chapter 5) with r = (½, ½), u = 1, D = 2, N warm CG steps, β = 1.
+
+ Only WC-MHGD is told where to go; the other three stop wherever their dynamics
+ lead them.
+ */
+let budget = ops(main.result!.counts)
+
+enum Method: Int, CaseIterable {
+    case forum, moml, moco, wcmhgd
+    var label: String { ["FORUM", "MOML", "MoCo", "WC-MHGD"][rawValue] }
+}
+
+/// Runs `algorithm` until the next step would pass the budget; returns the last x, y and the calls used.
+func onBudget(_ algorithm: (@escaping OuterObserver) throws -> OuterResult) throws -> (x: Vector, y: Vector, calls: Int, steps: Int, peak: Int) {
+    var last: (x: Vector, y: Vector, calls: Int, steps: Int, peak: Int) = (x0, y0, 0, 0, 0)
+    var perStep = 0
+    _ = try algorithm { step in
+        let used = ops(step.counts)
+        perStep = max(perStep, used - last.calls)
+        var next = step.x
+        axpy(1, step.step, &next)                                    // x_{k+1} = x_k + step
+        last = (next, step.y, used, step.k + 1, max(last.peak, step.peakVectors))
+        return used + perStep <= budget
+    }
+    return last
+}
+
+let momlBeta = 1.0
+var sideTable = Table("side_by_side", [
+    .init("method", format: .label(Method.allCases.map(\.label))),
+    .init("phi1", "Φ_1(x_K)", format: .fixed(6)), .init("phi2", "Φ_2(x_K)", format: .fixed(6)),
+    .init("distance", "distance to front", format: .scientific(2)), .init("gap", "stationarity gap", format: .scientific(2)),
+    .init("calls", "oracle calls", format: .integer), .init("steps", "outer steps", format: .integer),
+    .init("vectors", "peak vectors", format: .integer)
+])
+for method in Method.allCases {
+    progress("side by side: \(method.label)")
+    let result: (x: Vector, y: Vector, calls: Int, steps: Int, peak: Int)
+    switch method {
+    case .forum:
+        result = try onBudget { try forum.run(toy, x0: x0, y0: y0, observe: $0) }
+    case .moml:
+        result = try onBudget { try MOML(outerSteps: 1_000_000, innerSteps: T, alpha: eta, beta: momlBeta).run(toy, x0: x0, y0: y0, observe: $0) }
+    case .moco:
+        result = try onBudget {
+            try MoCo(outerSteps: 1_000_000, innerSteps: 2, alpha: eta, mu: 1, gamma: 1, tracking: .constant(0.5),
+                     solver: .conjugateGradient(.fixed(iterations: flags.cgSteps))).run(toy, x0: x0, y0: y0, observe: $0)
+        }
+    case .wcmhgd:
+        result = try onBudget {
+            try WCMHGD(preference: [0.5, 0.5], u: 1, outerSteps: 1_000_000, innerSteps: 2, alpha: eta, beta: 1,
+                       solver: .conjugateGradient(.fixed(iterations: flags.cgSteps))).run(toy, x0: x0, y0: y0, observe: $0)
+        }
+    }
+    let phi = toy.reducedValues(x: result.x)
+    sideTable.append(["method": Double(method.rawValue), "phi1": phi[0], "phi2": phi[1], "distance": distanceToFront(phi),
+                      "gap": try stationarityGap(gradients: toy.exactHypergradients(x: result.x)), "calls": Double(result.calls),
+                      "steps": Double(result.steps), "vectors": Double(result.peak)])
+}
+section("5. FORUM, MOML, MoCo and WC-MHGD on a budget of \(budget) oracle calls")
+show(sideTable)
