@@ -26,13 +26,13 @@ struct Chapter07Flags: ParsableCommand {
     @Option(help: "Inner steps T for the approximate value function q̃ (1…1000).")
     var innerSteps = 32
 
-    @Option(help: "ρ in φ_k = (ρ/2)‖∇q̃‖² (0 < ρ ≤ 100).")
+    @Option(help: "ρ in φ_k = (ρ/2)‖∇q̃‖² (0 < ρ ≤ 1).")
     var rho = 0.5
 
-    @Option(help: "FORUM's outer step μ (0 < μ ≤ 10).")
+    @Option(help: "FORUM's outer step μ (0 < μ ≤ 0.3; larger steps diverge on the toy).")
     var mu = 0.2
 
-    @Option(help: "Condition number κ of the lower-level Hessian (1…1000).")
+    @Option(help: "Condition number κ of the lower-level Hessian (1…20; with μ = 0.2 FORUM diverges from κ ≈ 30 on).")
     var kappa = 10.0
 
     @Option(help: "Seeded starts for the end-point picture (1…20; default 5, 3 with --quick).")
@@ -47,9 +47,9 @@ struct Chapter07Flags: ParsableCommand {
     mutating func validate() throws {
         if let k = outerSteps { try FlagCheck.require(k, in: 10...100_000, flag: "--outer-steps") }
         try FlagCheck.require(innerSteps, in: 1...1000, flag: "--inner-steps")
-        try FlagCheck.require(rho, above: 0, upTo: 100, flag: "--rho")
-        try FlagCheck.require(mu, above: 0, upTo: 10, flag: "--mu")
-        try FlagCheck.require(kappa, in: 1...1000, flag: "--kappa")
+        try FlagCheck.require(rho, above: 0, upTo: 1, flag: "--rho")
+        try FlagCheck.require(mu, above: 0, upTo: 0.3, flag: "--mu")
+        try FlagCheck.require(kappa, in: 1...20, flag: "--kappa")
         if let s = starts { try FlagCheck.require(s, in: 1...20, flag: "--starts") }
         try FlagCheck.require(depths.count, in: 2...12, flag: "--depths (count)")
         for t in depths { try FlagCheck.require(t, in: 1...4096, flag: "--depths") }

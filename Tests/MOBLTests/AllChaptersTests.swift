@@ -17,6 +17,7 @@ let allChapters = [
     ChapterSpec(name: "ch04", slugs: ["ch04-warm-start", "ch04-cg-warm-start"]),
     ChapterSpec(name: "ch05", slugs: ["ch05-preference-sweep", "ch05-u-ablation", "ch05-d-ablation", "ch05-rate", "ch05-cost"]),
     ChapterSpec(name: "ch06", slugs: ["ch06-stochastic", "ch06-variance", "ch06-averaging"]),
+    ChapterSpec(name: "ch07", slugs: ["ch07-convergence", "ch07-front", "ch07-cost"]),
 ]
 
 @Suite("Every chapter")
