@@ -19,6 +19,7 @@ set logscale x
 set logscale y
 set format x '10^{%L}'
 set format y '10^{%L}'
+set xrange [2.8:179.2]
 set key top left box opaque Left reverse
 set grid lc rgb '#dddddd'
 set border lw 1.5

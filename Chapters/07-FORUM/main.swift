@@ -316,7 +316,8 @@ say("At the end ∇q̃ has all but vanished (‖∇q̃(z_K)‖ = \(sci(norm(last
 /*:
  **Several starts.** FORUM has no knob to choose a point on the front. We draw
  starts x₀ = 0.6·(Gaussian), y₀ = 0 from the seeded generator and look at where the
- runs end.
+ runs end. (The run above, from the middle of the front at k = 0, drifts along it
+ to one end before it settles: the front is reached, but not a chosen point on it.)
  */
 section("3b. End points of \(startCount) seeded starts")
 var startTable = Table("starts", [
@@ -337,6 +338,9 @@ show(startTable)
 let spread = (startTable.column("f1").min()!, startTable.column("f1").max()!)
 say("The end points spread over F_1 ∈ [\(fixed(spread.0, 3)), \(fixed(spread.1, 3))]; the largest distance to the front is "
     + "\(sci(startTable.column("distance").max()!)) and the largest q(z_K) \(sci(startTable.column("q").max()!)).")
+let nearEnds = (0..<startCount).filter { min(startTable.value($0, "f1"), startTable.value($0, "f2")) < 0.05 }.count
+say("\(nearEnds) of the \(startCount) end points have one objective below 0.05, i.e. lie near an end of the front "
+    + "(the front runs from (0, 0.982) to (0.982, 0)); the start decides which end.")
 
 /*:
  The two figures: `ch07-convergence` plots the KKT gap and q(z_k) against k on log
@@ -486,6 +490,7 @@ func costFigure() throws -> Figure {
     figure.logX = true
     figure.logY = true
     figure.key = "top left"
+    figure.xRange = 0.7 * Double(flags.depths.first!)...1.4 * Double(flags.depths.last!)
     figure.blocks = [try costTable.dataBlock]
     let names = [("forum", "FORUM"), ("moml", "MOML (ITD)"), ("aid", "AID-CG")]
     for (i, (name, title)) in names.enumerated() {
@@ -672,6 +677,20 @@ for rule in WeightRule.allCases {
                       "gap": try stationarityGap(gradients: toy.exactHypergradients(x: result.x)), "lambda1": lastWeights[0]])
 }
 show(mocoTable)
+say("Against the paper's run, the KKT gap at k = K − 1 is "
+    + Variant.allCases.dropFirst().map { "\(sci(optionTable.value($0.rawValue, "kkt") / optionTable.value(0, "kkt"))) times as large with \($0.label)" }
+        .joined(separator: ", ")
+    + "; MoCo's softmax weights end at λ_1 = \(fixed(mocoTable.value(1, "lambda1"), 4)) against \(fixed(mocoTable.value(0, "lambda1"), 4)) projected, "
+    + "and the run ends at Φ_1 = \(fixed(mocoTable.value(1, "phi1"), 4)) instead of \(fixed(mocoTable.value(0, "phi1"), 4)).")
+
+/*:
+ None of the options stops FORUM from reaching the front on this toy; each moves
+ the point where it ends and how fast the gap closes in K steps. The printed π is
+ not a harmless typo: it is the derived direction with ρ doubled, and it is the
+ first to diverge when ρ or μ is pushed (Exercise 2). Normalizing the gradients
+ changes which point is stationary for the weights: the λ̃ it reports belong to the
+ unit-length gradients, not to ∇F_i.
+ */
 
 section("Figures")
 save(figures: [try convergenceFigure(), try frontFigure(), try costFigure()],
