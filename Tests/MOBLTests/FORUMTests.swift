@@ -136,6 +136,14 @@ struct FORUMTests {
         #expect(result.counts.hessianVector == 0 && result.counts.mixedVector == 0)
     }
 
+    @Test("A step that blows z up is reported as divergence, not as a QP failure")
+    func divergence() throws {
+        let (toy, x0) = try Self.toy()
+        var forum = FORUM(outerSteps: 5000, innerSteps: 8, eta: 1 / toy.curvature.L, rho: 0.5, mu: 5)
+        forum.printedMultiplier = true
+        #expect(throws: Diverged.self) { try forum.run(toy, x0: x0, y0: Vector(repeating: 0, count: 10)) }
+    }
+
     @Test("Bad settings are refused, naming the value and the rule")
     func badInput() throws {
         let (toy, x0) = try Self.toy()

@@ -194,8 +194,9 @@ public struct FORUM: Sendable {
             let constraint = try ValueFunctionConstraint(oracles, x: x, y: y, steps: innerSteps, eta: eta)
             let values = oracles.upperValues(x: x, y: y)
             var gradients = (0..<m).map { oracles.upperGradientX($0, x: x, y: y) + oracles.upperGradientY($0, x: x, y: y) }
+            // Finite, and small enough that their Gram matrix is finite too.
             guard values.allSatisfy(\.isFinite), constraint.value.isFinite,
-                  (gradients + [constraint.gradient]).allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+                  (gradients + [constraint.gradient]).allSatisfy({ normSquared($0).isFinite }) else {
                 throw Diverged("FORUM", step: k, quantity: "the values or gradients")
             }
             if normalizeGradients {
