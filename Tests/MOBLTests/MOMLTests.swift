@@ -67,6 +67,29 @@ struct MOMLTests {
         #expect(result.counts.upperGradient == 2 * 3 * 2)
     }
 
+    @Test("The authors' clipping option keeps λ₁ within [0.001, 0.999] with S = 2, and is refused for S = 3")
+    func clippedWeights() throws {
+        let (toy, _, y0) = try Self.toy()
+        // Start where y* = 3a lies beyond the anchor a = 1/√p: both gradients point along a and
+        // the min-norm weights sit at a vertex of the simplex, which the clipping must avoid.
+        let x0 = toy.upperPoint(forLowerSolution: Vector(repeating: 3 / 10.0.squareRoot(), count: 10))
+        var moml = MOML(outerSteps: 300, innerSteps: 1, alpha: 1 / toy.curvature.L, beta: 1)
+        moml.clipTwoObjectiveWeight = 0.001...0.999
+        var weights: [Vector] = []
+        _ = try moml.run(toy, x0: x0, y0: y0) { weights.append($0.weights); return true }
+        #expect(weights.allSatisfy { $0[0] >= 0.001 && $0[0] <= 0.999 && abs($0[0] + $0[1] - 1) < 1e-15 })
+        // Unclipped, the same run does hit a vertex of the simplex at some step (else the test proves nothing).
+        moml.clipTwoObjectiveWeight = nil
+        var unclipped: [Vector] = []
+        _ = try moml.run(toy, x0: x0, y0: y0) { unclipped.append($0.weights); return true }
+        #expect(unclipped.contains { $0[0] < 0.001 || $0[0] > 0.999 })
+        let (polygon, px0, py0) = try Self.toy(.polygon(3))
+        moml.clipTwoObjectiveWeight = 0.001...0.999
+        #expect(throws: InvalidInput.self) { try moml.run(polygon, x0: px0, y0: py0) }
+        moml.clipTwoObjectiveWeight = -0.1...0.5
+        #expect(throws: InvalidInput.self) { try moml.run(toy, x0: x0, y0: y0) }
+    }
+
     @Test("MOML on the S = 2 toy reaches a Pareto-stationary point (exact gap)")
     func momlReachesStationarity() throws {
         let (toy, x0, y0) = try Self.toy()

@@ -37,6 +37,10 @@ public struct MOML: Sendable {
     /// Start each unrolled inner loop from the previous step's y_T (the paper's
     /// choice; else from the caller's y₀ every time).
     public var warmInner: Bool
+    /// The authors' code's variant (off by default): with S = 2, clip the MGDA weight
+    /// λ₁ to this range (their Sener–Koltun solver uses [0.001, 0.999]) and set
+    /// λ₂ = 1 − λ₁, so neither objective is ever dropped entirely.
+    public var clipTwoObjectiveWeight: ClosedRange<Double>? = nil
 
     public init(outerSteps: Int, innerSteps: Int, alpha: Double, beta: Double, warmInner: Bool = true) {
         self.outerSteps = outerSteps
@@ -59,6 +63,9 @@ public struct MOML: Sendable {
         }
         guard beta > 0, beta.isFinite else { throw InvalidInput("outer step β", "\(beta)", "must be > 0 and finite") }
         guard alpha > 0, alpha.isFinite else { throw InvalidInput("inner step α", "\(alpha)", "must be > 0 and finite") }
+        if let range = clipTwoObjectiveWeight, range.lowerBound < 0 || range.upperBound > 1 {
+            throw InvalidInput("clipTwoObjectiveWeight", "\(range)", "must lie within [0, 1]")
+        }
     }
 
     /// Runs K outer steps from (x₀, y₀), handing every step to `observe`.
@@ -81,7 +88,14 @@ public struct MOML: Sendable {
             guard batch.values.allSatisfy(\.isFinite), batch.gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
                 throw Diverged("MOML", step: k, quantity: "the values or hypergradients")
             }
-            let lambda = try minNormWeights(gradients: batch.gradients).weights
+            var lambda = try minNormWeights(gradients: batch.gradients).weights
+            if let range = clipTwoObjectiveWeight {
+                guard lambda.count == 2 else {
+                    throw InvalidInput("clipTwoObjectiveWeight", "\(range)", "applies to S = 2 only (this problem has S = \(lambda.count))")
+                }
+                let first = min(max(lambda[0], range.lowerBound), range.upperBound)
+                lambda = [first, 1 - first]
+            }
             let step = -beta * combination(lambda, batch.gradients)
             let iterate = OuterIterate(k: k, x: x, y: y, values: batch.values, hypergradients: batch.gradients,
                                        weights: lambda, step: step, solveProducts: 0,
