@@ -81,68 +81,56 @@ extension CountedOracles {
         }
     }
 
+    /// The one path of every batch oracle: check the problem is a finite sum and the
+    /// batch fits its level, count one call of the oracle's kind and `batch.count`
+    /// samples, then ask the problem.
+    private func batched<T>(_ purpose: String, _ batch: [Int], upper: Bool = false, counting call: WritableKeyPath<OracleCounts, Int>,
+                            _ oracle: (any FiniteSumBilevelProblem) -> T) throws -> T {
+        let f = try finiteSum(for: purpose)
+        if upper { try checkUpperBatch(batch, f.upperSampleCount) } else { try checkLowerBatch(batch, f.sampleCount) }
+        counts[keyPath: call] += 1
+        counts.samples += batch.count
+        return oracle(f)
+    }
+
     /// A mini-batch value of g; counts one lower value and `batch.count` samples.
     public func lowerValue(x: Vector, y: Vector, batch: [Int]) throws -> Double {
-        let f = try finiteSum(for: "mini-batch values")
-        try checkLowerBatch(batch, f.sampleCount)
-        counts.lowerValue += 1
-        counts.samples += batch.count
-        return f.lowerValue(x: x, y: y, batch: batch)
+        try batched("mini-batch values", batch, counting: \.lowerValue) { $0.lowerValue(x: x, y: y, batch: batch) }
     }
 
     /// A mini-batch ∇_y g; counts one lower gradient and `batch.count` samples.
     public func lowerGradientY(x: Vector, y: Vector, batch: [Int]) throws -> Vector {
-        let f = try finiteSum(for: "mini-batch gradients")
-        try checkLowerBatch(batch, f.sampleCount)
-        counts.lowerGradient += 1
-        counts.samples += batch.count
-        return f.lowerGradientY(x: x, y: y, batch: batch)
+        try batched("mini-batch gradients", batch, counting: \.lowerGradient) { $0.lowerGradientY(x: x, y: y, batch: batch) }
     }
 
     /// A mini-batch Hessian-vector product; counts one product and `batch.count` samples.
     public func hessianVector(x: Vector, y: Vector, _ v: Vector, batch: [Int]) throws -> Vector {
-        let f = try finiteSum(for: "mini-batch Hessians")
-        try checkLowerBatch(batch, f.sampleCount)
-        counts.hessianVector += 1
-        counts.samples += batch.count
-        return f.lowerHessianVector(x: x, y: y, v, batch: batch)
+        try batched("mini-batch Hessians", batch, counting: \.hessianVector) { $0.lowerHessianVector(x: x, y: y, v, batch: batch) }
     }
 
     /// A mini-batch mixed product ∇²_xy g · v; counts one mixed product and `batch.count` samples.
     public func mixedVector(x: Vector, y: Vector, _ v: Vector, batch: [Int]) throws -> Vector {
-        let f = try finiteSum(for: "mini-batch mixed products")
-        try checkLowerBatch(batch, f.sampleCount)
-        counts.mixedVector += 1
-        counts.samples += batch.count
-        return f.lowerMixedVector(x: x, y: y, v, batch: batch)
+        try batched("mini-batch mixed products", batch, counting: \.mixedVector) { $0.lowerMixedVector(x: x, y: y, v, batch: batch) }
     }
 
     /// Mini-batch upper values; counts one upper value and `batch.count` samples (none
     /// when the upper level has no samples and the batch is empty).
     public func upperValues(x: Vector, y: Vector, batch: [Int]) throws -> Vector {
-        let f = try finiteSum(for: "mini-batch upper values")
-        try checkUpperBatch(batch, f.upperSampleCount)
-        counts.upperValue += 1
-        counts.samples += batch.count
-        return f.upperValues(x: x, y: y, batch: batch)
+        try batched("mini-batch upper values", batch, upper: true, counting: \.upperValue) { $0.upperValues(x: x, y: y, batch: batch) }
     }
 
     /// A mini-batch ∇_x f_s; counts one upper gradient and `batch.count` samples.
     public func upperGradientX(_ s: Int, x: Vector, y: Vector, batch: [Int]) throws -> Vector {
-        let f = try finiteSum(for: "mini-batch upper gradients")
-        try checkUpperBatch(batch, f.upperSampleCount)
-        counts.upperGradient += 1
-        counts.samples += batch.count
-        return f.upperGradientX(s, x: x, y: y, batch: batch)
+        try batched("mini-batch upper gradients", batch, upper: true, counting: \.upperGradient) {
+            $0.upperGradientX(s, x: x, y: y, batch: batch)
+        }
     }
 
     /// A mini-batch ∇_y f_s; counts one upper gradient and `batch.count` samples.
     public func upperGradientY(_ s: Int, x: Vector, y: Vector, batch: [Int]) throws -> Vector {
-        let f = try finiteSum(for: "mini-batch upper gradients")
-        try checkUpperBatch(batch, f.upperSampleCount)
-        counts.upperGradient += 1
-        counts.samples += batch.count
-        return f.upperGradientY(s, x: x, y: y, batch: batch)
+        try batched("mini-batch upper gradients", batch, upper: true, counting: \.upperGradient) {
+            $0.upperGradientY(s, x: x, y: y, batch: batch)
+        }
     }
 }
 
