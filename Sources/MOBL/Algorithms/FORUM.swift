@@ -188,9 +188,8 @@ public struct FORUM: Sendable {
         try problem.checkPoint(x: x0, y: y0)
         let oracles = CountedOracles(problem)
         let (n, m) = (problem.upperDimension, problem.objectiveCount)
-        var x = x0, y = y0
         var smoothed: Vector? = momentum == .paper ? nil : Vector(repeating: 0, count: m)
-        for k in 0..<outerSteps {
+        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
             let constraint = try ValueFunctionConstraint(oracles, x: x, y: y, steps: innerSteps, eta: eta)
             let values = oracles.upperValues(x: x, y: y)
             var gradients = (0..<m).map { oracles.upperGradientX($0, x: x, y: y) + oracles.upperGradientY($0, x: x, y: y) }
@@ -221,12 +220,8 @@ public struct FORUM: Sendable {
             let iterate = OuterIterate(k: k, x: x, y: y, values: values, hypergradients: gradients.map { Array($0[..<n]) },
                                        weights: lambda, step: Array(step[..<n]), solveProducts: 0,
                                        peakVectors: m + 4, counts: oracles.counts, constraint: record)
-            axpy(1, Array(step[..<n]), &x)
             axpy(1, Array(step[n...]), &y)
-            if try !observe(iterate) {
-                return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
-            }
+            return iterate
         }
-        return OuterResult(x: x, y: y, steps: outerSteps, counts: oracles.counts, stoppedByObserver: false)
     }
 }

@@ -56,9 +56,8 @@ public struct HypergradientDescent: Sendable {
         guard beta > 0, beta.isFinite else { throw InvalidInput("outer step β", "\(beta)", "must be > 0 and finite") }
         try problem.checkPoint(x: x0, y: y0)
         let oracles = CountedOracles(problem)
-        var x = x0, y = y0
         var v: [Vector?] = [nil]
-        for k in 0..<outerSteps {
+        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
             y = try innerGradientDescent(oracles, x: x, start: warmInner ? y : y0, steps: innerSteps,
                                          stepSize: alpha, measureFinalGradient: false).y
             let estimate = try aidHypergradients(oracles, objectives: objective..<(objective + 1), x: x, y: y, solver: solver,
@@ -67,12 +66,8 @@ public struct HypergradientDescent: Sendable {
             let iterate = OuterIterate(k: k, x: x, y: y, values: estimate.values, hypergradients: estimate.gradients,
                                        weights: [1], step: step, solveProducts: estimate.products,
                                        peakVectors: estimate.peakVectors, counts: oracles.counts)
-            axpy(1, step, &x)
-            if try !observe(iterate) {
-                return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
-            }
+            return iterate
         }
-        return OuterResult(x: x, y: y, steps: outerSteps, counts: oracles.counts, stoppedByObserver: false)
     }
 }
 

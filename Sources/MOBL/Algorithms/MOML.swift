@@ -80,8 +80,7 @@ public struct MOML: Sendable {
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
-        var x = x0, y = y0
-        for k in 0..<outerSteps {
+        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
             let batch = try itdHypergradients(oracles, objectives: 0..<oracles.objectiveCount, x: x,
                                               start: warmInner ? y : y0, steps: innerSteps, stepSize: alpha)
             y = batch.y
@@ -100,11 +99,7 @@ public struct MOML: Sendable {
             let iterate = OuterIterate(k: k, x: x, y: y, values: batch.values, hypergradients: batch.gradients,
                                        weights: lambda, step: step, solveProducts: 0,
                                        peakVectors: batch.peakVectors, counts: oracles.counts)
-            axpy(1, step, &x)
-            if try !observe(iterate) {
-                return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
-            }
+            return iterate
         }
-        return OuterResult(x: x, y: y, steps: outerSteps, counts: oracles.counts, stoppedByObserver: false)
     }
 }

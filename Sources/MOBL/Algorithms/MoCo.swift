@@ -125,11 +125,10 @@ public struct MoCo: Sendable {
         try problem.checkStep(alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
         let s = oracles.objectiveCount
-        var x = x0, y = y0
         var v = [Vector?](repeating: nil, count: s)
         var tracked: [Vector] = []
         var lambda = Vector(repeating: 1 / Double(s), count: s)
-        for k in 0..<outerSteps {
+        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
             y = try innerGradientDescent(oracles, x: x, start: warmInner ? y : y0, steps: innerSteps, stepSize: alpha,
                                          measureFinalGradient: false).y
             let estimate = try aidHypergradients(oracles, objectives: 0..<s, x: x, y: y, solver: solver,
@@ -149,12 +148,8 @@ public struct MoCo: Sendable {
             let iterate = OuterIterate(k: k, x: x, y: y, values: estimate.values, hypergradients: tracked,
                                        weights: lambda, step: step, solveProducts: estimate.products,
                                        peakVectors: estimate.peakVectors, counts: oracles.counts)
-            axpy(1, step, &x)
-            if try !observe(iterate) {
-                return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
-            }
+            return iterate
         }
-        return OuterResult(x: x, y: y, steps: outerSteps, counts: oracles.counts, stoppedByObserver: false)
     }
 
     /// One λ update from the tracked columns: Π_Δ(λ − γ YᵀYλ) or softmax(λ − γ(YᵀY + ρI)λ).

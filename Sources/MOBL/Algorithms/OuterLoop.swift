@@ -116,3 +116,20 @@ public final class OuterTrace: @unchecked Sendable {
         return records.map { best = min(best, $0.gap ?? .nan); return best }
     }
 }
+
+/// The outer loop every algorithm of the course runs: for k = 0 … K − 1, `step`
+/// computes the step at (x_k, y) — updating the inner point y in place — and returns
+/// its record; the loop moves x_{k+1} = x_k + step, hands the record to the observer,
+/// and stops early when the observer returns false.
+func outerLoop(steps: Int, oracles: CountedOracles, x0: Vector, y0: Vector, observe: OuterObserver,
+               step: (_ k: Int, _ x: Vector, _ y: inout Vector) throws -> OuterIterate) throws -> OuterResult {
+    var x = x0, y = y0
+    for k in 0..<steps {
+        let iterate = try step(k, x, &y)
+        axpy(1, iterate.step, &x)
+        if try !observe(iterate) {
+            return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
+        }
+    }
+    return OuterResult(x: x, y: y, steps: steps, counts: oracles.counts, stoppedByObserver: false)
+}

@@ -130,11 +130,10 @@ public struct WCMHGD: Sendable {
                  observe: OuterObserver, inner: (_ x: Vector, _ start: Vector) throws -> Vector,
                  estimate: (_ k: Int, _ x: Vector, _ y: Vector, _ warm: inout [Vector?]) throws -> HypergradientBatch) throws -> OuterResult {
         let s = oracles.objectiveCount
-        var x = x0, y = y0
         var v = [Vector?](repeating: nil, count: s)
         var r = preference
         var average: Vector? = nil
-        for k in 0..<outerSteps {
+        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
             y = try inner(x, warmInner ? y : y0)
             let estimate = try estimate(k, x, y, &v)
             guard estimate.values.allSatisfy(\.isFinite), estimate.gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
@@ -163,11 +162,7 @@ public struct WCMHGD: Sendable {
             let iterate = OuterIterate(k: k, x: x, y: y, values: estimate.values, hypergradients: estimate.gradients,
                                        weights: weights, step: step, solveProducts: estimate.products,
                                        peakVectors: estimate.peakVectors, counts: oracles.counts)
-            axpy(1, step, &x)
-            if try !observe(iterate) {
-                return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
-            }
+            return iterate
         }
-        return OuterResult(x: x, y: y, steps: outerSteps, counts: oracles.counts, stoppedByObserver: false)
     }
 }
