@@ -179,7 +179,7 @@ public struct FORUM: Sendable {
     ///   an epoch length < 1, or sizes; ``Diverged`` when z stops being finite.
     public func run(_ problem: any BilevelProblem, x0: Vector, y0: Vector,
                     observe: OuterObserver = { _ in true }) throws -> OuterResult {
-        guard outerSteps >= 1 else { throw InvalidInput("outer steps K", "\(outerSteps)", "must be ≥ 1") }
+        try requireAtLeastOne(outerSteps, "outer steps K")
         guard rho > 0, rho.isFinite else { throw InvalidInput("ρ", "\(rho)", "must be > 0") }
         guard mu > 0, mu.isFinite else { throw InvalidInput("outer step μ", "\(mu)", "must be > 0") }
         if case .epochZeroStart(let perEpoch) = momentum, perEpoch < 1 {

@@ -52,8 +52,8 @@ public struct HypergradientDescent: Sendable {
     ///   whatever the observer throws.
     public func run(_ problem: any BilevelProblem, x0: Vector, y0: Vector,
                     observe: OuterObserver = { _ in true }) throws -> OuterResult {
-        guard outerSteps >= 1 else { throw InvalidInput("outer steps K", "\(outerSteps)", "must be ≥ 1") }
-        guard beta > 0, beta.isFinite else { throw InvalidInput("outer step β", "\(beta)", "must be > 0 and finite") }
+        try requireAtLeastOne(outerSteps, "outer steps K")
+        try requirePositive(beta, "outer step β")
         try problem.checkPoint(x: x0, y: y0)
         let oracles = CountedOracles(problem)
         var v: [Vector?] = [nil]

@@ -57,12 +57,12 @@ public struct MOML: Sendable {
     ///   α ≤ 0 or not finite (α beyond 2/L is refused by ``run(_:x0:y0:observe:)`` when
     ///   the problem knows L).
     public func validate() throws {
-        guard outerSteps >= 1 else { throw InvalidInput("outer steps K", "\(outerSteps)", "must be ≥ 1") }
+        try requireAtLeastOne(outerSteps, "outer steps K")
         guard innerSteps >= 1 else {
             throw InvalidInput("unrolled inner steps T", "\(innerSteps)", "must be ≥ 1 (ITD differentiates through at least one step)")
         }
-        guard beta > 0, beta.isFinite else { throw InvalidInput("outer step β", "\(beta)", "must be > 0 and finite") }
-        guard alpha > 0, alpha.isFinite else { throw InvalidInput("inner step α", "\(alpha)", "must be > 0 and finite") }
+        try requirePositive(beta, "outer step β")
+        try requirePositive(alpha, "inner step α")
         if let range = clipTwoObjectiveWeight, range.lowerBound < 0 || range.upperBound > 1 {
             throw InvalidInput("clipTwoObjectiveWeight", "\(range)", "must lie within [0, 1]")
         }

@@ -95,10 +95,10 @@ public struct MoCo: Sendable {
     ///   γ ≤ 0; a tracking weight β or β₀ outside (0, 1] or a decay power a < 0; ρ < 0
     ///   (any of them not finite, too).
     public func validate() throws {
-        guard outerSteps >= 1 else { throw InvalidInput("outer steps K", "\(outerSteps)", "must be ≥ 1") }
+        try requireAtLeastOne(outerSteps, "outer steps K")
         guard innerSteps >= 0 else { throw InvalidInput("inner steps D", "\(innerSteps)", "must be ≥ 0") }
-        guard mu > 0, mu.isFinite else { throw InvalidInput("outer step μ", "\(mu)", "must be > 0 and finite") }
-        guard gamma > 0, gamma.isFinite else { throw InvalidInput("weight step γ", "\(gamma)", "must be > 0 and finite") }
+        try requirePositive(mu, "outer step μ")
+        try requirePositive(gamma, "weight step γ")
         switch tracking {
         case .constant(let beta):
             guard beta > 0, beta <= 1 else { throw InvalidInput("tracking weight β", "\(beta)", "must be in (0, 1]") }

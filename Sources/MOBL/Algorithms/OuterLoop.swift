@@ -133,3 +133,14 @@ func outerLoop(steps: Int, oracles: CountedOracles, x0: Vector, y0: Vector, obse
     }
     return OuterResult(x: x, y: y, steps: steps, counts: oracles.counts, stoppedByObserver: false)
 }
+
+/// The settings checks every algorithm makes, with one wording: a count that must be
+/// at least 1 (K, T) …
+func requireAtLeastOne(_ value: Int, _ name: String) throws {
+    guard value >= 1 else { throw InvalidInput(name, "\(value)", "must be ≥ 1") }
+}
+
+/// … and a step or weight that must be a positive finite number (β, μ, γ, α).
+func requirePositive(_ value: Double, _ name: String) throws {
+    guard value > 0, value.isFinite else { throw InvalidInput(name, "\(value)", "must be > 0 and finite") }
+}

@@ -92,9 +92,9 @@ public struct WCMHGD: Sendable {
     }
 
     private func validateSteps() throws {
-        guard outerSteps >= 1 else { throw InvalidInput("outer steps K", "\(outerSteps)", "must be ≥ 1") }
+        try requireAtLeastOne(outerSteps, "outer steps K")
         guard innerSteps >= 0 else { throw InvalidInput("inner steps D", "\(innerSteps)", "must be ≥ 0") }
-        guard beta > 0, beta.isFinite else { throw InvalidInput("outer step β", "\(beta)", "must be > 0 and finite") }
+        try requirePositive(beta, "outer step β")
     }
 
     /// Runs K outer steps from (x₀, y₀), handing every step to `observe`.
