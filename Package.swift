@@ -21,6 +21,21 @@ let chapters: [(name: String, folder: String)] = [
     ("ch07", "07-FORUM"),
 ]
 
+/// The fused kernels of Chapter 8 (Sources/MOBL/Kernels) are written with SIMD4<Double>
+/// multiply–adds. Swift compiles for the oldest x86-64 by default, where a fused
+/// multiply–add is a library call; on x86-64 the library is therefore built for
+/// AVX2 + FMA (`haswell`: every x86-64 CPU since 2013–2015). Set MOBL_PORTABLE=1 to
+/// build for the baseline instead (same results, slower kernels). Other
+/// architectures (e.g. ARM) have FMA in their baseline and need no flag.
+let vectorSettings: [SwiftSetting] = {
+    #if arch(x86_64)
+    if Context.environment["MOBL_PORTABLE"] == nil {
+        return [.unsafeFlags(["-target-cpu", "haswell"])]
+    }
+    #endif
+    return []
+}()
+
 let package = Package(
     name: "MultiObjectiveBilevel",
     platforms: [.macOS(.v13)],
@@ -33,13 +48,14 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "MOBL", path: "Sources/MOBL"),
+        .target(name: "MOBL", path: "Sources/MOBL", swiftSettings: vectorSettings),
         .target(
             name: "ChapterSupport",
             dependencies: ["MOBL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/ChapterSupport"
         ),
         .executableTarget(name: "weave", path: "Sources/Weave"),
+        .executableTarget(name: "bench", dependencies: ["MOBL"], path: "Sources/Bench"),
         .testTarget(
             name: "MOBLTests",
             dependencies: ["MOBL", "ChapterSupport"],

@@ -1,0 +1,325 @@
+import Foundation
+
+/// Scratch memory for the fused softmax kernels, reused from call to call so that a
+/// kernel call allocates nothing once the workspace has seen its shape.
+///
+/// A workspace serializes the calls that use it (a lock), so one problem can share
+/// one workspace between threads safely; give concurrent work separate workspaces
+/// to run it in parallel.
+public final class SoftmaxWorkspace: @unchecked Sendable {
+    let lock = NSLock()
+    /// W and V with their class dimension padded to a multiple of 12 (three SIMD4 lanes).
+    var paddedW: [SIMD4<Double>] = []
+    var paddedV: [SIMD4<Double>] = []
+    /// One padded D × C' accumulator per chunk of rows.
+    var partials: [SIMD4<Double>] = []
+    /// Per chunk: logits, second logits and residuals of one block of four rows.
+    var blockScratch: [SIMD4<Double>] = []
+    var chunkValues: [Double] = []
+
+    public init() {}
+
+    func reserve(dimension D: Int, lanes: Int, chunks: Int) {
+        func grow(_ a: inout [SIMD4<Double>], _ n: Int) { if a.count < n { a = Array(repeating: .zero, count: n) } }
+        grow(&paddedW, D * lanes)
+        grow(&paddedV, D * lanes)
+        grow(&partials, chunks * D * lanes)
+        grow(&blockScratch, chunks * 3 * 4 * lanes)
+        if chunkValues.count < chunks { chunkValues = Array(repeating: 0, count: chunks) }
+    }
+}
+
+/// Pointers handed to the worker threads; the chunks they write never overlap.
+private struct SharedPointers: @unchecked Sendable {
+    let design: UnsafePointer<Double>
+    let labels: UnsafePointer<Int>
+    let omega: UnsafePointer<Double>?
+    let W: UnsafePointer<SIMD4<Double>>
+    let V: UnsafePointer<SIMD4<Double>>?
+    let partials: UnsafeMutablePointer<SIMD4<Double>>
+    let scratch: UnsafeMutablePointer<SIMD4<Double>>
+    let values: UnsafeMutablePointer<Double>
+    let rowOutput: UnsafeMutablePointer<Double>?
+}
+
+/// What one pass over the rows computes.
+private enum FusedPass {
+    /// Σ ωᵢ aᵢ(pᵢ − e_{bᵢ})ᵀ and Σ ωᵢ ℓᵢ.
+    case gradient
+    /// Σ ωᵢ aᵢ(Jᵢ Vᵀaᵢ)ᵀ.
+    case hessianVector
+    /// ℓᵢ per row.
+    case losses
+    /// (Vᵀaᵢ)·(pᵢ − e_{bᵢ}) per row.
+    case gradientDots
+    /// argmax_c z_{i,c} per row (as a Double).
+    case predictions
+
+    var accumulates: Bool { self == .gradient || self == .hessianVector }
+    var usesV: Bool { self == .hessianVector || self == .gradientDots }
+}
+
+extension SoftmaxDesign {
+    /// SIMD4 lanes per padded row of W: the classes rounded up to a multiple of 12.
+    var lanes: Int { 3 * ((classes + 11) / 12) }
+
+    /// The fixed partition of the rows: depends on n only, never on the machine, so
+    /// the summation order (and every bit of the result) is the same everywhere.
+    var chunkCount: Int { max(1, min(16, count / 128)) }
+
+    /// G = Σᵢ ωᵢ aᵢ(pᵢ − e_{bᵢ})ᵀ (= Σᵢ ωᵢ ∇_W ℓᵢ) into `gradient` (length D·C);
+    /// returns Σᵢ ωᵢ ℓᵢ(W). Reads the design once.
+    @discardableResult
+    public func gradient(_ W: UnsafeBufferPointer<Double>, rowWeights omega: UnsafeBufferPointer<Double>,
+                         into gradient: UnsafeMutableBufferPointer<Double>, workspace: SoftmaxWorkspace) -> Double {
+        precondition(omega.count == count && gradient.count == weightCount, "gradient: sizes do not match the design")
+        return fused(.gradient, W, nil, omega, accumulator: gradient, rowOutput: nil, workspace)
+    }
+
+    /// H = Σᵢ ωᵢ aᵢ(Jᵢ Vᵀaᵢ)ᵀ (= Σᵢ ωᵢ ∇²_W ℓᵢ [V]) into `product`. Reads the design once.
+    public func hessianVector(_ W: UnsafeBufferPointer<Double>, _ V: UnsafeBufferPointer<Double>,
+                              rowWeights omega: UnsafeBufferPointer<Double>,
+                              into product: UnsafeMutableBufferPointer<Double>, workspace: SoftmaxWorkspace) {
+        precondition(omega.count == count && product.count == weightCount && V.count == weightCount,
+                     "hessianVector: sizes do not match the design")
+        fused(.hessianVector, W, V, omega, accumulator: product, rowOutput: nil, workspace)
+    }
+
+    /// ℓᵢ(W) for every row into `losses` (length n).
+    public func losses(_ W: UnsafeBufferPointer<Double>, into losses: UnsafeMutableBufferPointer<Double>, workspace: SoftmaxWorkspace) {
+        precondition(losses.count == count, "losses: need one slot per row")
+        fused(.losses, W, nil, nil, accumulator: nil, rowOutput: losses, workspace)
+    }
+
+    /// ⟨∇_W ℓᵢ(W), V⟩ = (Vᵀaᵢ)·(pᵢ − e_{bᵢ}) for every row into `dots` (length n).
+    public func gradientDots(_ W: UnsafeBufferPointer<Double>, _ V: UnsafeBufferPointer<Double>,
+                             into dots: UnsafeMutableBufferPointer<Double>, workspace: SoftmaxWorkspace) {
+        precondition(dots.count == count && V.count == weightCount, "gradientDots: sizes do not match the design")
+        fused(.gradientDots, W, V, nil, accumulator: nil, rowOutput: dots, workspace)
+    }
+
+    // MARK: Array conveniences (one allocation: the result)
+
+    /// ``gradient(_:rowWeights:into:workspace:)`` returning (G, Σ ωᵢℓᵢ).
+    public func gradient(_ W: Vector, rowWeights omega: Vector, workspace: SoftmaxWorkspace) -> (gradient: Vector, value: Double) {
+        var g = Vector(repeating: 0, count: weightCount)
+        let value = W.withUnsafeBufferPointer { w in omega.withUnsafeBufferPointer { o in
+            g.withUnsafeMutableBufferPointer { gradient(w, rowWeights: o, into: $0, workspace: workspace) } } }
+        return (g, value)
+    }
+
+    /// ``hessianVector(_:_:rowWeights:into:workspace:)`` as a new vector.
+    public func hessianVector(_ W: Vector, _ V: Vector, rowWeights omega: Vector, workspace: SoftmaxWorkspace) -> Vector {
+        var h = Vector(repeating: 0, count: weightCount)
+        W.withUnsafeBufferPointer { w in V.withUnsafeBufferPointer { v in omega.withUnsafeBufferPointer { o in
+            h.withUnsafeMutableBufferPointer { hessianVector(w, v, rowWeights: o, into: $0, workspace: workspace) } } } }
+        return h
+    }
+
+    /// ``losses(_:into:workspace:)`` as a new vector.
+    public func losses(_ W: Vector, workspace: SoftmaxWorkspace) -> Vector {
+        var l = Vector(repeating: 0, count: count)
+        W.withUnsafeBufferPointer { w in l.withUnsafeMutableBufferPointer { losses(w, into: $0, workspace: workspace) } }
+        return l
+    }
+
+    /// ``gradientDots(_:_:into:workspace:)`` as a new vector.
+    public func gradientDots(_ W: Vector, _ V: Vector, workspace: SoftmaxWorkspace) -> Vector {
+        var m = Vector(repeating: 0, count: count)
+        W.withUnsafeBufferPointer { w in V.withUnsafeBufferPointer { v in
+            m.withUnsafeMutableBufferPointer { gradientDots(w, v, into: $0, workspace: workspace) } } }
+        return m
+    }
+
+    /// The predicted class argmax_c z_{i,c} of every row (ties: the smallest c).
+    public func predictions(_ W: Vector, workspace: SoftmaxWorkspace) -> [Int] {
+        var out = Vector(repeating: 0, count: count)
+        W.withUnsafeBufferPointer { w in out.withUnsafeMutableBufferPointer {
+            _ = fused(.predictions, w, nil, nil, accumulator: nil, rowOutput: $0, workspace) } }
+        return out.map { Int($0) }
+    }
+
+    // MARK: The one fused driver
+
+    /// Chunks of rows in parallel; within a chunk, blocks of four rows: their logits
+    /// (and V's) while the rows are in cache, the per-row softmax step, then the
+    /// rows' contribution to the chunk's own accumulator. Chunk accumulators are summed
+    /// in chunk order at the end.
+    @discardableResult
+    private func fused(_ pass: FusedPass, _ W: UnsafeBufferPointer<Double>, _ V: UnsafeBufferPointer<Double>?,
+                       _ omega: UnsafeBufferPointer<Double>?, accumulator: UnsafeMutableBufferPointer<Double>?,
+                       rowOutput: UnsafeMutableBufferPointer<Double>?, _ workspace: SoftmaxWorkspace) -> Double {
+        precondition(W.count == weightCount, "softmax kernel: W has length \(W.count), need D·C = \(weightCount)")
+        let (D, C, L, chunks, n) = (dimension, classes, lanes, chunkCount, count)
+        workspace.lock.lock()
+        defer { workspace.lock.unlock() }
+        workspace.reserve(dimension: D, lanes: L, chunks: chunks)
+        pad(W, into: &workspace.paddedW, D: D, C: C, lanes: L)
+        if let V { pad(V, into: &workspace.paddedV, D: D, C: C, lanes: L) }
+
+        features.storage.withUnsafeBufferPointer { design in
+        labels.withUnsafeBufferPointer { labelBuffer in
+        workspace.paddedW.withUnsafeBufferPointer { w in
+        workspace.paddedV.withUnsafeBufferPointer { v in
+        workspace.partials.withUnsafeMutableBufferPointer { partials in
+        workspace.blockScratch.withUnsafeMutableBufferPointer { scratch in
+        workspace.chunkValues.withUnsafeMutableBufferPointer { values in
+            let shared = SharedPointers(
+                design: design.baseAddress!, labels: labelBuffer.baseAddress!, omega: omega?.baseAddress,
+                W: w.baseAddress!, V: pass.usesV ? v.baseAddress! : nil, partials: partials.baseAddress!,
+                scratch: scratch.baseAddress!, values: values.baseAddress!, rowOutput: rowOutput?.baseAddress)
+            DispatchQueue.concurrentPerform(iterations: chunks) { k in
+                runChunk(pass, k, rows: (k * n / chunks)..<((k + 1) * n / chunks), shared, D: D, C: C, lanes: L)
+            }
+        }}}}}}}
+
+        guard let accumulator else { return 0 }
+        // Sum the chunk accumulators in chunk order, dropping the padding.
+        workspace.partials.withUnsafeBufferPointer { partials in
+            partials.baseAddress!.withMemoryRebound(to: Double.self, capacity: chunks * D * L * 4) { p in
+                let stride = 4 * L
+                for d in 0..<D {
+                    for c in 0..<C {
+                        var s = 0.0
+                        for k in 0..<chunks { s += p[(k * D + d) * stride + c] }
+                        accumulator[d * C + c] = s
+                    }
+                }
+            }
+        }
+        var total = 0.0
+        for k in 0..<chunks { total += workspace.chunkValues[k] }
+        return total
+    }
+
+    private func pad(_ M: UnsafeBufferPointer<Double>, into padded: inout [SIMD4<Double>], D: Int, C: Int, lanes: Int) {
+        padded.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: Double.self, capacity: D * lanes * 4) { p in
+                let stride = 4 * lanes
+                for d in 0..<D {
+                    for c in 0..<stride { p[d * stride + c] = c < C ? M[d * C + c] : 0 }
+                }
+            }
+        }
+    }
+
+    private func runChunk(_ pass: FusedPass, _ k: Int, rows: Range<Int>, _ s: SharedPointers, D: Int, C: Int, lanes L: Int) {
+        let partial = s.partials + k * D * L
+        if pass.accumulates { partial.update(repeating: .zero, count: D * L) }
+        let z = s.scratch + k * 12 * L          // 4 rows × L lanes each
+        let u = z + 4 * L
+        let r = u + 4 * L
+        var value = 0.0
+        guard !rows.isEmpty else { s.values[k] = 0; return }
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            let valid = min(4, rows.upperBound - start)
+            // Rows past the chunk's end repeat its last row; their residual is zero.
+            let a0 = s.design + start * D
+            let a1 = s.design + (start + min(1, valid - 1)) * D
+            let a2 = s.design + (start + min(2, valid - 1)) * D
+            let a3 = s.design + (start + min(3, valid - 1)) * D
+            logits4(a0, a1, a2, a3, D: D, s.W, lanes: L, into: z)
+            if let V = s.V { logits4(a0, a1, a2, a3, D: D, V, lanes: L, into: u) }
+            let zd = UnsafeMutableRawPointer(z).assumingMemoryBound(to: Double.self)
+            let ud = UnsafeMutableRawPointer(u).assumingMemoryBound(to: Double.self)
+            let rd = UnsafeMutableRawPointer(r).assumingMemoryBound(to: Double.self)
+            let stride = 4 * L
+            if pass.accumulates { r.update(repeating: .zero, count: 4 * L) }
+            for j in 0..<valid {
+                let i = start + j
+                let zj = zd + j * stride
+                let b = s.labels[i]
+                if pass == .predictions {
+                    var best = 0
+                    for c in 1..<C where zj[c] > zj[best] { best = c }
+                    s.rowOutput![i] = Double(best)
+                    continue
+                }
+                // Softmax in place: zj ← p, and the loss ℓ = log Σ e^{z−top} − (z_b − top).
+                var top = zj[0]
+                for c in 1..<C { top = max(top, zj[c]) }
+                let shiftedLabelLogit = zj[b] - top
+                var total = 0.0
+                for c in 0..<C { let e = exp(zj[c] - top); zj[c] = e; total += e }
+                let loss = log(total) - shiftedLabelLogit
+                for c in 0..<C { zj[c] /= total }
+                switch pass {
+                case .gradient:
+                    let w = s.omega![i]
+                    value += w * loss
+                    for c in 0..<C { rd[j * stride + c] = w * (c == b ? zj[c] - 1 : zj[c]) }
+                case .hessianVector:
+                    let w = s.omega![i]
+                    let uj = ud + j * stride
+                    var pu = 0.0
+                    for c in 0..<C { pu += zj[c] * uj[c] }
+                    for c in 0..<C { rd[j * stride + c] = w * zj[c] * (uj[c] - pu) }
+                case .losses:
+                    s.rowOutput![i] = loss
+                case .gradientDots:
+                    let uj = ud + j * stride
+                    var dotValue = 0.0
+                    for c in 0..<C { dotValue += uj[c] * (c == b ? zj[c] - 1 : zj[c]) }
+                    s.rowOutput![i] = dotValue
+                case .predictions:
+                    break
+                }
+            }
+            if pass.accumulates { accumulate4(a0, a1, a2, a3, D: D, residuals: r, lanes: L, into: partial) }
+            start += 4
+        }
+        s.values[k] = value
+    }
+}
+
+/// Logits of four rows: out[j·L + l] = Σ_d a_j[d] · W[d·L + l] for the L SIMD4 lanes,
+/// twelve classes (three lanes) at a time, so that twelve accumulators stay in
+/// registers while the four rows stream through once per twelve classes.
+@inline(__always)
+private func logits4(_ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _ a2: UnsafePointer<Double>, _ a3: UnsafePointer<Double>,
+                     D: Int, _ W: UnsafePointer<SIMD4<Double>>, lanes L: Int, into out: UnsafeMutablePointer<SIMD4<Double>>) {
+    for g in Swift.stride(from: 0, to: L, by: 3) {
+        var z00 = SIMD4<Double>(), z01 = SIMD4<Double>(), z02 = SIMD4<Double>()
+        var z10 = SIMD4<Double>(), z11 = SIMD4<Double>(), z12 = SIMD4<Double>()
+        var z20 = SIMD4<Double>(), z21 = SIMD4<Double>(), z22 = SIMD4<Double>()
+        var z30 = SIMD4<Double>(), z31 = SIMD4<Double>(), z32 = SIMD4<Double>()
+        var w = W + g
+        for d in 0..<D {
+            let w0 = w[0], w1 = w[1], w2 = w[2]
+            let b0 = SIMD4(repeating: a0[d]), b1 = SIMD4(repeating: a1[d])
+            let b2 = SIMD4(repeating: a2[d]), b3 = SIMD4(repeating: a3[d])
+            z00 = z00.addingProduct(b0, w0); z01 = z01.addingProduct(b0, w1); z02 = z02.addingProduct(b0, w2)
+            z10 = z10.addingProduct(b1, w0); z11 = z11.addingProduct(b1, w1); z12 = z12.addingProduct(b1, w2)
+            z20 = z20.addingProduct(b2, w0); z21 = z21.addingProduct(b2, w1); z22 = z22.addingProduct(b2, w2)
+            z30 = z30.addingProduct(b3, w0); z31 = z31.addingProduct(b3, w1); z32 = z32.addingProduct(b3, w2)
+            w += L
+        }
+        out[g] = z00; out[g + 1] = z01; out[g + 2] = z02
+        out[L + g] = z10; out[L + g + 1] = z11; out[L + g + 2] = z12
+        out[2 * L + g] = z20; out[2 * L + g + 1] = z21; out[2 * L + g + 2] = z22
+        out[3 * L + g] = z30; out[3 * L + g + 1] = z31; out[3 * L + g + 2] = z32
+    }
+}
+
+/// G[d] += Σ_j a_j[d] · r_j for the four rows' residuals r_j (L lanes each), twelve
+/// classes at a time with the residuals held in registers.
+@inline(__always)
+private func accumulate4(_ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _ a2: UnsafePointer<Double>, _ a3: UnsafePointer<Double>,
+                         D: Int, residuals r: UnsafePointer<SIMD4<Double>>, lanes L: Int, into G: UnsafeMutablePointer<SIMD4<Double>>) {
+    for g in Swift.stride(from: 0, to: L, by: 3) {
+        let r00 = r[g], r01 = r[g + 1], r02 = r[g + 2]
+        let r10 = r[L + g], r11 = r[L + g + 1], r12 = r[L + g + 2]
+        let r20 = r[2 * L + g], r21 = r[2 * L + g + 1], r22 = r[2 * L + g + 2]
+        let r30 = r[3 * L + g], r31 = r[3 * L + g + 1], r32 = r[3 * L + g + 2]
+        var p = G + g
+        for d in 0..<D {
+            let b0 = SIMD4(repeating: a0[d]), b1 = SIMD4(repeating: a1[d])
+            let b2 = SIMD4(repeating: a2[d]), b3 = SIMD4(repeating: a3[d])
+            p[0] = p[0].addingProduct(b0, r00).addingProduct(b1, r10).addingProduct(b2, r20).addingProduct(b3, r30)
+            p[1] = p[1].addingProduct(b0, r01).addingProduct(b1, r11).addingProduct(b2, r21).addingProduct(b3, r31)
+            p[2] = p[2].addingProduct(b0, r02).addingProduct(b1, r12).addingProduct(b2, r22).addingProduct(b3, r32)
+            p += L
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// A labelled design for multinomial logistic (softmax) regression: n samples aᵢ ∈ R^D
+/// (the rows of ``features``) with labels bᵢ ∈ 0..<C.
+///
+/// The model is a weight matrix W ∈ R^{D×C}, stored row-major as a vector of length
+/// D·C (entry (d, c) at `d * C + c`). Sample i has logits zᵢ = Wᵀaᵢ, class
+/// probabilities pᵢ = softmax(zᵢ) and cross-entropy loss
+///
+///     ℓᵢ(W) = log Σ_c exp(z_{i,c}) − z_{i,bᵢ},
+///     ∇_W ℓᵢ = aᵢ (pᵢ − e_{bᵢ})ᵀ,
+///     ∇²_W ℓᵢ [V] = aᵢ (Jᵢ Vᵀaᵢ)ᵀ,   Jᵢ = diag(pᵢ) − pᵢpᵢᵀ.
+///
+/// There is no separate bias: a design that wants one carries a constant feature.
+///
+/// Every weighted sum over samples comes in two implementations with one meaning:
+/// the *plain* one (``plainGradient(_:rowWeights:)`` and friends) is the formula
+/// written out row by row, for reading and for the tests; the *fused* one
+/// (``gradient(_:rowWeights:into:workspace:)`` and friends) is what the problems
+/// call. The fused kernels read the design once per product, allocate nothing per
+/// call (their scratch lives in a ``SoftmaxWorkspace``), run on a fixed partition of
+/// the rows into chunks — several threads, one fixed summation order, so the same
+/// bits on every run — and agree with the plain ones to rounding (≈ 1e-15 relative).
+public struct SoftmaxDesign: Sendable {
+    /// The n × D design, one sample per row.
+    public let features: Matrix
+    /// bᵢ ∈ 0..<C.
+    public let labels: [Int]
+    /// C, the number of classes.
+    public let classes: Int
+
+    /// n, the number of samples.
+    public var count: Int { features.rows }
+    /// D, the number of features.
+    public var dimension: Int { features.columns }
+    /// D·C, the length of a weight vector.
+    public var weightCount: Int { features.columns * classes }
+
+    /// - Throws: ``InvalidInput`` when the labels do not match the rows, a label is
+    ///   outside 0..<C, C < 2, or a feature is not finite.
+    public init(features: Matrix, labels: [Int], classes: Int) throws {
+        guard classes >= 2 else { throw InvalidInput("classes C", "\(classes)", "must be ≥ 2") }
+        guard labels.count == features.rows else {
+            throw InvalidInput("labels", "\(labels.count) labels for \(features.rows) rows", "need one label per row")
+        }
+        if let i = labels.firstIndex(where: { !(0..<classes).contains($0) }) {
+            throw InvalidInput("label b_\(i)", "\(labels[i])", "must be in 0…\(classes - 1)")
+        }
+        guard features.storage.allSatisfy(\.isFinite) else {
+            throw InvalidInput("features", "non-finite entries", "every feature must be finite")
+        }
+        self.features = features
+        self.labels = labels
+        self.classes = classes
+    }
+
+    /// The rows `indices` of this design, in that order.
+    public func subset(_ indices: [Int]) -> SoftmaxDesign {
+        var m = Matrix(rows: indices.count, columns: dimension)
+        for (k, i) in indices.enumerated() {
+            for d in 0..<dimension { m[k, d] = features[i, d] }
+        }
+        // Rows of a valid design with valid labels: nothing to check again.
+        return SoftmaxDesign(unchecked: m, labels: indices.map { labels[$0] }, classes: classes)
+    }
+
+    /// The same samples with other labels (e.g. corrupted ones).
+    /// - Throws: ``InvalidInput`` as ``init(features:labels:classes:)``.
+    public func relabelled(_ newLabels: [Int]) throws -> SoftmaxDesign {
+        try SoftmaxDesign(features: features, labels: newLabels, classes: classes)
+    }
+
+    init(unchecked features: Matrix, labels: [Int], classes: Int) {
+        self.features = features
+        self.labels = labels
+        self.classes = classes
+    }
+}
+
+// MARK: - The plain formulas (for reading and for the tests)
+
+extension SoftmaxDesign {
+    /// pᵢ = softmax(Wᵀaᵢ) and ℓᵢ for one sample, written out.
+    func plainSoftmax(_ W: Vector, row i: Int) -> (p: Vector, loss: Double) {
+        let (D, C) = (dimension, classes)
+        var z = Vector(repeating: 0, count: C)
+        for d in 0..<D {
+            let a = features[i, d]
+            for c in 0..<C { z[c] += a * W[d * C + c] }
+        }
+        let top = z.max()!
+        let e = z.map { exp($0 - top) }
+        let total = e.reduce(0, +)
+        return (e.map { $0 / total }, log(total) - (z[labels[i]] - top))
+    }
+
+    /// (ℓ₁(W), …, ℓₙ(W)), written out.
+    public func plainLosses(_ W: Vector) -> Vector {
+        (0..<count).map { plainSoftmax(W, row: $0).loss }
+    }
+
+    /// Σᵢ ωᵢ aᵢ(pᵢ − e_{bᵢ})ᵀ as a D·C vector, written out row by row.
+    public func plainGradient(_ W: Vector, rowWeights omega: Vector) -> Vector {
+        let (D, C) = (dimension, classes)
+        var g = Vector(repeating: 0, count: D * C)
+        for i in 0..<count {
+            var r = plainSoftmax(W, row: i).p
+            r[labels[i]] -= 1
+            for d in 0..<D {
+                let a = omega[i] * features[i, d]
+                for c in 0..<C { g[d * C + c] += a * r[c] }
+            }
+        }
+        return g
+    }
+
+    /// Σᵢ ωᵢ aᵢ(Jᵢ Vᵀaᵢ)ᵀ as a D·C vector, written out row by row.
+    public func plainHessianVector(_ W: Vector, _ V: Vector, rowWeights omega: Vector) -> Vector {
+        let (D, C) = (dimension, classes)
+        var h = Vector(repeating: 0, count: D * C)
+        for i in 0..<count {
+            let p = plainSoftmax(W, row: i).p
+            var u = Vector(repeating: 0, count: C)
+            for d in 0..<D { for c in 0..<C { u[c] += features[i, d] * V[d * C + c] } }
+            let pu = dot(p, u)
+            let r = (0..<C).map { p[$0] * (u[$0] - pu) }
+            for d in 0..<D {
+                let a = omega[i] * features[i, d]
+                for c in 0..<C { h[d * C + c] += a * r[c] }
+            }
+        }
+        return h
+    }
+
+    /// (⟨∇_W ℓᵢ(W), V⟩)ᵢ = ((Vᵀaᵢ)·(pᵢ − e_{bᵢ}))ᵢ, written out.
+    public func plainGradientDots(_ W: Vector, _ V: Vector) -> Vector {
+        let (D, C) = (dimension, classes)
+        return (0..<count).map { i in
+            var r = plainSoftmax(W, row: i).p
+            r[labels[i]] -= 1
+            var s = 0.0
+            for d in 0..<D { for c in 0..<C { s += features[i, d] * V[d * C + c] * r[c] } }
+            return s
+        }
+    }
+}
