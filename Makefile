@@ -4,6 +4,8 @@
 #   make test           run all tests (unit tests and chapter tests, release build)
 #   make chapter N=1    run one chapter and render its figures
 #   make book           weave every chapter with its output and figures into book/
+#   make bench          time the hyper-cleaning kernels and one outer iteration of each
+#                       method at real size, side by side with NumPy when python3 has it
 #   make docs           build the MOBL library's documentation (DocC) into .build/docs;
 #                       any documentation warning fails it
 #   make clean          remove the build folder
@@ -18,7 +20,7 @@ DOCS := .build/docs
 # Chapters/01-ParetoFronts -> 01 ; the executable of chapter 01 is ch01.
 CHAPTER_NUMBERS := $(sort $(foreach d,$(wildcard Chapters/[0-9][0-9]-*),$(firstword $(subst -, ,$(notdir $(d))))))
 
-.PHONY: figures test chapter book build docs clean
+.PHONY: figures test chapter book build docs bench clean
 
 figures: build
 	@for n in $(CHAPTER_NUMBERS); do \
@@ -49,6 +51,9 @@ book: build
 
 build:
 	$(SWIFT) build -c release
+
+bench: build
+	$(BIN)/bench
 
 docs:
 	$(SWIFT) package --allow-writing-to-directory $(DOCS) generate-documentation \

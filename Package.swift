@@ -55,7 +55,9 @@ let package = Package(
             path: "Sources/ChapterSupport"
         ),
         .executableTarget(name: "weave", path: "Sources/Weave"),
-        .executableTarget(name: "bench", dependencies: ["MOBL"], path: "Sources/Bench"),
+        // A top-level script like the chapters (Swift 5 mode for its top-level state).
+        .executableTarget(name: "bench", dependencies: ["MOBL"], path: "Sources/Bench",
+                          swiftSettings: [.swiftLanguageMode(.v5)] + vectorSettings),
         .testTarget(
             name: "MOBLTests",
             dependencies: ["MOBL", "ChapterSupport"],

@@ -1,27 +1,271 @@
+// `make bench`: the hyper-cleaning hot path at the FORUM paper's size, side by side
+// with NumPy in the same run.
+//
+//   bench [--reps R] [--no-numpy]
+//
+// 1. The machine's memory bandwidth, measured by a large copy (one and two threads).
+// 2. The lower level's gradient and Hessian-vector product over the N × D design
+//    (N = 2 × 5000 training images, D = 28·28 + 1, C = 10): the course's fused
+//    kernels, the plain formulas written row by row, and NumPy's float64 version of
+//    the same math (scripts/bench_numpy.py, when python3 with NumPy is on the PATH).
+//    NumPy's results are compared with ours, so both computed the same thing.
+//    Printed: best and median times, the ratio Swift/NumPy, and the achieved
+//    bandwidth (design bytes read per second) as a fraction of the copy bandwidth.
+// 3. One outer iteration of each method at that size with T = 16 inner steps.
+//
+// The data are seeded random "images" (pixel values uniform in [0, 1]); the kernels'
+// cost does not depend on the values.
 import Foundation
 import MOBL
 
-var rng = SeededGenerator(seed: 1)
-let (n, D, C) = (10000, 785, 10)
-var A = Matrix(rows: n, columns: D)
-for i in 0..<A.storage.count { A.storage[i] = rng.uniform() }
-let labels = (0..<n).map { _ in rng.integer(below: C) }
-let design = try SoftmaxDesign(features: A, labels: labels, classes: C)
-let W = (0..<(D*C)).map { _ in 0.01 * rng.gaussian() }
-let V = (0..<(D*C)).map { _ in rng.gaussian() }
-let omega = (0..<n).map { _ in rng.uniform() / Double(n) }
-let ws = SoftmaxWorkspace()
-func time(_ label: String, reps: Int = 20, _ body: () -> Void) {
-    body()
-    var best = Double.infinity
-    for _ in 0..<reps { let t = Date(); body(); best = min(best, Date().timeIntervalSince(t)) }
-    print(label, String(format: "%.2f ms", best * 1000))
+// MARK: Flags
+
+var reps = 20
+var useNumPy = true
+var arguments = CommandLine.arguments.dropFirst()
+while let flag = arguments.popFirst() {
+    switch flag {
+    case "--reps":
+        guard let value = arguments.popFirst().flatMap(Int.init), value >= 3 else {
+            FileHandle.standardError.write("error: --reps needs an integer ≥ 3\n".data(using: .utf8)!)
+            exit(2)
+        }
+        reps = value
+    case "--no-numpy":
+        useNumPy = false
+    default:
+        FileHandle.standardError.write("error: unknown flag \(flag) (flags: --reps R, --no-numpy)\n".data(using: .utf8)!)
+        exit(2)
+    }
 }
-var g = Vector(repeating: 0, count: D*C)
-time("fused gradient") { W.withUnsafeBufferPointer { w in omega.withUnsafeBufferPointer { o in g.withUnsafeMutableBufferPointer { _ = design.gradient(w, rowWeights: o, into: $0, workspace: ws) } } } }
-time("fused hvp") { W.withUnsafeBufferPointer { w in V.withUnsafeBufferPointer { v in omega.withUnsafeBufferPointer { o in g.withUnsafeMutableBufferPointer { design.hessianVector(w, v, rowWeights: o, into: $0, workspace: ws) } } } } }
-let small = design.subset(Array(0..<500))
-let so = Array(omega[0..<500])
-let pg = small.plainGradient(W, rowWeights: so), fg = small.gradient(W, rowWeights: so, workspace: ws).gradient
-let ph = small.plainHessianVector(W, V, rowWeights: so), fh = small.hessianVector(W, V, rowWeights: so, workspace: ws)
-print("grad rel diff", norm(pg - fg) / norm(pg), "hvp rel diff", norm(ph - fh) / norm(ph))
+
+func say(_ line: String = "") { print(line); fflush(stdout) }
+func format(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+
+/// Best and median wall time of `body` over `reps` runs after one warm-up, in ms.
+func time(_ body: () -> Void) -> (best: Double, median: Double) {
+    body()
+    var times: [Double] = []
+    for _ in 0..<reps {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    times.sort()
+    return (times[0], times[times.count / 2])
+}
+
+// MARK: 1. Copy bandwidth
+
+let copyCount = 1 << 25                       // 32 Mi doubles = 256 MiB, far beyond any cache
+var source = [Double](repeating: 1, count: copyCount)
+var target = [Double](repeating: 0, count: copyCount)
+for i in stride(from: 0, to: copyCount, by: 4096) { source[i] = Double(i) }
+
+struct CopyPointers: @unchecked Sendable { let from: UnsafePointer<Double>; let to: UnsafeMutablePointer<Double> }
+
+func copyTime(threads: Int) -> (best: Double, median: Double) {
+    source.withUnsafeBufferPointer { s in
+        target.withUnsafeMutableBufferPointer { t in
+            let pointers = CopyPointers(from: s.baseAddress!, to: t.baseAddress!)
+            return time {
+                DispatchQueue.concurrentPerform(iterations: threads) { k in
+                    let lo = k * copyCount / threads, hi = (k + 1) * copyCount / threads
+                    (pointers.to + lo).update(from: pointers.from + lo, count: hi - lo)
+                }
+            }
+        }
+    }
+}
+
+let copyBytes = Double(2 * copyCount * 8)     // read + write
+let copy1 = copyTime(threads: 1), copy2 = copyTime(threads: 2)
+let bandwidth1 = copyBytes / (copy1.best / 1e3) / 1e9
+let bandwidth2 = copyBytes / (copy2.best / 1e3) / 1e9
+precondition(target[4096] == 4096, "the copy did not happen")
+source = []
+target = []
+// The compute roof: multiply–adds per second on 2 threads, from twelve independent
+// SIMD4 accumulators per thread held in registers (no memory traffic at all).
+@inline(never)
+func fmaLoop(_ iterations: Int, _ seed: Double) -> Double {
+    let a = SIMD4<Double>(repeating: 1 + 1e-12 * seed), b = SIMD4<Double>(repeating: 1e-9)
+    var z0 = a, z1 = a, z2 = a, z3 = a, z4 = a, z5 = a, z6 = a, z7 = a, z8 = a, z9 = a, z10 = a, z11 = a
+    for _ in 0..<iterations {
+        z0 = z0.addingProduct(a, b); z1 = z1.addingProduct(a, b); z2 = z2.addingProduct(a, b); z3 = z3.addingProduct(a, b)
+        z4 = z4.addingProduct(a, b); z5 = z5.addingProduct(a, b); z6 = z6.addingProduct(a, b); z7 = z7.addingProduct(a, b)
+        z8 = z8.addingProduct(a, b); z9 = z9.addingProduct(a, b); z10 = z10.addingProduct(a, b); z11 = z11.addingProduct(a, b)
+    }
+    let s = z0 + z1 + z2 + z3 + z4 + z5 + z6 + z7 + z8 + z9 + z10 + z11
+    return s.sum()
+}
+let fmaIterations = 4_000_000
+let fmaTime = time { DispatchQueue.concurrentPerform(iterations: 2) { k in _ = fmaLoop(fmaIterations, Double(k)) } }
+/// Scalar multiply–adds per second (each SIMD4 multiply–add counts 4).
+let peakMultiplyAdds = Double(2 * fmaIterations * 12 * 4) / (fmaTime.best / 1e3)
+
+say("Memory bandwidth, by copying 256 MiB (bytes read + written per second, best of \(reps)):")
+say("  1 thread:  \(format(bandwidth1, 1)) GB/s")
+say("  2 threads: \(format(bandwidth2, 1)) GB/s")
+say("Compute: \(format(peakMultiplyAdds / 1e9, 1)) G multiply–adds per second on 2 threads (float64, registers only)")
+say()
+
+// MARK: 2. Gradient and Hessian-vector product
+
+let (domainSize, pixels, classes) = (5000, 784, 10)
+var rng = SeededGenerator(seed: 2024)
+func randomImages(_ count: Int) throws -> SoftmaxDesign {
+    let bytes = (0..<(count * pixels)).map { _ in UInt8(rng.integer(below: 256)) }
+    let labels = (0..<count).map { _ in UInt8(rng.integer(below: classes)) }
+    return try SoftmaxDesign(pixels: bytes, count: count, pixelsPerImage: pixels, labels: labels, classes: classes)
+}
+let sizes = CleaningDomain.Sizes(train: domainSize, validation: 1000, selection: 1000, test: 1000)
+let domains = try (0..<2).map { k in
+    try CleaningDomain(name: "domain \(k)", samples: randomImages(sizes.total), sizes: sizes, corruption: 0.5, using: &rng)
+}
+let problem = try HyperCleaning(domains: domains, ridge: 1e-3)
+let design = problem.train
+let (n, D, p) = (design.count, design.dimension, design.weightCount)
+let W = (0..<p).map { _ in 0.01 * rng.gaussian() }
+let V = rng.gaussianVector(p)
+let omega = (0..<n).map { _ in rng.uniform() / Double(domainSize) }
+let workspace = SoftmaxWorkspace()
+var output = Vector(repeating: 0, count: p)
+let designBytes = Double(n * D * 8)
+say("Design: N = \(n) samples × D = \(D) features (float64, \(format(designBytes / 1e6, 1)) MB), C = \(classes) classes, p = D·C = \(p)")
+
+let fusedGradient = time {
+    W.withUnsafeBufferPointer { w in omega.withUnsafeBufferPointer { o in output.withUnsafeMutableBufferPointer {
+        design.gradient(w, rowWeights: o, into: $0, workspace: workspace) } } }
+}
+let swiftGradient = output
+let fusedHessian = time {
+    W.withUnsafeBufferPointer { w in V.withUnsafeBufferPointer { v in omega.withUnsafeBufferPointer { o in
+        output.withUnsafeMutableBufferPointer { design.hessianVector(w, v, rowWeights: o, into: $0, workspace: workspace) } } } }
+}
+let swiftHessian = output
+// The plain formulas: one timed run each (they are slow; they are the specification).
+let plainStart = DispatchTime.now().uptimeNanoseconds
+let plainGradient = design.plainGradient(W, rowWeights: omega)
+let plainGradientTime = Double(DispatchTime.now().uptimeNanoseconds - plainStart) / 1e6
+let plainError = norm(plainGradient - swiftGradient) / norm(plainGradient)
+
+struct NumPyTimes: Decodable {
+    let numpy: String
+    let gradient_best_ms, gradient_median_ms, hvp_best_ms, hvp_median_ms: Double
+}
+
+/// Runs scripts/bench_numpy.py on the same data; nil (with the reason) when NumPy is missing.
+func runNumPy() -> (NumPyTimes, gradientError: Double, hessianError: Double)? {
+    guard useNumPy else { say("NumPy: skipped (--no-numpy)."); return nil }
+    let script = URL(fileURLWithPath: "scripts/bench_numpy.py")
+    guard FileManager.default.fileExists(atPath: script.path) else {
+        say("NumPy: skipped (run from the project folder: scripts/bench_numpy.py not found)."); return nil
+    }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mobl-bench-\(getpid())")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    func write(_ values: [Double], _ name: String) {
+        values.withUnsafeBytes { try? Data($0).write(to: folder.appendingPathComponent(name)) }
+    }
+    func read(_ name: String) -> [Double]? {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)), data.count == p * 8 else { return nil }
+        return data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+    }
+    try? "\(n) \(D) \(classes)".write(to: folder.appendingPathComponent("sizes.txt"), atomically: true, encoding: .utf8)
+    write(design.features.storage, "design.bin")
+    design.labels.map(Int64.init).withUnsafeBytes { try? Data($0).write(to: folder.appendingPathComponent("labels.bin")) }
+    write(omega, "omega.bin")
+    write(W, "W.bin")
+    write(V, "V.bin")
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script.path, folder.path, "\(reps)"]
+    let pipe = Pipe(), errors = Pipe()
+    process.standardOutput = pipe
+    process.standardError = errors
+    do { try process.run() } catch { say("NumPy: skipped (python3 not found)."); return nil }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0, let times = try? JSONDecoder().decode(NumPyTimes.self, from: data),
+          let g = read("gradient.bin"), let h = read("hvp.bin") else {
+        let reason = message.contains("No module named 'numpy'") ? "python3 has no NumPy (pip install numpy)" : "the script failed: \(message.suffix(300))"
+        say("NumPy: skipped (\(reason)).")
+        return nil
+    }
+    return (times, norm(g - swiftGradient) / norm(g), norm(h - swiftHessian) / norm(h))
+}
+
+let numpy = runNumPy()
+say()
+let copyBandwidth = max(bandwidth1, bandwidth2)
+say("Kernel                   Swift best  median    NumPy best  median  Swift/NumPy   design GB/s  of copy   roof   of roof")
+/// `passes` multiply–adds per design entry and class: 2 for the gradient (logits,
+/// accumulation), 3 for the Hessian-vector product (logits of W and of V, accumulation).
+func row(_ name: String, _ swift: (best: Double, median: Double), _ numpyTimes: (Double, Double)?, passes: Int) {
+    let rate = designBytes / (swift.best / 1e3) / 1e9
+    // The fastest this kernel could be: the larger of reading the design at copy
+    // bandwidth and doing its multiply–adds at the measured compute rate.
+    let roofMilliseconds = max(designBytes / (copyBandwidth * 1e9), Double(passes * n * D * classes) / peakMultiplyAdds) * 1e3
+    let numpyText = numpyTimes.map { "\(format($0.0, 2).leftPadded(8)) ms \(format($0.1, 2).leftPadded(7))" } ?? "     –            "
+    let ratio = numpyTimes.map { format(swift.best / $0.0, 3) } ?? "–"
+    say("\(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(format(swift.best).leftPadded(7)) ms \(format(swift.median).leftPadded(7))  \(numpyText)   \(ratio.leftPadded(8))   \(format(rate, 1).leftPadded(10))   \(format(100 * rate / copyBandwidth, 0).leftPadded(5))%  \(format(roofMilliseconds, 2).leftPadded(5)) ms  \(format(100 * roofMilliseconds / swift.best, 0).leftPadded(4))%")
+}
+extension String { func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self } }
+row("gradient (fused)", fusedGradient, numpy.map { ($0.0.gradient_best_ms, $0.0.gradient_median_ms) }, passes: 2)
+row("Hessian-vector (fused)", fusedHessian, numpy.map { ($0.0.hvp_best_ms, $0.0.hvp_median_ms) }, passes: 3)
+say("(design GB/s: the N × D design's bytes over the best time; of copy: that over the copy bandwidth;")
+say(" roof: the larger of reading the design at copy bandwidth and its multiply–adds at the compute rate.)")
+say("gradient (plain formulas)  \(format(plainGradientTime, 1)) ms, one run; relative difference from fused \(String(format: "%.1e", plainError))")
+if let numpy {
+    say("NumPy \(numpy.0.numpy) agrees: relative difference \(String(format: "%.1e", numpy.gradientError)) (gradient), \(String(format: "%.1e", numpy.hessianError)) (Hessian-vector).")
+    say("Swift is \(format(numpy.0.gradient_best_ms / fusedGradient.best, 1))× faster than NumPy on the gradient and \(format(numpy.0.hvp_best_ms / fusedHessian.best, 1))× on the Hessian-vector product (best times).")
+}
+say()
+
+// MARK: 3. One outer iteration of each method, T = 16
+
+let T = 16
+let L = problem.lowerCurvature(x: Vector(repeating: 0, count: n))!.L
+let (alpha, x0, y0) = (1 / L, Vector(repeating: 0, count: n), Vector(repeating: 0, count: p))
+let cg = HessianSolver.conjugateGradient(.fixed(iterations: 10))
+let gradientMilliseconds = fusedGradient.best
+struct MethodTiming { let name: String; let run: (@escaping OuterObserver) throws -> OuterResult }
+let methods: [MethodTiming] = [
+    MethodTiming(name: "linear scalarization (AID, CG 10)") { observe in
+        var m = WCMHGD(preference: [0.5, 0.5], u: 0, outerSteps: 1, innerSteps: T, alpha: alpha, beta: 1, solver: cg)
+        m.baseline = .linear(weights: [0.5, 0.5])
+        return try m.run(problem, x0: x0, y0: y0, observe: observe)
+    },
+    MethodTiming(name: "WC-MHGD (AID, CG 10)") {
+        try WCMHGD(preference: [0.5, 0.5], u: 1, outerSteps: 1, innerSteps: T, alpha: alpha, beta: 1, solver: cg).run(problem, x0: x0, y0: y0, observe: $0)
+    },
+    MethodTiming(name: "FORUM") {
+        try FORUM(outerSteps: 1, innerSteps: T, eta: alpha, rho: 0.5, mu: 1).run(problem, x0: x0, y0: y0, observe: $0)
+    },
+    MethodTiming(name: "MOML (ITD through T)") {
+        try MOML(outerSteps: 1, innerSteps: T, alpha: alpha, beta: 1).run(problem, x0: x0, y0: y0, observe: $0)
+    },
+    MethodTiming(name: "MoCo (AID, CG 10)") {
+        try MoCo(outerSteps: 1, innerSteps: T, alpha: alpha, mu: 1, gamma: 0.1, tracking: .constant(0.5), solver: cg).run(problem, x0: x0, y0: y0, observe: $0)
+    },
+]
+say("One outer iteration at this size, T = \(T) inner steps, from x = 0, W = 0 (best of 3):")
+say("method                              time      in gradients   oracle calls (grad / Hv / mixed)   peak vectors")
+for method in methods {
+    var best = Double.infinity
+    var last: OuterResult?
+    var peak = 0
+    for _ in 0..<3 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        last = try method.run { peak = $0.peakVectors; return true }
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    let c = last!.counts
+    say("\(method.name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(format(best, 1).leftPadded(7)) ms   \(format(best / gradientMilliseconds, 1).leftPadded(8))        \(String(c.lowerGradient + c.upperGradient).leftPadded(5)) / \(String(c.hessianVector).leftPadded(3)) / \(String(c.mixedVector).leftPadded(3))              \(peak)")
+}
+say()
+say("NumPy versions of the methods are not part of this benchmark: their cost is these oracle")
+say("calls, whose NumPy times are the kernel rows above.")

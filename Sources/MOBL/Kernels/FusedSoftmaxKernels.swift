@@ -24,7 +24,7 @@ public final class SoftmaxWorkspace: @unchecked Sendable {
         grow(&paddedW, D * lanes)
         grow(&paddedV, D * lanes)
         grow(&partials, chunks * D * lanes)
-        grow(&blockScratch, chunks * 3 * 4 * lanes)
+        grow(&blockScratch, chunks * 3 * blockRows * lanes)
         if chunkValues.count < chunks { chunkValues = Array(repeating: 0, count: chunks) }
     }
 }
@@ -141,10 +141,11 @@ extension SoftmaxDesign {
 
     // MARK: The one fused driver
 
-    /// Chunks of rows in parallel; within a chunk, blocks of four rows: their logits
-    /// (and V's) while the rows are in cache, the per-row softmax step, then the
-    /// rows' contribution to the chunk's own accumulator. Chunk accumulators are summed
-    /// in chunk order at the end.
+    /// Chunks of rows in parallel; within a chunk, blocks of ``blockRows`` rows: their
+    /// logits (and V's) while the rows are in cache, the per-row softmax step, then the
+    /// rows' contribution to the chunk's own accumulator — both products tiled over the
+    /// features so that W's tile and the accumulator's stay in the nearest cache.
+    /// Chunk accumulators are summed in chunk order at the end.
     @discardableResult
     private func fused(_ pass: FusedPass, _ W: UnsafeBufferPointer<Double>, _ V: UnsafeBufferPointer<Double>?,
                        _ omega: UnsafeBufferPointer<Double>?, accumulator: UnsafeMutableBufferPointer<Double>?,
@@ -206,26 +207,38 @@ extension SoftmaxDesign {
     private func runChunk(_ pass: FusedPass, _ k: Int, rows: Range<Int>, _ s: SharedPointers, D: Int, C: Int, lanes L: Int) {
         let partial = s.partials + k * D * L
         if pass.accumulates { partial.update(repeating: .zero, count: D * L) }
-        let z = s.scratch + k * 12 * L          // 4 rows × L lanes each
-        let u = z + 4 * L
-        let r = u + 4 * L
+        let z = s.scratch + k * 3 * blockRows * L       // blockRows rows × L lanes each
+        let u = z + blockRows * L
+        let r = u + blockRows * L
+        let zd = UnsafeMutableRawPointer(z).assumingMemoryBound(to: Double.self)
+        let ud = UnsafeMutableRawPointer(u).assumingMemoryBound(to: Double.self)
+        let rd = UnsafeMutableRawPointer(r).assumingMemoryBound(to: Double.self)
+        let stride = 4 * L
         var value = 0.0
-        guard !rows.isEmpty else { s.values[k] = 0; return }
         var start = rows.lowerBound
         while start < rows.upperBound {
-            let valid = min(4, rows.upperBound - start)
-            // Rows past the chunk's end repeat its last row; their residual is zero.
-            let a0 = s.design + start * D
-            let a1 = s.design + (start + min(1, valid - 1)) * D
-            let a2 = s.design + (start + min(2, valid - 1)) * D
-            let a3 = s.design + (start + min(3, valid - 1)) * D
-            logits4(a0, a1, a2, a3, D: D, s.W, lanes: L, into: z)
-            if let V = s.V { logits4(a0, a1, a2, a3, D: D, V, lanes: L, into: u) }
-            let zd = UnsafeMutableRawPointer(z).assumingMemoryBound(to: Double.self)
-            let ud = UnsafeMutableRawPointer(u).assumingMemoryBound(to: Double.self)
-            let rd = UnsafeMutableRawPointer(r).assumingMemoryBound(to: Double.self)
-            let stride = 4 * L
-            if pass.accumulates { r.update(repeating: .zero, count: 4 * L) }
+            // A block of up to `blockRows` rows, in groups of four. Rows past the
+            // block's end repeat its last row; their residual is zero.
+            let valid = min(blockRows, rows.upperBound - start)
+            let groups = (valid + 3) / 4
+            func row(_ j: Int) -> UnsafePointer<Double> { s.design + (start + min(j, valid - 1)) * D }
+            z.update(repeating: .zero, count: groups * 4 * L)
+            if s.V != nil { u.update(repeating: .zero, count: groups * 4 * L) }
+            // Logits, one tile of features at a time: the tile of W stays in the
+            // nearest cache while every group of rows passes over it.
+            for d0 in Swift.stride(from: 0, to: D, by: tileFeatures) {
+                let width = min(tileFeatures, D - d0)
+                for q in 0..<groups {
+                    let j = 4 * q
+                    logits4(row(j) + d0, row(j + 1) + d0, row(j + 2) + d0, row(j + 3) + d0, D: width,
+                            s.W + d0 * L, lanes: L, into: z + j * L)
+                    if let V = s.V {
+                        logits4(row(j) + d0, row(j + 1) + d0, row(j + 2) + d0, row(j + 3) + d0, D: width,
+                                V + d0 * L, lanes: L, into: u + j * L)
+                    }
+                }
+            }
+            if pass.accumulates { r.update(repeating: .zero, count: groups * 4 * L) }
             for j in 0..<valid {
                 let i = start + j
                 let zj = zd + j * stride
@@ -266,24 +279,42 @@ extension SoftmaxDesign {
                     break
                 }
             }
-            if pass.accumulates { accumulate4(a0, a1, a2, a3, D: D, residuals: r, lanes: L, into: partial) }
-            start += 4
+            if pass.accumulates {
+                // The transposed accumulation, tile by tile: the tile of the chunk's
+                // accumulator stays in cache while every group adds its rows.
+                for d0 in Swift.stride(from: 0, to: D, by: tileFeatures) {
+                    let width = min(tileFeatures, D - d0)
+                    for q in 0..<groups {
+                        let j = 4 * q
+                        accumulate4(row(j) + d0, row(j + 1) + d0, row(j + 2) + d0, row(j + 3) + d0, D: width,
+                                    residuals: r + j * L, lanes: L, into: partial + d0 * L)
+                    }
+                }
+            }
+            start += blockRows
         }
         s.values[k] = value
     }
 }
 
-/// Logits of four rows: out[j·L + l] = Σ_d a_j[d] · W[d·L + l] for the L SIMD4 lanes,
+/// Rows per block: the block's rows are read from memory once and then stay in the
+/// second-level cache for the logits, the softmax step and the accumulation.
+let blockRows = 32
+/// Features per tile: a tile of W (or of the accumulator), 128 × 12 classes × 8 bytes
+/// = 12 KB, fits the first-level cache while a block's rows pass over it.
+let tileFeatures = 128
+
+/// Logits of four rows over D features: out[j·L + l] += Σ_d a_j[d] · W[d·L + l] for the L SIMD4 lanes,
 /// twelve classes (three lanes) at a time, so that twelve accumulators stay in
 /// registers while the four rows stream through once per twelve classes.
 @inline(__always)
 private func logits4(_ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _ a2: UnsafePointer<Double>, _ a3: UnsafePointer<Double>,
                      D: Int, _ W: UnsafePointer<SIMD4<Double>>, lanes L: Int, into out: UnsafeMutablePointer<SIMD4<Double>>) {
     for g in Swift.stride(from: 0, to: L, by: 3) {
-        var z00 = SIMD4<Double>(), z01 = SIMD4<Double>(), z02 = SIMD4<Double>()
-        var z10 = SIMD4<Double>(), z11 = SIMD4<Double>(), z12 = SIMD4<Double>()
-        var z20 = SIMD4<Double>(), z21 = SIMD4<Double>(), z22 = SIMD4<Double>()
-        var z30 = SIMD4<Double>(), z31 = SIMD4<Double>(), z32 = SIMD4<Double>()
+        var z00 = out[g], z01 = out[g + 1], z02 = out[g + 2]
+        var z10 = out[L + g], z11 = out[L + g + 1], z12 = out[L + g + 2]
+        var z20 = out[2 * L + g], z21 = out[2 * L + g + 1], z22 = out[2 * L + g + 2]
+        var z30 = out[3 * L + g], z31 = out[3 * L + g + 1], z32 = out[3 * L + g + 2]
         var w = W + g
         for d in 0..<D {
             let w0 = w[0], w1 = w[1], w2 = w[2]
