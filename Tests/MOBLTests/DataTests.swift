@@ -201,13 +201,15 @@ struct IDXTests {
         #expect(IDXLimits.reservation(declaredBytes: 1 << 31, compressedBytes: Int.max) == 64 << 20)
         #expect(IDXLimits.maximumElements == 1 << 31)
 
+        // The time bounds are loose, for a busy machine: zero-filling or inflating the
+        // declared sizes would take seconds.
         let clock = ContinuousClock()
         // 100 bytes declaring 2^40 elements: refused from the header alone.
         let huge = gzip(idxFile([1 << 20, 1 << 20], Array(repeating: 0, count: 60)))
         #expect(huge.count < 100)
         var started = clock.now
         expectDataFileError(["huge.gz", "1048576 × 1048576", "at most"]) { try decodeIDX(huge, name: "huge.gz") }
-        #expect(clock.now - started < .milliseconds(50))
+        #expect(clock.now - started < .milliseconds(200))
 
         // A 1 KB file declaring MNIST's 60 000 × 28 × 28 but holding 1 000 bytes.
         var rng = SeededGenerator(seed: 5)
@@ -217,7 +219,7 @@ struct IDXTests {
         expectDataFileError(["short.gz", "truncated", "declares 47040000 bytes", "found 1000"]) {
             try decodeIDX(short, name: "short.gz")
         }
-        #expect(clock.now - started < .milliseconds(50))
+        #expect(clock.now - started < .milliseconds(200))
 
         // The largest declaration accepted (2^31) over 1 KB of data: refused as truncated, quickly.
         let largest = gzip(idxFile([1 << 16, 1 << 15], Array(repeating: 9, count: 1000)))
@@ -225,7 +227,7 @@ struct IDXTests {
         expectDataFileError(["largest.gz", "truncated", "declares 2147483648 bytes", "found 1000"]) {
             try decodeIDX(largest, name: "largest.gz")
         }
-        #expect(clock.now - started < .milliseconds(50))
+        #expect(clock.now - started < .milliseconds(200))
 
         // A gzip bomb: 10 declared bytes followed by 32 MiB of zeros (32 KB compressed).
         // Decompression stops at the first chunk beyond the declaration.
@@ -233,7 +235,7 @@ struct IDXTests {
         #expect(bomb.count < 64 << 10)
         started = clock.now
         expectDataFileError(["bomb.gz", "more data than the header (10) declares"]) { try decodeIDX(bomb, name: "bomb.gz") }
-        #expect(clock.now - started < .milliseconds(50))
+        #expect(clock.now - started < .milliseconds(200))
     }
 
     /// One seeded mutation of a valid file: truncation, byte flips in the header or
@@ -434,7 +436,10 @@ struct RealDataTests {
     @Test("MNIST's test set: 10 000 images of 28×28, its class counts and its mean pixel",
           .enabled(if: realDataFolder != nil, "set MOBL_DATA to a folder holding mnist/t10k-*-ubyte.gz to run it"))
     func mnistTestSet() throws {
+        let clock = ContinuousClock()
+        let started = clock.now
         let mnist = try loadImageDataset(name: "mnist", folder: realDataFolder! + "/mnist")
+        print("MNIST's test set (\(mnist.train == nil ? "no training files" : "with its training files")) read in \(String(format: "%.3f", seconds(clock.now - started))) s")
         let test = mnist.test
         #expect((test.count, test.rows, test.columns) == (10000, 28, 28))
         var counts = Array(repeating: 0, count: 10)
