@@ -8,10 +8,12 @@
 #                       method at real size, side by side with NumPy when python3 has it
 #   make docs           build the MOBL library's documentation (DocC) into .build/docs;
 #                       any documentation warning fails it
+#   make data           make sure Fashion-MNIST is installed (Chapter 8's real data; MNIST
+#                       itself is downloaded by hand, see README.md "Real data (Chapter 8)")
 #   make clean          remove the build folder
 #
-# gnuplot is installed automatically when missing if you are root on Debian/Ubuntu;
-# otherwise the command to install it is printed.
+# gnuplot (and, for make data, Debian's dataset-fashion-mnist) is installed automatically
+# when missing if you are root on Debian/Ubuntu; otherwise the command to install it is printed.
 
 SHELL := /bin/bash
 SWIFT ?= swift
@@ -20,7 +22,7 @@ DOCS := .build/docs
 # Chapters/01-ParetoFronts -> 01 ; the executable of chapter 01 is ch01.
 CHAPTER_NUMBERS := $(sort $(foreach d,$(wildcard Chapters/[0-9][0-9]-*),$(firstword $(subst -, ,$(notdir $(d))))))
 
-.PHONY: figures test chapter book build docs bench clean
+.PHONY: figures test chapter book build docs bench data clean
 
 figures: build
 	@for n in $(CHAPTER_NUMBERS); do \
@@ -60,6 +62,9 @@ docs:
 	    --target MOBL --output-path $(DOCS) --warnings-as-errors
 	@echo "Documentation for MOBL is in $(DOCS) (a static site). To read it, serve the folder,"
 	@echo "e.g. python3 -m http.server --directory $(DOCS) 8000, and open http://localhost:8000/documentation/mobl/"
+
+data:
+	@scripts/need-fashion-mnist
 
 clean:
 	rm -rf .build

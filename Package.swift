@@ -3,7 +3,8 @@
 // The course "Multi-objective bilevel learning, built up in Swift".
 //
 // - `MOBL` is the shared minimal solver that the chapters grow (folders under
-//   Sources/MOBL name the ideas). It depends on nothing but Foundation.
+//   Sources/MOBL name the ideas). It depends on nothing but Foundation and the
+//   system's zlib (`CZlib`, to read the gzip-compressed MNIST files of Chapter 8).
 // - `ChapterSupport` is what only the chapters need: their flags, printed tables,
 //   and figures written as gnuplot scripts.
 // - Every chapter is an executable target `chNN` whose `main.swift` reads top to
@@ -48,7 +49,14 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "MOBL", path: "Sources/MOBL", swiftSettings: vectorSettings),
+        // The system's zlib (Debian/Ubuntu: zlib1g-dev; macOS has it).
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .target(name: "MOBL", dependencies: ["CZlib"], path: "Sources/MOBL", swiftSettings: vectorSettings),
         .target(
             name: "ChapterSupport",
             dependencies: ["MOBL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -60,7 +68,8 @@ let package = Package(
                           swiftSettings: [.swiftLanguageMode(.v5)] + vectorSettings),
         .testTarget(
             name: "MOBLTests",
-            dependencies: ["MOBL", "ChapterSupport"],
+            // CZlib: the data tests compress their IDX files with zlib's deflate.
+            dependencies: ["MOBL", "ChapterSupport", "CZlib"],
             path: "Tests/MOBLTests"
         ),
     ] + chapters.map {

@@ -60,3 +60,24 @@ public struct Diverged: Error, CustomStringConvertible, Equatable {
 public func describe(_ values: [Double]) -> String {
     "(" + values.map { String($0) }.joined(separator: ", ") + ")"
 }
+
+/// A data file (or folder) that cannot be used: names it and says what is wrong, e.g.
+/// `mnist/t10k-labels-idx1-ubyte.gz: label 12 at index 37: labels must be 0…9`.
+///
+/// The readers of <doc:Data> throw it for every problem with what is on disk — a
+/// missing file, a corrupt gzip stream, an IDX header that contradicts the data —
+/// and never stop the program on file content.
+public struct DataFileError: Error, CustomStringConvertible, Equatable {
+    /// The file or folder, as the caller named it (or a dataset's name, for a
+    /// dataset that is nowhere to be found).
+    public let path: String
+    /// What is wrong with it, phrased so that the reader can fix it.
+    public let problem: String
+
+    public init(_ path: String, _ problem: String) {
+        self.path = path
+        self.problem = problem
+    }
+
+    public var description: String { "\(path): \(problem)" }
+}

@@ -150,6 +150,26 @@ struct PlumbingTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["dangling"])
     }
 
+    @Test("need-fashion-mnist, where Fashion-MNIST is absent and installing is off, prints the command that installs it")
+    func needFashionMNISTExplains() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = packageRoot.appendingPathComponent("scripts/need-fashion-mnist")
+        let environment = ["MOBL_NO_INSTALL": "1", "FASHION_MNIST_DIR": dir.path]
+        let absent = try runProcess(script, [], environment: environment)
+        #expect(absent.status != 0)
+        #expect(absent.stderr.contains("apt-get install -y dataset-fashion-mnist"), "stderr: \(absent.stderr)")
+        #expect(absent.stderr.contains(dir.path), "stderr: \(absent.stderr)")
+        // The four files, plain or gzipped, are all it looks for.
+        for name in ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
+            try Data().write(to: dir.appendingPathComponent(name))
+        }
+        let present = try runProcess(script, [], environment: environment)
+        #expect(present.status == 0 && present.stderr.isEmpty, "stderr: \(present.stderr)")
+        let makefile = try String(contentsOf: packageRoot.appendingPathComponent("Makefile"), encoding: .utf8)
+        #expect(makefile.contains("data:\n\t@scripts/need-fashion-mnist"))
+    }
+
     @Test("make test builds with the flags make figures uses, so switching between them recompiles nothing")
     func testBuildSharesFlags() throws {
         // `swift test` with testable imports compiles every module a second time with
