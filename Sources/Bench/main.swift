@@ -127,6 +127,9 @@ let problem = try HyperCleaning(domains: domains, ridge: 1e-3)
 let design = problem.train
 let (n, D, p) = (design.count, design.dimension, design.weightCount)
 let W = (0..<p).map { _ in 0.01 * rng.gaussian() }
+// A second W: alternating between the two makes every call start from scratch (the
+// kernels cache the softmax step of the last W they saw).
+let otherW = (0..<p).map { _ in 0.01 * rng.gaussian() }
 let V = rng.gaussianVector(p)
 let omega = (0..<n).map { _ in rng.uniform() / Double(domainSize) }
 let workspace = SoftmaxWorkspace()
@@ -134,15 +137,22 @@ var output = Vector(repeating: 0, count: p)
 let designBytes = Double(n * D * 8)
 say("Design: N = \(n) samples × D = \(D) features (float64, \(format(designBytes / 1e6, 1)) MB), C = \(classes) classes, p = D·C = \(p)")
 
-let fusedGradient = time {
+func gradientCall(_ W: Vector) {
     W.withUnsafeBufferPointer { w in omega.withUnsafeBufferPointer { o in output.withUnsafeMutableBufferPointer {
         design.gradient(w, rowWeights: o, into: $0, workspace: workspace) } } }
 }
-let swiftGradient = output
-let fusedHessian = time {
+func hessianCall(_ W: Vector) {
     W.withUnsafeBufferPointer { w in V.withUnsafeBufferPointer { v in omega.withUnsafeBufferPointer { o in
         output.withUnsafeMutableBufferPointer { design.hessianVector(w, v, rowWeights: o, into: $0, workspace: workspace) } } } }
 }
+var flip = false
+let fusedGradient = time { flip.toggle(); gradientCall(flip ? otherW : W) }
+gradientCall(otherW)
+gradientCall(W)
+let swiftGradient = output
+let fusedHessian = time { flip.toggle(); hessianCall(flip ? otherW : W) }
+hessianCall(W)
+let fusedHessianCached = time { hessianCall(W) }
 let swiftHessian = output
 // The plain formulas: one timed run each (they are slow; they are the specification).
 let plainStart = DispatchTime.now().uptimeNanoseconds
@@ -152,7 +162,7 @@ let plainError = norm(plainGradient - swiftGradient) / norm(plainGradient)
 
 struct NumPyTimes: Decodable {
     let numpy: String
-    let gradient_best_ms, gradient_median_ms, hvp_best_ms, hvp_median_ms: Double
+    let gradient_best_ms, gradient_median_ms, hvp_best_ms, hvp_median_ms, hvp_cached_best_ms, hvp_cached_median_ms: Double
 }
 
 /// Runs scripts/bench_numpy.py on the same data; nil (with the reason) when NumPy is missing.
@@ -214,14 +224,17 @@ func row(_ name: String, _ swift: (best: Double, median: Double), _ numpyTimes: 
     say("\(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(format(swift.best).leftPadded(7)) ms \(format(swift.median).leftPadded(7))  \(numpyText)   \(ratio.leftPadded(8))   \(format(rate, 1).leftPadded(10))   \(format(100 * rate / copyBandwidth, 0).leftPadded(5))%  \(format(roofMilliseconds, 2).leftPadded(5)) ms  \(format(100 * roofMilliseconds / swift.best, 0).leftPadded(4))%")
 }
 extension String { func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self } }
-row("gradient (fused)", fusedGradient, numpy.map { ($0.0.gradient_best_ms, $0.0.gradient_median_ms) }, passes: 2)
-row("Hessian-vector (fused)", fusedHessian, numpy.map { ($0.0.hvp_best_ms, $0.0.hvp_median_ms) }, passes: 3)
+row("gradient", fusedGradient, numpy.map { ($0.0.gradient_best_ms, $0.0.gradient_median_ms) }, passes: 2)
+row("Hessian-vector", fusedHessian, numpy.map { ($0.0.hvp_best_ms, $0.0.hvp_median_ms) }, passes: 3)
+row("Hessian-vector, same W", fusedHessianCached, numpy.map { ($0.0.hvp_cached_best_ms, $0.0.hvp_cached_median_ms) }, passes: 2)
+say("(gradient, Hessian-vector: a new W at every call; same W: the softmax step at W is reused, as in")
+say(" a CG solve — by the kernels' cache in Swift, computed once beforehand in NumPy.)")
 say("(design GB/s: the N × D design's bytes over the best time; of copy: that over the copy bandwidth;")
 say(" roof: the larger of reading the design at copy bandwidth and its multiply–adds at the compute rate.)")
 say("gradient (plain formulas)  \(format(plainGradientTime, 1)) ms, one run; relative difference from fused \(String(format: "%.1e", plainError))")
 if let numpy {
     say("NumPy \(numpy.0.numpy) agrees: relative difference \(String(format: "%.1e", numpy.gradientError)) (gradient), \(String(format: "%.1e", numpy.hessianError)) (Hessian-vector).")
-    say("Swift is \(format(numpy.0.gradient_best_ms / fusedGradient.best, 1))× faster than NumPy on the gradient and \(format(numpy.0.hvp_best_ms / fusedHessian.best, 1))× on the Hessian-vector product (best times).")
+    say("Swift is \(format(numpy.0.gradient_best_ms / fusedGradient.best, 1))× faster than NumPy on the gradient, \(format(numpy.0.hvp_best_ms / fusedHessian.best, 1))× on the Hessian-vector product and \(format(numpy.0.hvp_cached_best_ms / fusedHessianCached.best, 1))× on it at the same W (best times).")
 }
 say()
 

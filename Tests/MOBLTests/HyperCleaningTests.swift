@@ -170,6 +170,32 @@ struct HyperCleaningTests {
         #expect(design.gradient(W, rowWeights: omega, workspace: SoftmaxWorkspace()).gradient == g.gradient)
     }
 
+    @Test("The cached softmax step never changes a result: same W, another W, another design of the same shape")
+    func softmaxCache() throws {
+        var rng = SeededGenerator(seed: 6)
+        let design = try randomDesign(rows: 700, features: 13, classes: 10, &rng)
+        let twin = try design.relabelled(design.labels.map { ($0 + 1) % 10 })    // same features, other labels
+        let W1 = rng.gaussianVector(design.weightCount), W2 = rng.gaussianVector(design.weightCount)
+        let V = rng.gaussianVector(design.weightCount)
+        let omega = (0..<design.count).map { _ in rng.uniform() }
+        let shared = SoftmaxWorkspace()
+        func fresh(_ d: SoftmaxDesign, _ W: Vector) -> (Vector, Vector, Vector, Vector) {
+            let w = SoftmaxWorkspace()
+            return (d.hessianVector(W, V, rowWeights: omega, workspace: w), d.gradientDots(W, V, workspace: SoftmaxWorkspace()),
+                    d.losses(W, workspace: SoftmaxWorkspace()), d.gradient(W, rowWeights: omega, workspace: SoftmaxWorkspace()).gradient)
+        }
+        for (d, W) in [(design, W1), (design, W1), (design, W2), (twin, W2), (design, W2), (design, W1)] {
+            let expected = fresh(d, W)
+            // The first call may fill the cache, the following ones read it.
+            #expect(d.hessianVector(W, V, rowWeights: omega, workspace: shared) == expected.0)
+            #expect(d.hessianVector(W, V, rowWeights: omega, workspace: shared) == expected.0)
+            #expect(d.gradientDots(W, V, workspace: shared) == expected.1)
+            #expect(d.losses(W, workspace: shared) == expected.2)
+            #expect(d.gradient(W, rowWeights: omega, workspace: shared).gradient == expected.3)
+        }
+        #expect(twin.losses(W1, workspace: shared) != design.losses(W1, workspace: shared))
+    }
+
     @Test("Splits are disjoint and exactly half of the training labels are corrupted, each to another class")
     func corruption() throws {
         var rng = SeededGenerator(seed: 11)

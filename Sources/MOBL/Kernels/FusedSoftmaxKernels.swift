@@ -16,6 +16,16 @@ public final class SoftmaxWorkspace: @unchecked Sendable {
     /// Per chunk: logits, second logits and residuals of one block of four rows.
     var blockScratch: [SIMD4<Double>] = []
     var chunkValues: [Double] = []
+    /// The softmax step of the last W seen, per row: probabilities pᵢ (n × C) and
+    /// losses ℓᵢ, with that W and the design they belong to. A CG solve calls the
+    /// Hessian-vector product again and again at one W, and the mixed product follows
+    /// at the same W: those calls reuse pᵢ instead of recomputing the logits Wᵀaᵢ (a
+    /// third of a Hessian-vector product's work). The cached numbers are the very ones
+    /// the kernel computed, so a result never depends on whether the cache was used.
+    var probabilities: [Double] = []
+    var rowLosses: [Double] = []
+    var cachedW: [Double] = []
+    var cachedDesign: SoftmaxDesign.Identity? = nil
 
     public init() {}
 
@@ -26,6 +36,24 @@ public final class SoftmaxWorkspace: @unchecked Sendable {
         grow(&partials, chunks * D * lanes)
         grow(&blockScratch, chunks * 3 * blockRows * lanes)
         if chunkValues.count < chunks { chunkValues = Array(repeating: 0, count: chunks) }
+    }
+
+    /// Whether the softmax step of `W` on `design` is cached.
+    func holds(_ W: UnsafeBufferPointer<Double>, of design: SoftmaxDesign) -> Bool {
+        guard cachedDesign === design.identity, cachedW.count == W.count else { return false }
+        return cachedW.withUnsafeBytes { cached in memcmp(cached.baseAddress!, W.baseAddress!, cached.count) == 0 }
+    }
+
+    /// Makes room for the softmax step of `W` on `design` (filled by the pass that follows).
+    func cache(_ W: UnsafeBufferPointer<Double>, of design: SoftmaxDesign) {
+        if probabilities.count < design.count * design.classes { probabilities = Array(repeating: 0, count: design.count * design.classes) }
+        if rowLosses.count < design.count { rowLosses = Array(repeating: 0, count: design.count) }
+        if cachedW.count == W.count {
+            cachedW.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: W) }
+        } else {
+            cachedW = Array(W)
+        }
+        cachedDesign = design.identity
     }
 }
 
@@ -40,6 +68,11 @@ private struct SharedPointers: @unchecked Sendable {
     let scratch: UnsafeMutablePointer<SIMD4<Double>>
     let values: UnsafeMutablePointer<Double>
     let rowOutput: UnsafeMutablePointer<Double>?
+    /// The cached softmax step (pᵢ, ℓᵢ): read when `useCache`, written when `fillCache`.
+    let probabilities: UnsafeMutablePointer<Double>
+    let rowLosses: UnsafeMutablePointer<Double>
+    let useCache: Bool
+    let fillCache: Bool
 }
 
 /// What one pass over the rows computes.
@@ -155,7 +188,11 @@ extension SoftmaxDesign {
         workspace.lock.lock()
         defer { workspace.lock.unlock() }
         workspace.reserve(dimension: D, lanes: L, chunks: chunks)
-        pad(W, into: &workspace.paddedW, D: D, C: C, lanes: L)
+        // Predictions need the logits themselves; every other pass can start from pᵢ.
+        let useCache = pass != .predictions && workspace.holds(W, of: self)
+        let fillCache = pass != .predictions && !useCache
+        if fillCache { workspace.cache(W, of: self) }
+        if !useCache { pad(W, into: &workspace.paddedW, D: D, C: C, lanes: L) }
         if let V { pad(V, into: &workspace.paddedV, D: D, C: C, lanes: L) }
 
         features.storage.withUnsafeBufferPointer { design in
@@ -165,14 +202,18 @@ extension SoftmaxDesign {
         workspace.partials.withUnsafeMutableBufferPointer { partials in
         workspace.blockScratch.withUnsafeMutableBufferPointer { scratch in
         workspace.chunkValues.withUnsafeMutableBufferPointer { values in
+        workspace.probabilities.withUnsafeMutableBufferPointer { probabilities in
+        workspace.rowLosses.withUnsafeMutableBufferPointer { rowLosses in
             let shared = SharedPointers(
                 design: design.baseAddress!, labels: labelBuffer.baseAddress!, omega: omega?.baseAddress,
                 W: w.baseAddress!, V: pass.usesV ? v.baseAddress! : nil, partials: partials.baseAddress!,
-                scratch: scratch.baseAddress!, values: values.baseAddress!, rowOutput: rowOutput?.baseAddress)
+                scratch: scratch.baseAddress!, values: values.baseAddress!, rowOutput: rowOutput?.baseAddress,
+                probabilities: probabilities.baseAddress!, rowLosses: rowLosses.baseAddress!,
+                useCache: useCache, fillCache: fillCache)
             DispatchQueue.concurrentPerform(iterations: chunks) { k in
                 runChunk(pass, k, rows: (k * n / chunks)..<((k + 1) * n / chunks), shared, D: D, C: C, lanes: L)
             }
-        }}}}}}}
+        }}}}}}}}}
 
         guard let accumulator else { return 0 }
         // Sum the chunk accumulators in chunk order, dropping the padding.
@@ -222,7 +263,7 @@ extension SoftmaxDesign {
             let valid = min(blockRows, rows.upperBound - start)
             let groups = (valid + 3) / 4
             func row(_ j: Int) -> UnsafePointer<Double> { s.design + (start + min(j, valid - 1)) * D }
-            z.update(repeating: .zero, count: groups * 4 * L)
+            if !s.useCache { z.update(repeating: .zero, count: groups * 4 * L) }
             if s.V != nil { u.update(repeating: .zero, count: groups * 4 * L) }
             // Logits, one tile of features at a time: the tile of W stays in the
             // nearest cache while every group of rows passes over it.
@@ -230,8 +271,10 @@ extension SoftmaxDesign {
                 let width = min(tileFeatures, D - d0)
                 for q in 0..<groups {
                     let j = 4 * q
-                    logits4(row(j) + d0, row(j + 1) + d0, row(j + 2) + d0, row(j + 3) + d0, D: width,
-                            s.W + d0 * L, lanes: L, into: z + j * L)
+                    if !s.useCache {
+                        logits4(row(j) + d0, row(j + 1) + d0, row(j + 2) + d0, row(j + 3) + d0, D: width,
+                                s.W + d0 * L, lanes: L, into: z + j * L)
+                    }
                     if let V = s.V {
                         logits4(row(j) + d0, row(j + 1) + d0, row(j + 2) + d0, row(j + 3) + d0, D: width,
                                 V + d0 * L, lanes: L, into: u + j * L)
@@ -249,14 +292,24 @@ extension SoftmaxDesign {
                     s.rowOutput![i] = Double(best)
                     continue
                 }
-                // Softmax in place: zj ← p, and the loss ℓ = log Σ e^{z−top} − (z_b − top).
-                var top = zj[0]
-                for c in 1..<C { top = max(top, zj[c]) }
-                let shiftedLabelLogit = zj[b] - top
-                var total = 0.0
-                for c in 0..<C { let e = exp(zj[c] - top); zj[c] = e; total += e }
-                let loss = log(total) - shiftedLabelLogit
-                for c in 0..<C { zj[c] /= total }
+                let loss: Double
+                if s.useCache {
+                    for c in 0..<C { zj[c] = s.probabilities[i * C + c] }
+                    loss = s.rowLosses[i]
+                } else {
+                    // Softmax in place: zj ← p, and the loss ℓ = log Σ e^{z−top} − (z_b − top).
+                    var top = zj[0]
+                    for c in 1..<C { top = max(top, zj[c]) }
+                    let shiftedLabelLogit = zj[b] - top
+                    var total = 0.0
+                    for c in 0..<C { let e = exp(zj[c] - top); zj[c] = e; total += e }
+                    loss = log(total) - shiftedLabelLogit
+                    for c in 0..<C { zj[c] /= total }
+                    if s.fillCache {
+                        for c in 0..<C { s.probabilities[i * C + c] = zj[c] }
+                        s.rowLosses[i] = loss
+                    }
+                }
                 switch pass {
                 case .gradient:
                     let w = s.omega![i]

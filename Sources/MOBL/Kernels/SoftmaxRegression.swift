@@ -28,6 +28,13 @@ public struct SoftmaxDesign: Sendable {
     public let labels: [Int]
     /// C, the number of classes.
     public let classes: Int
+    /// Who this design is, for ``SoftmaxWorkspace``'s cache: copies share it, and a
+    /// design made by ``subset(_:)`` or ``relabelled(_:)`` gets a new one.
+    let identity = Identity()
+
+    /// A token compared by reference (`===`); the cache keeps the token alive, so it
+    /// cannot be mistaken for a later design's.
+    final class Identity: Sendable {}
 
     /// n, the number of samples.
     public var count: Int { features.rows }

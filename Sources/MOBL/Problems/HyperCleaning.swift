@@ -125,7 +125,11 @@ public struct HyperCleaning: BilevelProblem {
     let validationWeights: [Vector]
     /// An estimate of λ_max(Σᵢ aᵢaᵢᵀ/N_{d(i)}) (see ``lowerCurvature(x:)``).
     let designCurvature: Double
+    /// Scratch for the kernels on the training design, and on the validation designs:
+    /// separate, so that each keeps its own cached softmax step (a CG solve's
+    /// Hessian-vector products at one W reuse the training design's).
     let workspace = SoftmaxWorkspace()
+    let validationWorkspace = SoftmaxWorkspace()
 
     public var upperDimension: Int { train.count }
     public var lowerDimension: Int { train.weightCount }
@@ -201,7 +205,7 @@ public struct HyperCleaning: BilevelProblem {
 
     public func upperValues(x: Vector, y: Vector) -> Vector {
         validation.map { set in
-            let losses = set.losses(y, workspace: workspace)
+            let losses = set.losses(y, workspace: validationWorkspace)
             return losses.reduce(0, +) / Double(set.count)
         }
     }
@@ -217,7 +221,7 @@ public struct HyperCleaning: BilevelProblem {
     public func upperGradientX(_ s: Int, x: Vector, y: Vector) -> Vector { Vector(repeating: 0, count: x.count) }
 
     public func upperGradientY(_ s: Int, x: Vector, y: Vector) -> Vector {
-        validation[s].gradient(y, rowWeights: validationWeights[s], workspace: workspace).gradient
+        validation[s].gradient(y, rowWeights: validationWeights[s], workspace: validationWorkspace).gradient
     }
 
     public func lowerGradientX(x: Vector, y: Vector) -> Vector {
