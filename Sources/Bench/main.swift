@@ -11,7 +11,9 @@
 //    NumPy's results are compared with ours, so both computed the same thing.
 //    Printed: best and median times, the ratio Swift/NumPy, and the achieved
 //    bandwidth (design bytes read per second) as a fraction of the copy bandwidth.
-// 3. One outer iteration of each method at that size with T = 16 inner steps.
+// 3. One outer iteration of each method at that size with T = 16 inner steps, and the
+//    same iteration in NumPy (scripts/bench_numpy_methods.py, the same settings and
+//    data): times side by side, and the relative difference of the two results x₁, W₁.
 //
 // The data are seeded random "images" (pixel values uniform in [0, 1]); the kernels'
 // cost does not depend on the values.
@@ -165,47 +167,67 @@ struct NumPyTimes: Decodable {
     let gradient_best_ms, gradient_median_ms, hvp_best_ms, hvp_median_ms, hvp_cached_best_ms, hvp_cached_median_ms: Double
 }
 
-/// Runs scripts/bench_numpy.py on the same data; nil (with the reason) when NumPy is missing.
-func runNumPy() -> (NumPyTimes, gradientError: Double, hessianError: Double)? {
-    guard useNumPy else { say("NumPy: skipped (--no-numpy)."); return nil }
-    let script = URL(fileURLWithPath: "scripts/bench_numpy.py")
-    guard FileManager.default.fileExists(atPath: script.path) else {
-        say("NumPy: skipped (run from the project folder: scripts/bench_numpy.py not found)."); return nil
-    }
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mobl-bench-\(getpid())")
-    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    func write(_ values: [Double], _ name: String) {
-        values.withUnsafeBytes { try? Data($0).write(to: folder.appendingPathComponent(name)) }
-    }
-    func read(_ name: String) -> [Double]? {
-        guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)), data.count == p * 8 else { return nil }
-        return data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
-    }
-    try? "\(n) \(D) \(classes)".write(to: folder.appendingPathComponent("sizes.txt"), atomically: true, encoding: .utf8)
-    write(design.features.storage, "design.bin")
-    design.labels.map(Int64.init).withUnsafeBytes { try? Data($0).write(to: folder.appendingPathComponent("labels.bin")) }
-    write(omega, "omega.bin")
-    write(W, "W.bin")
-    write(V, "V.bin")
+/// The folder the NumPy scripts read the data from and write their results to (removed
+/// at the end of the run); nil with --no-numpy.
+let numpyFolder: URL? = useNumPy ? FileManager.default.temporaryDirectory.appendingPathComponent("mobl-bench-\(getpid())") : nil
+if let folder = numpyFolder { try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+/// Why NumPy was skipped, once it was (then section 3 skips it too).
+var numpySkipped: String? = useNumPy ? nil : "--no-numpy"
 
+func write(_ values: [Double], _ name: String) {
+    values.withUnsafeBytes { try? Data($0).write(to: numpyFolder!.appendingPathComponent(name)) }
+}
+func write(labels: [Int], _ name: String) {
+    labels.map(Int64.init).withUnsafeBytes { try? Data($0).write(to: numpyFolder!.appendingPathComponent(name)) }
+}
+func read(_ name: String, count: Int) -> [Double]? {
+    guard let data = try? Data(contentsOf: numpyFolder!.appendingPathComponent(name)), data.count == count * 8 else { return nil }
+    return data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+}
+func relativeDifference(_ reference: Vector, _ other: Vector) -> Double { norm(reference - other) / norm(reference) }
+
+/// Runs `python3 scripts/<script> FOLDER reps` on the data in numpyFolder and decodes the
+/// JSON line it prints; nil (saying why) when NumPy is unavailable or the script failed.
+func runPython<Output: Decodable>(_ script: String, reps: Int, as: Output.Type) -> Output? {
+    func skip(_ reason: String) -> Output? { numpySkipped = reason; say("NumPy: skipped (\(reason))."); return nil }
+    if let reason = numpySkipped { return skip(reason) }
+    let path = "scripts/\(script)"
+    guard FileManager.default.fileExists(atPath: path) else { return skip("run from the project folder: \(path) not found") }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script.path, folder.path, "\(reps)"]
+    process.arguments = ["python3", path, numpyFolder!.path, "\(reps)"]
     let pipe = Pipe(), errors = Pipe()
     process.standardOutput = pipe
     process.standardError = errors
-    do { try process.run() } catch { say("NumPy: skipped (python3 not found)."); return nil }
+    do { try process.run() } catch { return skip("python3 not found") }
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    guard process.terminationStatus == 0, let times = try? JSONDecoder().decode(NumPyTimes.self, from: data),
-          let g = read("gradient.bin"), let h = read("hvp.bin") else {
-        let reason = message.contains("No module named 'numpy'") ? "python3 has no NumPy (pip install numpy)" : "the script failed: \(message.suffix(300))"
-        say("NumPy: skipped (\(reason)).")
+    guard process.terminationStatus == 0, let output = try? JSONDecoder().decode(Output.self, from: data) else {
+        if message.contains("No module named 'numpy'") { return skip("python3 has no NumPy (pip install numpy)") }
+        if process.terminationStatus == 127 { return skip("python3 not found") }
+        return skip("\(script) failed: \(message.suffix(300))")
+    }
+    return output
+}
+
+/// Runs scripts/bench_numpy.py on the same data; nil (with the reason) when NumPy is missing.
+func runNumPy() -> (NumPyTimes, gradientError: Double, hessianError: Double)? {
+    if numpySkipped == nil {
+        try? "\(n) \(D) \(classes)".write(to: numpyFolder!.appendingPathComponent("sizes.txt"), atomically: true, encoding: .utf8)
+        write(design.features.storage, "design.bin")
+        write(labels: design.labels, "labels.bin")
+        write(omega, "omega.bin")
+        write(W, "W.bin")
+        write(V, "V.bin")
+    }
+    guard let times = runPython("bench_numpy.py", reps: reps, as: NumPyTimes.self) else { return nil }
+    guard let g = read("gradient.bin", count: p), let h = read("hvp.bin", count: p) else {
+        numpySkipped = "bench_numpy.py wrote no results"
+        say("NumPy: skipped (\(numpySkipped!)).")
         return nil
     }
-    return (times, norm(g - swiftGradient) / norm(g), norm(h - swiftHessian) / norm(h))
+    return (times, relativeDifference(g, swiftGradient), relativeDifference(h, swiftHessian))
 }
 
 let numpy = runNumPy()
@@ -243,30 +265,57 @@ say()
 let T = 16
 let L = problem.lowerCurvature(x: Vector(repeating: 0, count: n))!.L
 let (alpha, x0, y0) = (1 / L, Vector(repeating: 0, count: n), Vector(repeating: 0, count: p))
-let cg = HessianSolver.conjugateGradient(.fixed(iterations: 10))
+let cgIterations = 10
+let cg = HessianSolver.conjugateGradient(.fixed(iterations: cgIterations))
 let gradientMilliseconds = fusedGradient.best
-struct MethodTiming { let name: String; let run: (@escaping OuterObserver) throws -> OuterResult }
+let linearWeights: Vector = [0.5, 0.5]
+var linear = WCMHGD(preference: [0.5, 0.5], u: 0, outerSteps: 1, innerSteps: T, alpha: alpha, beta: 1, solver: cg)
+linear.baseline = .linear(weights: linearWeights)
+let wcmhgd = WCMHGD(preference: [0.5, 0.5], u: 1, outerSteps: 1, innerSteps: T, alpha: alpha, beta: 1, solver: cg)
+let forum = FORUM(outerSteps: 1, innerSteps: T, eta: alpha, rho: 0.5, mu: 1)
+let moml = MOML(outerSteps: 1, innerSteps: T, alpha: alpha, beta: 1)
+let moco = MoCo(outerSteps: 1, innerSteps: T, alpha: alpha, mu: 1, gamma: 0.1, tracking: .constant(0.5), solver: cg)
+
+/// A method: its name, its key and settings for scripts/bench_numpy_methods.py (taken
+/// from the very values the Swift run uses), and the run.
+struct MethodTiming {
+    let name: String
+    let key: String
+    let settings: [String: Any]
+    let run: (@escaping OuterObserver) throws -> OuterResult
+}
 let methods: [MethodTiming] = [
-    MethodTiming(name: "linear scalarization (AID, CG 10)") { observe in
-        var m = WCMHGD(preference: [0.5, 0.5], u: 0, outerSteps: 1, innerSteps: T, alpha: alpha, beta: 1, solver: cg)
-        m.baseline = .linear(weights: [0.5, 0.5])
-        return try m.run(problem, x0: x0, y0: y0, observe: observe)
+    MethodTiming(name: "linear scalarization (AID, CG 10)", key: "linear",
+                 settings: ["inner_steps": linear.innerSteps, "alpha": linear.alpha, "beta": linear.beta,
+                            "cg_iterations": cgIterations, "weights": linearWeights]) {
+        try linear.run(problem, x0: x0, y0: y0, observe: $0)
     },
-    MethodTiming(name: "WC-MHGD (AID, CG 10)") {
-        try WCMHGD(preference: [0.5, 0.5], u: 1, outerSteps: 1, innerSteps: T, alpha: alpha, beta: 1, solver: cg).run(problem, x0: x0, y0: y0, observe: $0)
+    MethodTiming(name: "WC-MHGD (AID, CG 10)", key: "wcmhgd",
+                 settings: ["inner_steps": wcmhgd.innerSteps, "alpha": wcmhgd.alpha, "beta": wcmhgd.beta,
+                            "cg_iterations": cgIterations, "preference": wcmhgd.preference, "u": wcmhgd.u]) {
+        try wcmhgd.run(problem, x0: x0, y0: y0, observe: $0)
     },
-    MethodTiming(name: "FORUM") {
-        try FORUM(outerSteps: 1, innerSteps: T, eta: alpha, rho: 0.5, mu: 1).run(problem, x0: x0, y0: y0, observe: $0)
+    MethodTiming(name: "FORUM", key: "forum",
+                 settings: ["inner_steps": forum.innerSteps, "eta": forum.eta, "rho": forum.rho, "mu": forum.mu]) {
+        try forum.run(problem, x0: x0, y0: y0, observe: $0)
     },
-    MethodTiming(name: "MOML (ITD through T)") {
-        try MOML(outerSteps: 1, innerSteps: T, alpha: alpha, beta: 1).run(problem, x0: x0, y0: y0, observe: $0)
+    MethodTiming(name: "MOML (ITD through T)", key: "moml",
+                 settings: ["inner_steps": moml.innerSteps, "alpha": moml.alpha, "beta": moml.beta]) {
+        try moml.run(problem, x0: x0, y0: y0, observe: $0)
     },
-    MethodTiming(name: "MoCo (AID, CG 10)") {
-        try MoCo(outerSteps: 1, innerSteps: T, alpha: alpha, mu: 1, gamma: 0.1, tracking: .constant(0.5), solver: cg).run(problem, x0: x0, y0: y0, observe: $0)
+    MethodTiming(name: "MoCo (AID, CG 10)", key: "moco",
+                 settings: ["inner_steps": moco.innerSteps, "alpha": moco.alpha, "mu": moco.mu, "gamma": moco.gamma,
+                            "cg_iterations": cgIterations]) {
+        try moco.run(problem, x0: x0, y0: y0, observe: $0)
     },
 ]
+precondition(!wcmhgd.normalizePreference && wcmhgd.reference == nil && moco.weightUpdate == .projection
+             && forum.momentum == .paper && !forum.normalizeGradients && !forum.printedMultiplier
+             && moml.clipTwoObjectiveWeight == nil, "bench_numpy_methods.py mirrors these options only")
+
 say("One outer iteration at this size, T = \(T) inner steps, from x = 0, W = 0 (best of 3):")
 say("method                              time      in gradients   oracle calls (grad / Hv / mixed)   peak vectors")
+var swiftResults: [(best: Double, x: Vector, y: Vector)] = []
 for method in methods {
     var best = Double.infinity
     var last: OuterResult?
@@ -277,8 +326,38 @@ for method in methods {
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
     }
     let c = last!.counts
+    swiftResults.append((best, last!.x, last!.y))
     say("\(method.name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(format(best, 1).leftPadded(7)) ms   \(format(best / gradientMilliseconds, 1).leftPadded(8))        \(String(c.lowerGradient + c.upperGradient).leftPadded(5)) / \(String(c.hessianVector).leftPadded(3)) / \(String(c.mixedVector).leftPadded(3))              \(peak)")
 }
 say()
-say("NumPy versions of the methods are not part of this benchmark: their cost is these oracle")
-say("calls, whose NumPy times are the kernel rows above.")
+
+// The same iteration in NumPy (scripts/bench_numpy_methods.py) on the same data and
+// settings; its x₁ and W₁ are read back and compared with ours.
+struct NumPyMethodTimes: Decodable { let numpy: String; let best_ms: [String: Double] }
+if numpySkipped == nil {
+    let scale = problem.domainOfSample.map { 1 / Double(domains[$0].train.count) }
+    write(scale, "scale.bin")
+    for (s, set) in problem.validation.enumerated() {
+        write(set.features.storage, "validation\(s).bin")
+        write(labels: set.labels, "validation\(s)_labels.bin")
+    }
+    let settings: [String: Any] = ["ridge": problem.ridge, "L": L, "validation_counts": problem.validation.map(\.count),
+                                   "methods": Dictionary(uniqueKeysWithValues: methods.map { ($0.key, $0.settings) })]
+    try JSONSerialization.data(withJSONObject: settings, options: [.sortedKeys])
+        .write(to: numpyFolder!.appendingPathComponent("methods.json"))
+}
+say("The same iteration in NumPy (scripts/bench_numpy_methods.py, best of 3), and how far its result is from ours:")
+if let numpyMethods = runPython("bench_numpy_methods.py", reps: 3, as: NumPyMethodTimes.self) {
+    say("method                              Swift       NumPy     Swift/NumPy   rel. diff x₁   rel. diff W₁")
+    for (method, swift) in zip(methods, swiftResults) {
+        guard let numpyTime = numpyMethods.best_ms[method.key], let x1 = read("\(method.key)_x.bin", count: n),
+              let y1 = read("\(method.key)_y.bin", count: p) else {
+            say("\(method.name.padding(toLength: 34, withPad: " ", startingAt: 0)) (no NumPy result)")
+            continue
+        }
+        let differences = [relativeDifference(x1, swift.x), relativeDifference(y1, swift.y)].map { String(format: "%.1e", $0) }
+        say("\(method.name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(format(swift.best, 1).leftPadded(7)) ms  \(format(numpyTime, 1).leftPadded(7)) ms  \(format(swift.best / numpyTime, 3).leftPadded(10))   \(differences[0].leftPadded(12))   \(differences[1].leftPadded(12))")
+    }
+    say("(rel. diff: ‖x₁(NumPy) − x₁(Swift)‖ / ‖x₁(NumPy)‖ after the iteration, likewise for W₁; NumPy \(numpyMethods.numpy).)")
+}
+if let folder = numpyFolder { try? FileManager.default.removeItem(at: folder) }
