@@ -140,7 +140,7 @@ let designBytes = Double(n * D * 8)
 say("Design: N = \(n) samples × D = \(D) features (float64, \(format(designBytes / 1e6, 1)) MB), C = \(classes) classes, p = D·C = \(p)")
 
 func gradientCall(_ W: Vector) {
-    W.withUnsafeBufferPointer { w in omega.withUnsafeBufferPointer { o in output.withUnsafeMutableBufferPointer {
+    _ = W.withUnsafeBufferPointer { w in omega.withUnsafeBufferPointer { o in output.withUnsafeMutableBufferPointer {
         design.gradient(w, rowWeights: o, into: $0, workspace: workspace) } } }
 }
 func hessianCall(_ W: Vector) {
