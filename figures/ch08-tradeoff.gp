@@ -4,25 +4,25 @@
 
 $sweep << EOD
 # r1 loss_A loss_B
-0.1 0.5343410721 0.05981991591
-0.3 0.2035753395 0.08708639091
-0.5 0.1298154556 0.1301920071
-0.7 0.1004363181 0.2337322233
-0.9 0.06343082663 0.5714071967
+0.1 0.5617701689 0.06335209328
+0.3 0.210855809 0.08979567295
+0.5 0.1326111951 0.1335699215
+0.7 0.1084333202 0.2540769012
+0.9 0.06722755308 0.6011020969
 EOD
 
 $methods << EOD
 # method loss_A loss_B
-0 0.1351358084 0.1132592732
+0 0.1204426661 0.1002879784
 
 
-2 0.1365131647 0.1325921774
+2 0.1615253773 0.1024227904
 
 
-3 0.1428786837 0.125600766
+3 0.2144074481 0.08417786218
 
 
-4 0.2050986114 0.1597903585
+4 0.1403519722 0.1242946803
 EOD
 
 $references << EOD
@@ -36,7 +36,7 @@ EOD
 set title 'Validation losses of every method''s final model (T = 8, K = 150)'
 set xlabel 'f_A (validation loss, domain A)'
 set ylabel 'f_B (validation loss, domain B)'
-set key top right box opaque Left reverse
+set key center right box opaque Left reverse
 set grid lc rgb '#dddddd'
 set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'

@@ -36,6 +36,9 @@ struct Chapter08Flags: ParsableCommand {
     @Option(help: "Training samples per domain (50…60000; default 300 synthetic, 150 with --quick, 5000 on real data).")
     var trainSize: Int?
 
+    @Option(help: "Synthetic data: how many classes of domain B are shifted on the shared features (0 = no conflict, or 2…10).")
+    var conflicted = 5
+
     @Option(help: "Seeds of the real-data table (1…10; the synthetic run uses one).")
     var seeds = 3
 
@@ -69,6 +72,9 @@ struct Chapter08Flags: ParsableCommand {
         if let k = outerSteps { try FlagCheck.require(k, in: 1...100_000, flag: "--outer-steps") }
         if let n = trainSize { try FlagCheck.require(n, in: 50...60_000, flag: "--train-size") }
         try FlagCheck.require(seeds, in: 1...10, flag: "--seeds")
+        guard conflicted == 0 || (2...10).contains(conflicted) else {
+            throw ValidationError("--conflicted \(conflicted) must be 0 (no conflict) or 2…10 (a cycle of one class changes nothing)")
+        }
         if let p = preferences { try FlagCheck.require(p, in: 3...15, flag: "--preferences") }
         try FlagCheck.require(outerStep, above: 0, upTo: 1000, flag: "--outer-step")
         try FlagCheck.require(ridge, in: 1e-5...10, flag: "--ridge")

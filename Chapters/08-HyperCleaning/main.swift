@@ -78,7 +78,8 @@ say("seed \(flags.common.seed), \(real ? "real data (MNIST, Fashion-MNIST)" : "s
  **The data.** Without `--data` the chapter builds a synthetic pair of domains with the
  library's `CleaningDomain.syntheticPair`: 10 classes, Gaussian class clusters in 24
  features (D = 25 with the bias), and a *planted conflict*: on half of the features,
- domain B's first five classes sit where domain A's next class sits (a cyclic shift), so
+ domain B's first five classes sit where domain A's next class sits (a cyclic shift;
+ `--conflicted` sets how many classes, 0 for none), so
  no single W reads those features right for both domains — the two validation losses
  really trade off. The other half of the features agree across domains but separate
  the classes less. Each domain is split, by a seeded shuffle, into training,
@@ -93,7 +94,7 @@ func syntheticDomains(seed: UInt64) throws -> [CleaningDomain] {
     var rng = SeededGenerator(seed: seed)
     let n = flags.trainSize ?? (quick ? 150 : 300)
     return try CleaningDomain.syntheticPair(sizes: .init(train: n, validation: 100, selection: 100, test: 1000), features: 24,
-                                            classes: 10, conflicted: 5, separation: 1.5, corruption: 0.5, using: &rng)
+                                            classes: 10, conflicted: flags.conflicted, separation: 1.5, corruption: 0.5, using: &rng)
 }
 
 /*:
@@ -289,8 +290,9 @@ say("Cleaning perfectly is worth \(fixed(100 * referenceGap[0], 1)) and \(fixed(
 /*:
  ## 4. Every method, one experiment
 
- All methods start at x = 0 (every weight ½) and W = 0 and run K outer steps; each
- has T inner steps of size α = 1/L per outer step, warm started. The outer step on x is
+ All methods start at x = 0 (every weight ½) and W = W*(0), the model of Section 2
+ (so no method spends its first steps training a model from scratch), and run K outer
+ steps; each has T inner steps of size α = 1/L per outer step, warm started. The outer step on x is
  β = `--outer-step` · N_d, which cancels the 1/N_d in ∂Φ/∂xᵢ. The library's
  algorithms (Sources/MOBL/Algorithms):
 
@@ -334,7 +336,7 @@ struct MethodRun {
 func runMethod(_ method: Method, T: Int, problem: HyperCleaning, domainsOf: [CleaningDomain]) throws -> MethodRun {
     let beta = flags.outerStep * Nd
     let cg = HessianSolver.conjugateGradient(.fixed(iterations: 10))
-    let y0 = Vector(repeating: 0, count: problem.lowerDimension)
+    let y0 = W0
     var peak = 0
     let observe: OuterObserver = { step in
         peak = max(peak, step.peakVectors)
@@ -462,7 +464,7 @@ func tradeoffFigure(slug: String) throws -> Figure {
     var figure = Figure(slug: slug, title: "Validation losses of every method's final model (T = \(T0), K = \(K))",
                         xLabel: "f_A (validation loss, domain \(domains[0].name))", yLabel: "f_B (validation loss, domain \(domains[1].name))")
     figure.comments = ["Chapter 8 — Data hyper-cleaning: the final validation losses; WC-MHGD's preference sweep as a curve."]
-    figure.key = "top right"
+    figure.key = "center right"
     let others = runs.filter { $0.method.r1 == nil }
     figure.blocks = [
         try DataBlock("sweep", columns: ["r1", "loss_A", "loss_B"],
