@@ -30,7 +30,7 @@ struct Chapter08Flags: ParsableCommand {
             help: "Inner steps T to run, 1 to 4 values, each 1…512 (default 8 synthetic; 16 32 64 128 on real data).")
     var innerSteps: [Int] = []
 
-    @Option(help: "Outer steps K of every method (1…100000; default 200 synthetic, 60 with --quick, 100 on real data).")
+    @Option(help: "Outer steps K of every method (1…100000; default 150 synthetic, 60 with --quick and on real data).")
     var outerSteps: Int?
 
     @Option(help: "Training samples per domain (50…60000; default 300 synthetic, 150 with --quick, 5000 on real data).")

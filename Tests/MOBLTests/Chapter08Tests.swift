@@ -127,4 +127,31 @@ struct Chapter08Tests {
         }
         #expect(run.stdout.contains("(their numbers, their setup)"))
     }
+
+    @Test("The committed real run backs the chapter's prose: memory T + 3 vs 6 vectors, MOML's time growing faster, Table 1 whole")
+    func committedRealRun() throws {
+        let figures = packageRoot.appendingPathComponent("figures")
+        let cost = try #require(try dataBlocks(figures.appendingPathComponent("ch08-real-memory.gp"))["cost"]).records
+        #expect(cost.map { $0["T"]! } == [16, 32, 64, 128])
+        let p = 7850.0
+        for row in cost {
+            #expect(abs(row["moml_mb"]! - (row["T"]! + 3) * p * 8 / 1e6) < 1e-9)
+            #expect(abs(row["forum_mb"]! - 6 * p * 8 / 1e6) < 1e-9)
+        }
+        let time = try #require(try dataBlocks(figures.appendingPathComponent("ch08-real-time.gp"))["cost"]).records
+        #expect(time.count == 4)
+        for (a, b) in zip(time, time.dropFirst()) {
+            #expect(b["moml_seconds"]! - a["moml_seconds"]! > b["forum_seconds"]! - a["forum_seconds"]!)
+        }
+        // The Table-1-shaped table: 4 T × 5 methods, every number a percentage far above chance.
+        let table = try #require(try dataBlocks(figures.appendingPathComponent("ch08-real-table1.gp"))["table1"]).records
+        #expect(table.count == 20)
+        for row in table {
+            for column in ["mnist_acc", "mnist_f1", "fashion_acc", "fashion_f1"] { #expect(row[column]! > 30 && row[column]! <= 100) }
+            #expect(row["auc"]! > 0.5)
+        }
+        for name in ["tradeoff", "weights"] {
+            #expect(FileManager.default.fileExists(atPath: figures.appendingPathComponent("ch08-real-\(name).svg").path))
+        }
+    }
 }
