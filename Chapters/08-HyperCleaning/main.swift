@@ -685,13 +685,17 @@ if real {
    sample; its hypergradient coordinate −(σ'(xᵢ)/N_d)⟨∇_W ℓᵢ, H⁻¹∇_W f_s⟩ raises a
    sample's weight when its gradient agrees with the validation gradient, which is
    why corrupted samples sink from the first step on.
- - Clean-only and uniform-noisy training bracket what a cleaner can reach; the methods
-   land between them, and their weights rank clean above corrupted samples.
+ - Clean-only and uniform-noisy training bracket what a cleaner can reach. On the
+   synthetic pair the methods land between them (the clean-only row is a reference,
+   not a bound: a method may pass it by a little), and their weights rank clean above
+   corrupted samples. How much room the bracket leaves depends on the data: read the
+   reference rows of a real run before reading its Table 1.
  - Two domains that disagree make the validation losses trade off; WC-MHGD's preference
    picks the point on that trade-off, the other methods land where their dynamics take
    them.
  - FORUM needs no Hessian-vector products and its memory does not grow with T; MOML's
-   ITD stores T + 1 iterates, so its memory and time per step grow linearly in T.
+   ITD stores T + 1 iterates, so its memory grows linearly in T, and its time per
+   step grows faster with T than FORUM's.
 
  ## Exercises
 
