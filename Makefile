@@ -27,7 +27,7 @@ CHAPTER_NUMBERS := $(sort $(foreach d,$(wildcard Chapters/[0-9][0-9]-*),$(firstw
 figures: build
 	@for n in $(CHAPTER_NUMBERS); do \
 	    echo "== Chapter $$n"; \
-	    $(BIN)/ch$$n --output figures || exit 1; \
+	    MOBL_DATA= $(BIN)/ch$$n --output figures || exit 1; \
 	done
 	@scripts/render-figures figures/ch*.gp
 

@@ -20,6 +20,7 @@ let chapters: [(name: String, folder: String)] = [
     ("ch05", "05-WCMHGD"),
     ("ch06", "06-StochasticWCMHGD"),
     ("ch07", "07-FORUM"),
+    ("ch08", "08-HyperCleaning"),
 ]
 
 /// The fused kernels of Chapter 8 (Sources/MOBL/Kernels) are written with SIMD4<Double>

@@ -180,6 +180,8 @@ func run(_ executable: URL, _ arguments: [String]) throws -> String {
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["MOBL_WEAVE"] = "1"
+    // The book shows each chapter's default run: never the real-data run MOBL_DATA would select.
+    environment["MOBL_DATA"] = nil
     process.environment = environment
     let output = Pipe()
     process.standardOutput = output

@@ -151,7 +151,8 @@ struct FORUMTests {
         let good = FORUM(outerSteps: 5, innerSteps: 4, eta: 0.05, rho: 0.5, mu: 0.1)
         for (change, words) in [({ (f: inout FORUM) in f.outerSteps = 0 }, "outer steps K"), ({ $0.innerSteps = 0 }, "inner steps T"),
                                 ({ $0.eta = 1 }, "inner step η"), ({ $0.rho = 0 }, "ρ"), ({ $0.mu = -1 }, "outer step μ"),
-                                ({ $0.momentum = .epochZeroStart(iterationsPerEpoch: 0) }, "iterations per epoch")]
+                                ({ $0.momentum = .epochZeroStart(iterationsPerEpoch: 0) }, "iterations per epoch"),
+                                ({ $0.upperStepScale = 0 }, "upper step scale")]
             as [((inout FORUM) -> Void, String)] {
             var forum = good
             change(&forum)
@@ -159,5 +160,22 @@ struct FORUMTests {
         }
         #expect(throws: InvalidInput.self) { try FORUMDirection(gradients: [[1, 0]], constraintGradient: [1], rho: 1) }
         #expect(throws: InvalidInput.self) { try FORUMDirection(gradients: [[1, .nan]], constraintGradient: [1, 0], rho: 1) }
+    }
+
+    @Test("upperStepScale s: the x step is s times the default's, the y step unchanged (same first step)")
+    func upperStepScale() throws {
+        let (toy, x0) = try Self.toy()
+        let y0 = Vector(repeating: 0.1, count: 10)
+        func firstStep(_ scale: Double) throws -> (x: Vector, y: Vector) {
+            var forum = FORUM(outerSteps: 1, innerSteps: 8, eta: 1 / toy.curvature.L, rho: 0.5, mu: 0.1)
+            forum.upperStepScale = scale
+            var record: (Vector, Vector)? = nil
+            _ = try forum.run(toy, x0: x0, y0: y0) { record = ($0.step, $0.constraint!.yStep); return true }
+            return try #require(record)
+        }
+        let plain = try firstStep(1), scaled = try firstStep(7)
+        #expect(norm(plain.x) > 0)
+        #expect(relativeError(scaled.x, 7 * plain.x) < 1e-14)
+        #expect(scaled.y == plain.y)
     }
 }

@@ -231,3 +231,42 @@ struct HyperCleaningTests {
         #expect(throws: InvalidInput.self) { try HyperCleaning(domains: [domain], ridge: 0) }
     }
 }
+
+@Suite("Hyper-cleaning: the synthetic two-domain pair")
+struct SyntheticCleaningTests {
+    @Test("Sizes, 50 % corruption to another class, and the planted conflict on the shared block")
+    func plantedConflict() throws {
+        var rng = SeededGenerator(seed: 11)
+        let sizes = CleaningDomain.Sizes(train: 400, validation: 50, selection: 50, test: 2000)
+        let pair = try CleaningDomain.syntheticPair(sizes: sizes, features: 6, classes: 4, conflicted: 2, separation: 3,
+                                                    corruption: 0.5, using: &rng)
+        #expect(pair.map(\.name) == ["A", "B"])
+        for domain in pair {
+            #expect(domain.train.count == 400 && domain.test.count == 2000 && domain.train.dimension == 7)
+            #expect(domain.corrupted.filter { $0 }.count == 200)
+            for i in 0..<400 { #expect(domain.corrupted[i] == (domain.train.labels[i] != domain.cleanTrainLabels[i])) }
+            #expect((0..<2000).allSatisfy { domain.test.features[$0, 6] == 1 })
+        }
+        // Class means on the test sets: on the shared block (features 0, 1, 2) B's classes 0
+        // and 1 sit at A's classes 1 and 0; on the agreeing block and for classes 2, 3 they match.
+        func mean(_ d: SoftmaxDesign, _ c: Int, _ f: Int) -> Double {
+            let rows = (0..<d.count).filter { d.labels[$0] == c }
+            return rows.map { d.features[$0, f] }.reduce(0, +) / Double(rows.count)
+        }
+        let (a, b) = (pair[0].test, pair[1].test)
+        let tolerance = 0.25      // ≈ 5 standard errors with ~500 samples per class
+        for f in 0..<3 {
+            #expect(abs(mean(b, 0, f) - mean(a, 1, f)) < tolerance && abs(mean(b, 1, f) - mean(a, 0, f)) < tolerance)
+            for c in 2..<4 { #expect(abs(mean(b, c, f) - mean(a, c, f)) < tolerance) }
+        }
+        for f in 3..<6 { for c in 0..<4 { #expect(abs(mean(b, c, f) - mean(a, c, f)) < tolerance) } }
+        // Somewhere on the shared block the conflicted classes really differ.
+        #expect((0..<3).map { abs(mean(a, 0, $0) - mean(a, 1, $0)) }.max()! > 1)
+        #expect(throws: InvalidInput.self) {
+            try CleaningDomain.syntheticPair(sizes: sizes, features: 6, classes: 4, conflicted: 1, separation: 3, corruption: 0.5, using: &rng)
+        }
+        #expect(throws: InvalidInput.self) {
+            try CleaningDomain.syntheticPair(sizes: sizes, features: 1, classes: 4, conflicted: 0, separation: 3, corruption: 0.5, using: &rng)
+        }
+    }
+}

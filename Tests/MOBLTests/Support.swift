@@ -51,13 +51,14 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
                          stderr: try String(contentsOf: errURL, encoding: .utf8))
 }
 
-/// Runs chapter `chNN` with the given flags.
-func runChapter(_ name: String, _ arguments: [String]) throws -> ProcessOutput {
+/// Runs chapter `chNN` with the given flags, without MOBL_DATA (which would switch
+/// Chapter 8 to its real-data run) unless `environment` sets it.
+func runChapter(_ name: String, _ arguments: [String], environment: [String: String] = ["MOBL_DATA": ""]) throws -> ProcessOutput {
     let executable = binaryDirectory.appendingPathComponent(name)
     guard FileManager.default.isExecutableFile(atPath: executable.path) else {
         throw InvalidInput("chapter executable", executable.path, "must exist: build first (make test builds it)")
     }
-    return try runProcess(executable, arguments)
+    return try runProcess(executable, arguments, environment: environment)
 }
 
 /// A fresh, empty temporary folder.

@@ -152,6 +152,12 @@ public struct FORUM: Sendable {
     /// Outer step μ.
     public var mu: Double
     public var momentum: Momentum = .paper
+    /// The x block's step as a multiple of μ: x moves by −(upperStepScale · μ) times the
+    /// x part of the combined direction, y by −μ times its y part (default 1: one step
+    /// μ for z = (x, y), the paper's Algorithm 1). A problem whose x and y blocks are on
+    /// very different scales — data hyper-cleaning, where ∂g/∂xᵢ carries a factor 1/N —
+    /// needs separate steps, as the authors' code for it has (one learning rate per block).
+    public var upperStepScale = 1.0
     public var normalizeGradients = false
     public var printedMultiplier = false
 
@@ -182,6 +188,9 @@ public struct FORUM: Sendable {
         try requireAtLeastOne(outerSteps, "outer steps K")
         guard rho > 0, rho.isFinite else { throw InvalidInput("ρ", "\(rho)", "must be > 0") }
         guard mu > 0, mu.isFinite else { throw InvalidInput("outer step μ", "\(mu)", "must be > 0") }
+        guard upperStepScale > 0, upperStepScale.isFinite else {
+            throw InvalidInput("upper step scale", "\(upperStepScale)", "must be > 0 and finite")
+        }
         if case .epochZeroStart(let perEpoch) = momentum, perEpoch < 1 {
             throw InvalidInput("iterations per epoch", "\(perEpoch)", "must be ≥ 1")
         }
@@ -218,7 +227,7 @@ public struct FORUM: Sendable {
             let record = ConstraintRecord(qTilde: constraint.value, nu: nu, kktGap: normSquared(combined),
                                           yStep: Array(step[n...]))
             let iterate = OuterIterate(k: k, x: x, y: y, values: values, hypergradients: gradients.map { Array($0[..<n]) },
-                                       weights: lambda, step: Array(step[..<n]), solveProducts: 0,
+                                       weights: lambda, step: upperStepScale * Array(step[..<n]), solveProducts: 0,
                                        peakVectors: m + 4, counts: oracles.counts, constraint: record)
             axpy(1, Array(step[n...]), &y)
             return iterate

@@ -1,0 +1,82 @@
+import ArgumentParser
+import ChapterSupport
+import Foundation
+
+/// Chapter 8's flags: the common ones, where the real data are, and the sizes of the runs.
+struct Chapter08Flags: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ch08",
+        abstract: "Chapter 8 — Data hyper-cleaning: per-sample weights on corrupted labels, two domains, every method.",
+        discussion: """
+            Learns one weight σ(xᵢ) per training sample of a softmax classifier whose training labels \
+            are 50 % corrupted, so that two domains' validation losses fall. Derives and reads the \
+            per-sample hypergradient; brackets every method between two reference rows (uniform weights \
+            on the noisy labels, clean samples only); runs AID hypergradient descent on the summed \
+            objective, WC-MHGD over a preference sweep, FORUM, MOML and MoCo, measuring test accuracy, \
+            macro-F1, the cleaning AUC of σ(xᵢ), oracle calls and peak memory. Without --data it runs a \
+            synthetic two-domain problem with a planted conflict and writes figures/ch08-tradeoff.gp, \
+            figures/ch08-weights.gp and figures/ch08-tables.dat. With --data DIR (or MOBL_DATA) it runs \
+            MNIST and Fashion-MNIST at the FORUM paper's size, prints a table shaped like FORUM's \
+            Table 1 beside the paper's numbers, and writes figures/ch08-real-tradeoff.gp, \
+            ch08-real-weights.gp, ch08-real-cost.gp and ch08-real-table1.gp instead.
+            """)
+
+    @OptionGroup var common: CommonFlags
+
+    @Option(help: "A folder holding mnist/ (and optionally fashion-mnist/) with the standard IDX file names; overrides the environment variable MOBL_DATA. Without it (and without MOBL_DATA) the synthetic problem runs.")
+    var data: String?
+
+    @Option(parsing: .upToNextOption,
+            help: "Inner steps T to run, 1 to 4 values, each 1…512 (default 8 synthetic; 16 32 64 128 on real data).")
+    var innerSteps: [Int] = []
+
+    @Option(help: "Outer steps K of every method (1…100000; default 150 synthetic, 60 with --quick and on real data).")
+    var outerSteps: Int?
+
+    @Option(help: "Training samples per domain (50…60000; default 300 synthetic, 150 with --quick, 5000 on real data).")
+    var trainSize: Int?
+
+    @Option(help: "Synthetic data: how many classes of domain B are shifted on the shared features (0 = no conflict, or 2…10).")
+    var conflicted = 5
+
+    @Option(help: "Seeds of the real-data table (1…10; the synthetic run uses one).")
+    var seeds = 3
+
+    @Option(help: "Preferences r = (r₁, 1 − r₁) in WC-MHGD's sweep (3…15; default 7, 3 with --quick).")
+    var preferences: Int?
+
+    @Option(help: "The outer step on x in units of N_d, the training samples per domain (0 < value ≤ 1000).")
+    var outerStep = 20.0
+
+    @Option(help: "The ridge weight c of the lower level (1e-5…10).")
+    var ridge = 1e-2
+
+    @Flag(help: "Print the wall time of each method (not deterministic, so the default run, whose output the book keeps, leaves it out; the real run always prints it).")
+    var timings = false
+
+    /// The data folder: `--data`, else MOBL_DATA, else nil (the synthetic run).
+    var dataFolder: String? {
+        if let data { return data }
+        if let env = ProcessInfo.processInfo.environment["MOBL_DATA"], !env.isEmpty { return env }
+        return nil
+    }
+
+    mutating func validate() throws {
+        if let data, data.isEmpty { throw ValidationError("--data '' names no folder: give a folder holding mnist/") }
+        try FlagCheck.require(innerSteps.count, in: 0...4, flag: "--inner-steps (count)")
+        for t in innerSteps { try FlagCheck.require(t, in: 1...512, flag: "--inner-steps") }
+        guard Set(innerSteps).count == innerSteps.count else {
+            throw ValidationError("--inner-steps \(innerSteps) repeats a value: each T once")
+        }
+        innerSteps.sort()
+        if let k = outerSteps { try FlagCheck.require(k, in: 1...100_000, flag: "--outer-steps") }
+        if let n = trainSize { try FlagCheck.require(n, in: 50...60_000, flag: "--train-size") }
+        try FlagCheck.require(seeds, in: 1...10, flag: "--seeds")
+        guard conflicted == 0 || (2...10).contains(conflicted) else {
+            throw ValidationError("--conflicted \(conflicted) must be 0 (no conflict) or 2…10 (a cycle of one class changes nothing)")
+        }
+        if let p = preferences { try FlagCheck.require(p, in: 3...15, flag: "--preferences") }
+        try FlagCheck.require(outerStep, above: 0, upTo: 1000, flag: "--outer-step")
+        try FlagCheck.require(ridge, in: 1e-5...10, flag: "--ridge")
+    }
+}
