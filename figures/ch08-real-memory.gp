@@ -1,5 +1,5 @@
 # Chapter 8 — Data hyper-cleaning on MNIST + Fashion-MNIST: FORUM's Figure 1 (memory), counted.
-# Regenerate: swift run -c release ch08 --outer-steps 60 --seeds 3  (ch08 --help lists the seed and flags)
+# Regenerate: swift run -c release ch08 --data DIR --outer-steps 60 --seeds 3  (ch08 --help lists the seed and flags)
 # Render: gnuplot ch08-real-memory.gp  (writes ch08-real-memory.svg and ch08-real-memory.png beside this file)
 
 $cost << EOD
@@ -14,7 +14,8 @@ set title 'Peak memory of one outer step against T (length-p vectors · 8 bytes)
 set xlabel 'inner steps T'
 set ylabel 'peak memory (MB)'
 set logscale x
-set format x '10^{%L}'
+set xrange [13.33333333:153.6]
+set xtics (16, 32, 64, 128)
 set key top left box opaque Left reverse
 set grid lc rgb '#dddddd'
 set border lw 1.5

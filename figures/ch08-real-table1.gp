@@ -1,5 +1,5 @@
 # Chapter 8 — Data hyper-cleaning on MNIST + Fashion-MNIST: the Table-1-shaped table (all its columns).
-# Regenerate: swift run -c release ch08 --outer-steps 60 --seeds 3  (ch08 --help lists the seed and flags)
+# Regenerate: swift run -c release ch08 --data DIR --outer-steps 60 --seeds 3  (ch08 --help lists the seed and flags)
 # Render: gnuplot ch08-real-table1.gp  (writes ch08-real-table1.svg and ch08-real-table1.png beside this file)
 
 $table1 << EOD
@@ -38,7 +38,8 @@ set title 'Test accuracy against T, mean over 3 seed(s): MNIST (solid), Fashion-
 set xlabel 'inner steps T'
 set ylabel 'test accuracy (%)'
 set logscale x
-set format x '10^{%L}'
+set xrange [13.33333333:153.6]
+set xtics (16, 32, 64, 128)
 set key bottom right box opaque Left reverse
 set grid lc rgb '#dddddd'
 set border lw 1.5

@@ -1,5 +1,5 @@
 # Chapter 8 — Data hyper-cleaning: the final validation losses; WC-MHGD's preference sweep as a curve.
-# Regenerate: swift run -c release ch08 --outer-steps 60 --seeds 3  (ch08 --help lists the seed and flags)
+# Regenerate: swift run -c release ch08 --data DIR --outer-steps 60 --seeds 3  (ch08 --help lists the seed and flags)
 # Render: gnuplot ch08-real-tradeoff.gp  (writes ch08-real-tradeoff.svg and ch08-real-tradeoff.png beside this file)
 
 $sweep << EOD

@@ -1,5 +1,5 @@
 # Chapter 8 — Data hyper-cleaning: histograms of the final weights, both domains pooled; AUC per domain in the key.
-# Regenerate: swift run -c release ch08 --outer-steps 60 --seeds 3  (ch08 --help lists the seed and flags)
+# Regenerate: swift run -c release ch08 --data DIR --outer-steps 60 --seeds 3  (ch08 --help lists the seed and flags)
 # Render: gnuplot ch08-real-weights.gp  (writes ch08-real-weights.svg and ch08-real-weights.png beside this file)
 
 $weights << EOD

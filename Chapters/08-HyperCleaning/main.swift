@@ -617,12 +617,19 @@ if real {
     var timeFigure = Figure(slug: "ch08-real-time", title: "Time per outer step against T (measured, seed \(flags.common.seed))",
                             xLabel: "inner steps T", yLabel: "seconds per outer step")
     timeFigure.comments = ["Chapter 8 — Data hyper-cleaning on MNIST + Fashion-MNIST: FORUM's Figure 1 (time), measured. Wall time: not deterministic."]
+    // The measured T values as the ticks, and a little room either side of them.
+    let tRange = Double(innerSteps.min()!) / 1.2...Double(innerSteps.max()!) * 1.2
+    let tTicks = innerSteps.sorted().map(Double.init)
     timeFigure.logX = true
+    timeFigure.xRange = tRange
+    timeFigure.xTics = tTicks
     timeFigure.key = "top left"
     var memoryFigure = Figure(slug: "ch08-real-memory", title: "Peak memory of one outer step against T (length-p vectors · 8 bytes)",
                               xLabel: "inner steps T", yLabel: "peak memory (MB)")
     memoryFigure.comments = ["Chapter 8 — Data hyper-cleaning on MNIST + Fashion-MNIST: FORUM's Figure 1 (memory), counted."]
     memoryFigure.logX = true
+    memoryFigure.xRange = tRange
+    memoryFigure.xTics = tTicks
     memoryFigure.key = "top left"
     let costBlock = try DataBlock("cost", columns: ["T", "forum_seconds", "moml_seconds", "forum_mb", "moml_mb"], rows: costRows)
     timeFigure.blocks = [costBlock]
@@ -636,6 +643,8 @@ if real {
                               xLabel: "inner steps T", yLabel: "test accuracy (%)")
     table1Figure.comments = ["Chapter 8 — Data hyper-cleaning on MNIST + Fashion-MNIST: the Table-1-shaped table (all its columns)."]
     table1Figure.logX = true
+    table1Figure.xRange = tRange
+    table1Figure.xTics = tTicks
     table1Figure.key = "bottom right"
     let table1Block = try table1.dataBlock
     table1Figure.blocks = [try DataBlock("table1", columns: table1Block.columns,

@@ -35,7 +35,8 @@ public struct CommonFlags: ParsableArguments, Sendable {
     }
 
     /// The command line that reproduces this run's figures: the chapter named by the
-    /// figure's slug and the flags given, without `--output` (which only says where).
+    /// figure's slug and the flags given, without `--output` (which only says where),
+    /// and with a data folder (`--data`, or `MOBL_DATA`) written as `--data DIR`.
     public func reproducingCommand(_ slug: String) -> String {
         var words = [String(slug.prefix(4))]
         var arguments = CommandLine.arguments.dropFirst()[...]
@@ -43,7 +44,15 @@ public struct CommonFlags: ParsableArguments, Sendable {
             arguments = arguments.dropFirst()
             if word == "--output" { arguments = arguments.dropFirst(); continue }
             if word.hasPrefix("--output=") { continue }
+            // A data folder is the reader's own: name it DIR, never this machine's path.
+            if word == "--data" { arguments = arguments.dropFirst(); words += ["--data", "DIR"]; continue }
+            if word.hasPrefix("--data=") { words.append("--data=DIR"); continue }
             words.append(word.contains(" ") ? "'\(word)'" : word)
+        }
+        // Chapter 8 also takes its data folder from MOBL_DATA: say so in the command.
+        if !(ProcessInfo.processInfo.environment["MOBL_DATA"] ?? "").isEmpty,
+           !words.contains(where: { $0 == "--data" || $0.hasPrefix("--data=") }) {
+            words.insert(contentsOf: ["--data", "DIR"], at: 1)
         }
         return words.joined(separator: " ")
     }

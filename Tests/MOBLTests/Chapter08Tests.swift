@@ -126,6 +126,12 @@ struct Chapter08Tests {
             #expect(row["auc"]! > 0.5)
         }
         #expect(run.stdout.contains("(their numbers, their setup)"))
+        // The figures say how to regenerate them without naming this machine's data folder.
+        for name in written {
+            let script = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            #expect(script.contains("ch08 --data DIR --train-size 500"), "\(name)")
+            #expect(!script.contains(realData!), "\(name) names the data folder")
+        }
     }
 
     @Test("The committed real run backs the chapter's prose: memory T + 3 vs 6 vectors, MOML's time growing faster, Table 1 whole")

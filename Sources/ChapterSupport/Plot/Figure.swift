@@ -59,6 +59,9 @@ public struct Figure: Sendable {
     /// Tick labels as powers of ten on log axes (`10^{-6}` rather than `1e-06`).
     public var powerTicks = true
     public var xRange: ClosedRange<Double>?
+    /// Tick marks at exactly these x values, labelled plainly (e.g. the T of a sweep on
+    /// a log axis); nil: gnuplot's own.
+    public var xTics: [Double]? = nil
     public var yRange: ClosedRange<Double>?
     /// gnuplot key placement, e.g. `top right`, `bottom left`.
     public var key = "top right"
@@ -124,9 +127,10 @@ public struct Figure: Sendable {
         lines.append("set ylabel \(quoted(yLabel))")
         if logX { lines.append("set logscale x") }
         if logY { lines.append("set logscale y") }
-        if powerTicks && logX { lines.append("set format x '10^{%L}'") }
+        if powerTicks && logX && xTics == nil { lines.append("set format x '10^{%L}'") }
         if powerTicks && logY { lines.append("set format y '10^{%L}'") }
         if let r = xRange { lines.append("set xrange [\(formatNumber(r.lowerBound)):\(formatNumber(r.upperBound))]") }
+        if let t = xTics { lines.append("set xtics (" + t.map(formatNumber).joined(separator: ", ") + ")") }
         if let r = yRange { lines.append("set yrange [\(formatNumber(r.lowerBound)):\(formatNumber(r.upperBound))]") }
         if equalAxes { lines.append("set size ratio -1") }
         lines.append("set key \(key) box opaque Left reverse")
