@@ -160,4 +160,26 @@ struct Chapter08Tests {
             #expect(FileManager.default.fileExists(atPath: figures.appendingPathComponent("ch08-real-\(name).svg").path))
         }
     }
+
+    @Test("The committed real run's printed output backs the prose: reference rows 80.7/73.8 and 85.8/76.0, most methods above the noisy row on one domain only")
+    func committedRealRunOutput() throws {
+        let text = try String(contentsOf: packageRoot.appendingPathComponent("figures/ch08-real-run.txt"), encoding: .utf8)
+        #expect(!text.contains("/work/"), "the saved output must not name a machine's data folder")
+        /// The numbers of the line that starts with `label`.
+        func numbers(_ label: String) throws -> [Double] {
+            let line = try #require(text.split(separator: "\n").first { $0.hasPrefix(label) })
+            return line.dropFirst(label.count).split(separator: " ").compactMap { Double($0) }
+        }
+        let noisy = try numbers("uniform, noisy labels"), clean = try numbers("clean samples only")
+        #expect(String(format: "%.1f %.1f", 100 * noisy[0], 100 * noisy[2]) == "80.7 73.8")
+        #expect(String(format: "%.1f %.1f", 100 * clean[0], 100 * clean[2]) == "85.8 76.0")
+        // Section 4's rows (T = 16): accuracy A is the first number after T, accuracy B the third.
+        let methods = ["AID, summed      -", "FORUM            -", "MOML             -", "MoCo             -", "WC-MHGD      0.500"]
+        var bothDomains = 0
+        for method in methods {
+            let row = try numbers(method)
+            if row[1] > noisy[0] && row[3] > noisy[2] { bothDomains += 1 }
+        }
+        #expect(bothDomains * 2 < methods.count, "most methods beat the noisy row on one domain only: \(bothDomains) of \(methods.count) beat it on both")
+    }
 }
