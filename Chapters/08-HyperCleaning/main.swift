@@ -614,38 +614,34 @@ if real {
         costRows.append([Double(T), forum.seconds / Double(K), moml.seconds / Double(K),
                          Double(forum.peakVectors * p * 8) / 1e6, Double(moml.peakVectors * p * 8) / 1e6])
     }
-    var timeFigure = Figure(slug: "ch08-real-time", title: "Time per outer step against T (measured, seed \(flags.common.seed))",
-                            xLabel: "inner steps T", yLabel: "seconds per outer step")
-    timeFigure.comments = ["Chapter 8 — Data hyper-cleaning on MNIST + Fashion-MNIST: FORUM's Figure 1 (time), measured. Wall time: not deterministic."]
-    // The measured T values as the ticks, and a little room either side of them.
-    let tRange = Double(innerSteps.min()!) / 1.2...Double(innerSteps.max()!) * 1.2
-    let tTicks = innerSteps.sorted().map(Double.init)
-    timeFigure.logX = true
-    timeFigure.xRange = tRange
-    timeFigure.xTics = tTicks
-    timeFigure.key = "top left"
-    var memoryFigure = Figure(slug: "ch08-real-memory", title: "Peak memory of one outer step against T (length-p vectors · 8 bytes)",
-                              xLabel: "inner steps T", yLabel: "peak memory (MB)")
-    memoryFigure.comments = ["Chapter 8 — Data hyper-cleaning on MNIST + Fashion-MNIST: FORUM's Figure 1 (memory), counted."]
-    memoryFigure.logX = true
-    memoryFigure.xRange = tRange
-    memoryFigure.xTics = tTicks
-    memoryFigure.key = "top left"
+    /// A figure against the measured T values: a log axis with those values as its
+    /// ticks, and a little room either side of them.
+    func figureAgainstT(_ slug: String, _ title: String, yLabel: String, comment: String, key: String) -> Figure {
+        var figure = Figure(slug: slug, title: title, xLabel: "inner steps T", yLabel: yLabel)
+        figure.comments = ["Chapter 8 — Data hyper-cleaning on MNIST + Fashion-MNIST: " + comment]
+        figure.logX = true
+        figure.xRange = Double(innerSteps.min()!) / 1.2...Double(innerSteps.max()!) * 1.2
+        figure.xTics = innerSteps.sorted().map(Double.init)
+        figure.key = key
+        return figure
+    }
     let costBlock = try DataBlock("cost", columns: ["T", "forum_seconds", "moml_seconds", "forum_mb", "moml_mb"], rows: costRows)
-    timeFigure.blocks = [costBlock]
-    memoryFigure.blocks = [costBlock]
-    timeFigure.series = [Series(block: "cost", x: 1, y: 2, style: .linesPoints, title: "FORUM", color: Figure.palette[1]),
-                         Series(block: "cost", x: 1, y: 3, style: .linesPoints, title: "MOML (ITD)", color: Figure.palette[2])]
-    memoryFigure.series = [Series(block: "cost", x: 1, y: 4, style: .linesPoints, title: "FORUM", color: Figure.palette[1]),
-                           Series(block: "cost", x: 1, y: 5, style: .linesPoints, title: "MOML (ITD)", color: Figure.palette[2])]
+    /// FORUM against MOML from two columns of the cost block.
+    func forumAgainstMOML(_ figure: inout Figure, forum: Int, moml: Int) {
+        figure.blocks = [costBlock]
+        figure.series = [Series(block: "cost", x: 1, y: forum, style: .linesPoints, title: "FORUM", color: Figure.palette[1]),
+                         Series(block: "cost", x: 1, y: moml, style: .linesPoints, title: "MOML (ITD)", color: Figure.palette[2])]
+    }
+    var timeFigure = figureAgainstT("ch08-real-time", "Time per outer step against T (measured, seed \(flags.common.seed))",
+                                    yLabel: "seconds per outer step",
+                                    comment: "FORUM's Figure 1 (time), measured. Wall time: not deterministic.", key: "top left")
+    forumAgainstMOML(&timeFigure, forum: 2, moml: 3)
+    var memoryFigure = figureAgainstT("ch08-real-memory", "Peak memory of one outer step against T (length-p vectors · 8 bytes)",
+                                      yLabel: "peak memory (MB)", comment: "FORUM's Figure 1 (memory), counted.", key: "top left")
+    forumAgainstMOML(&memoryFigure, forum: 4, moml: 5)
 
-    var table1Figure = Figure(slug: "ch08-real-table1", title: "Test accuracy against T, mean over \(flags.seeds) seed(s): MNIST (solid), Fashion-MNIST (dashed)",
-                              xLabel: "inner steps T", yLabel: "test accuracy (%)")
-    table1Figure.comments = ["Chapter 8 — Data hyper-cleaning on MNIST + Fashion-MNIST: the Table-1-shaped table (all its columns)."]
-    table1Figure.logX = true
-    table1Figure.xRange = tRange
-    table1Figure.xTics = tTicks
-    table1Figure.key = "bottom right"
+    var table1Figure = figureAgainstT("ch08-real-table1", "Test accuracy against T, mean over \(flags.seeds) seed(s): MNIST (solid), Fashion-MNIST (dashed)",
+                                      yLabel: "test accuracy (%)", comment: "the Table-1-shaped table (all its columns).", key: "bottom right")
     let table1Block = try table1.dataBlock
     table1Figure.blocks = [try DataBlock("table1", columns: table1Block.columns,
                                          groups: tableMethods.map { m in table1Block.dataRows.filter { Int($0[1]) == m.index } })]
