@@ -444,7 +444,7 @@ let middle = wcRuns.min { abs($0.method.r1! - 0.5) < abs($1.method.r1! - 0.5) }!
 let mainRuns = runs.filter { $0.method.r1 == nil || $0.method == middle.method }
 let lowMargin = mainRuns.map { run in (0..<2).map { run.scores.accuracy[$0] - lowAccuracy[$0] }.min()! }
 let highExcess = mainRuns.map { run in (0..<2).map { run.scores.accuracy[$0] - highAccuracy[$0] }.max()! }
-say("Lower bracket: \(lowMargin.filter { $0 > 0 }.count) of the \(mainRuns.count) methods (WC-MHGD at r_A = \(fixed(middle.method.r1!, 2))) "
+say("Lower bracket: \(lowMargin.filter { $0 > 0 }.count) of the \(mainRuns.count) methods (WC-MHGD counted at its middle preference, r_A = \(fixed(middle.method.r1!, 2))) "
     + "beat uniform weights on the noisy labels on both domains (smallest margin \(fixed(100 * lowMargin.min()!, 1)) points).")
 let above = mainRuns.indices.filter { highExcess[$0] > tolerance }
 say("Upper bracket: \(mainRuns.count - above.count) of \(mainRuns.count) stay at or below the clean-only row (within \(Int(100 * tolerance)) points)"
