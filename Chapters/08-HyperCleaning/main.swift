@@ -651,7 +651,9 @@ if real {
     }
     figures += [timeFigure, memoryFigure, table1Figure]
     section("6. Figures of the real run")
-    save(figures: figures, flags: flags.common)
+    // A data folder from MOBL_DATA is part of what made these figures: the regenerate
+    // lines say `--data DIR` (the reader's own folder; never this machine's path).
+    save(figures: figures, flags: flags.common, impliedFlags: flags.data == nil ? ["--data", "DIR"] : [])
 } else {
     say("No real data given (--data DIR or MOBL_DATA): Section 6 is skipped here; the committed real run's figures follow.")
 }

@@ -35,9 +35,10 @@ public struct CommonFlags: ParsableArguments, Sendable {
     }
 
     /// The command line that reproduces this run's figures: the chapter named by the
-    /// figure's slug and the flags given, without `--output` (which only says where),
-    /// and with a data folder (`--data`, or `MOBL_DATA`) written as `--data DIR`.
-    public func reproducingCommand(_ slug: String) -> String {
+    /// figure's slug, then `implied` (flags the run took from elsewhere, e.g. a data
+    /// folder from the environment), then the flags given — without `--output` (which
+    /// only says where) and with a `--data` folder written as `DIR`.
+    public func reproducingCommand(_ slug: String, implied: [String] = []) -> String {
         var words = [String(slug.prefix(4))]
         var arguments = CommandLine.arguments.dropFirst()[...]
         while let word = arguments.first {
@@ -49,11 +50,7 @@ public struct CommonFlags: ParsableArguments, Sendable {
             if word.hasPrefix("--data=") { words.append("--data=DIR"); continue }
             words.append(word.contains(" ") ? "'\(word)'" : word)
         }
-        // Chapter 8 also takes its data folder from MOBL_DATA: say so in the command.
-        if !(ProcessInfo.processInfo.environment["MOBL_DATA"] ?? "").isEmpty,
-           !words.contains(where: { $0 == "--data" || $0.hasPrefix("--data=") }) {
-            words.insert(contentsOf: ["--data", "DIR"], at: 1)
-        }
+        words.insert(contentsOf: implied, at: 1)
         return words.joined(separator: " ")
     }
 

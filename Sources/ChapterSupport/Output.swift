@@ -87,19 +87,21 @@ enum ProgressClock {
 ///   at any point leaves either the old set whole or the new set whole, and no
 ///   temporary file (a run killed with SIGKILL mid-write leaves temporary files, which
 ///   the next save removes).
+/// - `impliedFlags` are flags the run took from elsewhere (Chapter 8's data folder from
+///   MOBL_DATA is `["--data", "DIR"]`); the scripts' regenerate lines include them.
 /// - On failure prints the reason and exits with status 1.
-public func save(figures: [Figure], tables: [Table] = [], flags: CommonFlags, line: UInt = #line) {
+public func save(figures: [Figure], tables: [Table] = [], flags: CommonFlags, impliedFlags: [String] = [], line: UInt = #line) {
     guard let chapter = figures.first.map({ String($0.slug.prefix(4)) }) else { fail("save needs at least one figure") }
     var files: [(name: String, text: String)] = []
     for var figure in figures {
-        figure.command = flags.reproducingCommand(figure.slug)
+        figure.command = flags.reproducingCommand(figure.slug, implied: impliedFlags)
         do { files.append(("\(figure.slug).gp", try figure.script())) } catch { fail("figure \(figure.slug) is invalid: \(error)") }
     }
     if !tables.isEmpty {
         do {
             let blocks = try tables.map { try $0.dataBlock.scriptText }
             let header = ["# The tables of \(chapter) that no figure plots, as gnuplot datablocks (first line: column names).",
-                          "# Regenerate: swift run -c release \(flags.reproducingCommand(chapter))", ""]
+                          "# Regenerate: swift run -c release \(flags.reproducingCommand(chapter, implied: impliedFlags))", ""]
             files.append(("\(chapter)-tables.dat", (header + blocks.flatMap { [$0, ""] }).joined(separator: "\n")))
         } catch { fail("a table of \(chapter) is invalid: \(error)") }
     }
@@ -120,7 +122,7 @@ public func save(figures: [Figure], tables: [Table] = [], flags: CommonFlags, li
 }
 
 /// Writes `files` into `directory` so that a reader sees the old set or the new set,
-/// never a mix: see ``save(figures:tables:flags:line:)``. Temporary files are named
+/// never a mix: see ``save(figures:tables:flags:impliedFlags:line:)``. Temporary files are named
 /// `.<prefix>-<name>.tmp`; stale ones from a killed run are removed first.
 func writeAsOneSet(_ files: [(name: String, text: String)], into directory: URL, prefix: String) throws {
     let fileManager = FileManager.default
