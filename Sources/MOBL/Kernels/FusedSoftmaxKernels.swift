@@ -175,9 +175,10 @@ extension SoftmaxDesign {
     // MARK: The one fused driver
 
     /// Chunks of rows in parallel; within a chunk, blocks of ``blockRows`` rows: their
-    /// logits (and V's) while the rows are in cache, the per-row softmax step, then the
-    /// rows' contribution to the chunk's own accumulator — both products tiled over the
-    /// features so that W's tile and the accumulator's stay in the nearest cache.
+    /// logits (and V's) while the rows are in cache — tiled over the features so that
+    /// W's tile stays in the nearest cache — the per-row softmax step, then the rows'
+    /// contribution to the chunk's own accumulator, with a few of its entries at a time
+    /// in registers.
     /// Chunk accumulators are summed in chunk order at the end.
     @discardableResult
     private func fused(_ pass: FusedPass, _ W: UnsafeBufferPointer<Double>, _ V: UnsafeBufferPointer<Double>?,
@@ -333,16 +334,10 @@ extension SoftmaxDesign {
                 }
             }
             if pass.accumulates {
-                // The transposed accumulation, tile by tile: the tile of the chunk's
-                // accumulator stays in cache while every group adds its rows.
-                for d0 in Swift.stride(from: 0, to: D, by: tileFeatures) {
-                    let width = min(tileFeatures, D - d0)
-                    for q in 0..<groups {
-                        let j = 4 * q
-                        accumulate4(row(j) + d0, row(j + 1) + d0, row(j + 2) + d0, row(j + 3) + d0, D: width,
-                                    residuals: r + j * L, lanes: L, into: partial + d0 * L)
-                    }
-                }
+                // The transposed accumulation: three features × twelve classes of the
+                // chunk's accumulator stay in registers while the block's rows (still
+                // in cache) add to them one after another.
+                accumulateRows(row(0), rowStride: D, count: valid, residuals: r, lanes: L, into: partial)
             }
             start += blockRows
         }
@@ -353,8 +348,8 @@ extension SoftmaxDesign {
 /// Rows per block: the block's rows are read from memory once and then stay in the
 /// second-level cache for the logits, the softmax step and the accumulation.
 let blockRows = 32
-/// Features per tile: a tile of W (or of the accumulator), 128 × 12 classes × 8 bytes
-/// = 12 KB, fits the first-level cache while a block's rows pass over it.
+/// Features per tile of the logits: a tile of W, 128 × 12 classes × 8 bytes = 12 KB,
+/// fits the first-level cache while a block's rows pass over it.
 let tileFeatures = 128
 
 /// Logits of four rows over D features: out[j·L + l] += Σ_d a_j[d] · W[d·L + l] for the L SIMD4 lanes,
@@ -386,24 +381,49 @@ private func logits4(_ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _
     }
 }
 
-/// G[d] += Σ_j a_j[d] · r_j for the four rows' residuals r_j (L lanes each), twelve
-/// classes at a time with the residuals held in registers.
+/// G[d] += Σ_j a_j[d] · r_j over `count` consecutive rows a_j (stride D) and their
+/// residuals r_j (L lanes each), rows in order. Three features × twelve classes of G
+/// are held in nine registers while the rows stream past, so G is read and written
+/// once per block instead of once per row.
 @inline(__always)
-private func accumulate4(_ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _ a2: UnsafePointer<Double>, _ a3: UnsafePointer<Double>,
-                         D: Int, residuals r: UnsafePointer<SIMD4<Double>>, lanes L: Int, into G: UnsafeMutablePointer<SIMD4<Double>>) {
+private func accumulateRows(_ a: UnsafePointer<Double>, rowStride D: Int, count: Int, residuals r: UnsafePointer<SIMD4<Double>>,
+                            lanes L: Int, into G: UnsafeMutablePointer<SIMD4<Double>>) {
     for g in Swift.stride(from: 0, to: L, by: 3) {
-        let r00 = r[g], r01 = r[g + 1], r02 = r[g + 2]
-        let r10 = r[L + g], r11 = r[L + g + 1], r12 = r[L + g + 2]
-        let r20 = r[2 * L + g], r21 = r[2 * L + g + 1], r22 = r[2 * L + g + 2]
-        let r30 = r[3 * L + g], r31 = r[3 * L + g + 1], r32 = r[3 * L + g + 2]
-        var p = G + g
-        for d in 0..<D {
-            let b0 = SIMD4(repeating: a0[d]), b1 = SIMD4(repeating: a1[d])
-            let b2 = SIMD4(repeating: a2[d]), b3 = SIMD4(repeating: a3[d])
-            p[0] = p[0].addingProduct(b0, r00).addingProduct(b1, r10).addingProduct(b2, r20).addingProduct(b3, r30)
-            p[1] = p[1].addingProduct(b0, r01).addingProduct(b1, r11).addingProduct(b2, r21).addingProduct(b3, r31)
-            p[2] = p[2].addingProduct(b0, r02).addingProduct(b1, r12).addingProduct(b2, r22).addingProduct(b3, r32)
-            p += L
+        var d = 0
+        while d + 3 <= D {
+            let p0 = G + d * L + g, p1 = p0 + L, p2 = p1 + L
+            var g00 = p0[0], g01 = p0[1], g02 = p0[2]
+            var g10 = p1[0], g11 = p1[1], g12 = p1[2]
+            var g20 = p2[0], g21 = p2[1], g22 = p2[2]
+            var row = a + d
+            var residual = r + g
+            for _ in 0..<count {
+                let b0 = SIMD4(repeating: row[0]), b1 = SIMD4(repeating: row[1]), b2 = SIMD4(repeating: row[2])
+                let r0 = residual[0], r1 = residual[1], r2 = residual[2]
+                g00 = g00.addingProduct(b0, r0); g01 = g01.addingProduct(b0, r1); g02 = g02.addingProduct(b0, r2)
+                g10 = g10.addingProduct(b1, r0); g11 = g11.addingProduct(b1, r1); g12 = g12.addingProduct(b1, r2)
+                g20 = g20.addingProduct(b2, r0); g21 = g21.addingProduct(b2, r1); g22 = g22.addingProduct(b2, r2)
+                row += D
+                residual += L
+            }
+            p0[0] = g00; p0[1] = g01; p0[2] = g02
+            p1[0] = g10; p1[1] = g11; p1[2] = g12
+            p2[0] = g20; p2[1] = g21; p2[2] = g22
+            d += 3
+        }
+        while d < D {
+            let p0 = G + d * L + g
+            var g00 = p0[0], g01 = p0[1], g02 = p0[2]
+            var row = a + d
+            var residual = r + g
+            for _ in 0..<count {
+                let b0 = SIMD4(repeating: row[0])
+                g00 = g00.addingProduct(b0, residual[0]); g01 = g01.addingProduct(b0, residual[1]); g02 = g02.addingProduct(b0, residual[2])
+                row += D
+                residual += L
+            }
+            p0[0] = g00; p0[1] = g01; p0[2] = g02
+            d += 1
         }
     }
 }
