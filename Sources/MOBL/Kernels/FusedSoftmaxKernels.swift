@@ -259,8 +259,9 @@ extension SoftmaxDesign {
         var value = 0.0
         var start = rows.lowerBound
         while start < rows.upperBound {
-            // A block of up to `blockRows` rows, in groups of four. Rows past the
-            // block's end repeat its last row; their residual is zero.
+            // A block of up to `blockRows` rows; its logits are computed in groups of
+            // four, where rows past the block's end repeat its last row (their logits
+            // are never read). The accumulation takes the `valid` rows only.
             let valid = min(blockRows, rows.upperBound - start)
             let groups = (valid + 3) / 4
             func row(_ j: Int) -> UnsafePointer<Double> { s.design + (start + min(j, valid - 1)) * D }
