@@ -51,9 +51,6 @@ struct Chapter08Flags: ParsableCommand {
     @Option(help: "The ridge weight c of the lower level (1e-5…10).")
     var ridge = 1e-2
 
-    @Flag(help: "Print the wall time of each method (not deterministic, so the default run, whose output the book keeps, leaves it out; the real run always prints it).")
-    var timings = false
-
     /// The data folder: `--data`, else MOBL_DATA, else nil (the synthetic run).
     var dataFolder: String? {
         if let data { return data }

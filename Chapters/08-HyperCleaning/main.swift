@@ -413,7 +413,7 @@ func methodRow(_ run: MethodRun) -> [(String, Double?)] {
 for run in runs { methodTable.append(methodRow(run)) }
 section("4. Every method after K = \(K) outer steps, T = \(T0) (test accuracy and macro-F1, cleaning AUC, validation losses, costs)")
 show(methodTable)
-if flags.timings || real {
+if flags.common.timings || real {
     var timing = Table("timing", [.init("method", format: .label(Method.names)), .init("r1", "r_A", format: .fixed(3), missing: "-"),
                                   .init("seconds", "wall s", format: .fixed(2)), .init("per_step", "ms per outer step", format: .fixed(1))])
     for run in runs {

@@ -7,6 +7,7 @@ import MOBL
 ///     --output DIR   where the figure scripts and tables go (default: figures)
 ///     --quick        small sizes, for the tests
 ///     --seed N       the seed of the course's generator (default fixed, printed)
+///     --timings      also print wall times and write chNN-timings.dat (not deterministic)
 ///     --help         what the chapter teaches and its flags
 ///
 /// A chapter's flags include it with `@OptionGroup var common: CommonFlags`.
@@ -23,6 +24,9 @@ public struct CommonFlags: ParsableArguments, Sendable {
     @Option(name: .long, help: ArgumentHelp("Seed of the course's random generator (a whole number 0 … 2⁶⁴ − 1).", valueName: "n"))
     public var seed: UInt64 = CommonFlags.defaultSeed
 
+    @Flag(name: .long, help: "Also print wall times, and write chNN-timings.dat (the wall time of the runs the closing comparison uses). Not deterministic, so off by default: the book and the committed tables leave it out.")
+    public var timings = false
+
     public init() {}
 
     public mutating func validate() throws {
@@ -37,7 +41,7 @@ public struct CommonFlags: ParsableArguments, Sendable {
     /// The command line that reproduces this run's figures: the chapter named by the
     /// figure's slug, then `implied` (flags the run took from elsewhere, e.g. a data
     /// folder from the environment), then the flags given — without `--output` (which
-    /// only says where) and with a `--data` folder written as `DIR`.
+    /// only says where) and `--timings` (which only adds wall times) and with a `--data` folder written as `DIR`.
     public func reproducingCommand(_ slug: String, implied: [String] = []) -> String {
         var words = [String(slug.prefix(4))]
         var arguments = CommandLine.arguments.dropFirst()[...]
@@ -45,6 +49,7 @@ public struct CommonFlags: ParsableArguments, Sendable {
             arguments = arguments.dropFirst()
             if word == "--output" { arguments = arguments.dropFirst(); continue }
             if word.hasPrefix("--output=") { continue }
+            if word == "--timings" { continue }     // changes what is printed, not the figures
             // A data folder is the reader's own: name it DIR, never this machine's path.
             if word == "--data" { arguments = arguments.dropFirst(); words += ["--data", "DIR"]; continue }
             if word.hasPrefix("--data=") { words.append("--data=DIR"); continue }

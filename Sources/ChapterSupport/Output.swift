@@ -87,10 +87,14 @@ enum ProgressClock {
 ///   at any point leaves either the old set whole or the new set whole, and no
 ///   temporary file (a run killed with SIGKILL mid-write leaves temporary files, which
 ///   the next save removes).
+/// - `timings` (wall times, see ``timingsTable(_:)``) go to `chNN-timings.dat`, and only
+///   when the run was given `--timings`: they differ on every run, so the default
+///   output stays deterministic.
 /// - `impliedFlags` are flags the run took from elsewhere (Chapter 8's data folder from
 ///   MOBL_DATA is `["--data", "DIR"]`); the scripts' regenerate lines include them.
 /// - On failure prints the reason and exits with status 1.
-public func save(figures: [Figure], tables: [Table] = [], flags: CommonFlags, impliedFlags: [String] = [], line: UInt = #line) {
+public func save(figures: [Figure], tables: [Table] = [], timings: Table? = nil, flags: CommonFlags,
+                 impliedFlags: [String] = [], line: UInt = #line) {
     guard let chapter = figures.first.map({ String($0.slug.prefix(4)) }) else { fail("save needs at least one figure") }
     var files: [(name: String, text: String)] = []
     for var figure in figures {
@@ -104,6 +108,13 @@ public func save(figures: [Figure], tables: [Table] = [], flags: CommonFlags, im
                           "# Regenerate: swift run -c release \(flags.reproducingCommand(chapter, implied: impliedFlags))", ""]
             files.append(("\(chapter)-tables.dat", (header + blocks.flatMap { [$0, ""] }).joined(separator: "\n")))
         } catch { fail("a table of \(chapter) is invalid: \(error)") }
+    }
+    if let timings, flags.timings {
+        do {
+            let header = ["# Wall times of \(chapter)'s comparison runs on the machine that wrote this file (not deterministic).",
+                          "# Regenerate: swift run -c release \(flags.reproducingCommand(chapter, implied: impliedFlags))", ""]
+            files.append(("\(chapter)-timings.dat", (header + [try timings.dataBlock.scriptText, ""]).joined(separator: "\n")))
+        } catch { fail("the timings of \(chapter) are invalid: \(error)") }
     }
     do {
         try writeAsOneSet(files, into: flags.outputDirectory, prefix: chapter)
@@ -119,10 +130,11 @@ public func save(figures: [Figure], tables: [Table] = [], flags: CommonFlags, im
         }
     }
     if !tables.isEmpty && !weaving { write("wrote \(flags.output)/\(chapter)-tables.dat") }
+    if timings != nil && flags.timings && !weaving { write("wrote \(flags.output)/\(chapter)-timings.dat") }
 }
 
 /// Writes `files` into `directory` so that a reader sees the old set or the new set,
-/// never a mix: see ``save(figures:tables:flags:impliedFlags:line:)``. Temporary files are named
+/// never a mix: see ``save(figures:tables:timings:flags:impliedFlags:line:)``. Temporary files are named
 /// `.<prefix>-<name>.tmp`; stale ones from a killed run are removed first.
 func writeAsOneSet(_ files: [(name: String, text: String)], into directory: URL, prefix: String) throws {
     let fileManager = FileManager.default

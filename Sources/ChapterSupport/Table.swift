@@ -6,7 +6,7 @@ import MOBL
 ///
 /// - ``show(_:line:)`` prints it aligned, every column in its fixed format;
 /// - ``dataBlock`` is the same table as a gnuplot datablock whose first line names the
-///   columns, for a figure to plot or for `chNN-tables.dat` (see ``save(figures:tables:flags:impliedFlags:line:)``).
+///   columns, for a figure to plot or for `chNN-tables.dat` (see ``save(figures:tables:timings:flags:impliedFlags:line:)``).
 ///
 /// Columns have a data name (no spaces: `products`, `warm_cg`) that figures and tests
 /// use, and a printed header (`∇²g·v products`). A row is built from named cells, so
