@@ -21,6 +21,7 @@ let chapters: [(name: String, folder: String)] = [
     ("ch06", "06-StochasticWCMHGD"),
     ("ch07", "07-FORUM"),
     ("ch08", "08-HyperCleaning"),
+    ("ch09", "09-MetaLearning"),
 ]
 
 /// The fused kernels of Chapter 8 (Sources/MOBL/Kernels) are written with SIMD4<Double>

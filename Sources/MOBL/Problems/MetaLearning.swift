@@ -163,6 +163,9 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
     public let testTasks: [FewShotTask]
     /// Φ_τ (K × M) and Φ^q_τ (Q × M) of every meta-training task.
     let supportFeatures: [Matrix], queryFeatures: [Matrix]
+    /// The same for every meta-test task (drawn once: a meta-test evaluation is then
+    /// designs and w × w solves only).
+    let testSupportFeatures: [Matrix], testQueryFeatures: [Matrix]
     /// The meta-training task indices of each family.
     public let tasksOfFamily: [[Int]]
     /// The designs Z_τ and Z^q_τ of the last x seen (see ``DesignCache``).
@@ -199,11 +202,14 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
         }
         let train = draw(settings.trainTasksPerFamily)
         trainTasks = train
-        testTasks = draw(settings.testTasksPerFamily)
+        let test = draw(settings.testTasksPerFamily)
+        testTasks = test
         let (omega, b) = (frequencies, phases)
         let features = { (a: Vector) in MetaLearning.featureMatrix(a, frequencies: omega, phases: b) }
         supportFeatures = train.map { features($0.supportInputs) }
         queryFeatures = train.map { features($0.queryInputs) }
+        testSupportFeatures = test.map { features($0.supportInputs) }
+        testQueryFeatures = test.map { features($0.queryInputs) }
         tasksOfFamily = TaskFamily.allCases.map { family in train.indices.filter { train[$0].family == family } }
     }
 
@@ -483,21 +489,19 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
     /// of the head fitted on the task's support set by the closed-form ridge with
     /// representation x (the same c as the lower level).
     public func metaTestLosses(x: Vector) -> Vector {
-        taskLosses(x: x, tasks: testTasks)
+        taskLosses(x: x, tasks: testTasks, support: testSupportFeatures, query: testQueryFeatures)
     }
 
     /// The same measure on the meta-training tasks: equal to Φ_s(x) (to rounding).
     public func metaTrainLosses(x: Vector) -> Vector {
-        taskLosses(x: x, tasks: trainTasks)
+        taskLosses(x: x, tasks: trainTasks, support: supportFeatures, query: queryFeatures)
     }
 
-    private func taskLosses(x: Vector, tasks: [FewShotTask]) -> Vector {
+    private func taskLosses(x: Vector, tasks: [FewShotTask], support: [Matrix], query: [Matrix]) -> Vector {
         var totals = Vector(repeating: 0, count: objectiveCount), counts = Vector(repeating: 0, count: objectiveCount)
-        for task in tasks {
-            let z = Self.design(Self.featureMatrix(task.supportInputs, frequencies: frequencies, phases: phases), x, width: settings.width)
-            let yt = ridgeHead(z, task.supportTargets)
-            let zq = Self.design(Self.featureMatrix(task.queryInputs, frequencies: frequencies, phases: phases), x, width: settings.width)
-            let r = Self.residual(zq, yt, task.queryTargets)
+        for (k, task) in tasks.enumerated() {
+            let yt = ridgeHead(Self.design(support[k], x, width: settings.width), task.supportTargets)
+            let r = Self.residual(Self.design(query[k], x, width: settings.width), yt, task.queryTargets)
             totals[task.family.rawValue] += normSquared(r) / Double(r.count)
             counts[task.family.rawValue] += 1
         }
