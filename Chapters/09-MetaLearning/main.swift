@@ -153,13 +153,15 @@ say("‖∇_y g(x₀, y*(x₀))‖ = \(sci(norm(problem.lowerGradientY(x: x0, y:
    Hessian and mixed product on a batch of half the tasks, the Neumann series with
    a fresh batch per term. A batch's Hessian is zero on the heads of the tasks it
    left out, so CG on one batch Hessian would be singular; the Neumann series with
-   fresh batches is unbiased instead. Its steps α and η are halved: a batch of half
+   fresh batches is an unbiased estimate of the Q-term series instead. Its steps α and η are halved: a batch of half
    the tasks doubles each sampled block;
  - **linear scalarization**: `WCMHGD` with `baseline: .linear(weights: r)`, descent
    on Σ_s r_sΦ_s with the same hypergradients;
  - **MGDA**: `WCMHGD` with `baseline: .minNorm`, the min-norm combination;
  - **FORUM** (Chapter 7): ρ = ½, its y step μ = α, its x step β (`upperStepScale`);
-   its inner step η = α/4, since its moves of x make L grow;
+   its inner step η = α/4: with η = α the default run is refused part-way, at an
+  x_k where L(x_k) has grown past 2/α (x moves the features' scale, and L with it;
+  the table of Section 6 shows L at every method's final x);
  - **MOML**: ITD through the D inner steps, MGDA weights, step β;
  - **MoCo**: AID with CG, tracking weight ½, weight step γ = 0.1, step β.
  */
@@ -184,6 +186,10 @@ struct MethodRun {
     let steps: Int
     let peakVectors: Int
     let seconds: Double
+    /// The weights λ of the last step (for WC-MHGD: the weighting QP's solution).
+    let lastWeights: Vector
+    /// L(x) = max_τ 2(λ_max(Z_τᵀZ_τ)/K + c) at the final x.
+    let finalL: Double
     /// ‖y − y*(x_k)‖/‖y*(x_k)‖ at the last step's (x_k, y), with y*(x_k) in closed form.
     let innerError: Double
     /// (oracle calls so far, meta-test losses) every few steps, from the start x₀.
@@ -208,6 +214,7 @@ func runMethod(_ method: Method, r: Vector, u: Double = u, D: Int = D, budget: I
     }
     var last: (x: Vector, calls: Int, steps: Int, peak: Int) = (x0, 0, 0, 0)
     var lastPoint = (x: x0, y: y0)
+    var lastWeights: Vector = []
     var path: [(calls: Int, test: Vector)] = [(0, start.test)]
     var perStep = 0
     let every = max(1, K / 15)
@@ -218,6 +225,7 @@ func runMethod(_ method: Method, r: Vector, u: Double = u, D: Int = D, budget: I
         axpy(1, step.step, &next)                                    // x_{k+1} = x_k + step
         last = (next, used, step.k + 1, max(last.peak, step.peakVectors))
         lastPoint = (step.x, step.y)
+        lastWeights = step.weights
         let more = budget.map { used + perStep <= $0 } ?? true
         if (step.k + 1) % every == 0 || !more { path.append((used, problem.metaTestLosses(x: next))) }
         progress("\(method.name): outer step \(step.k + 1)")
@@ -255,7 +263,8 @@ func runMethod(_ method: Method, r: Vector, u: Double = u, D: Int = D, budget: I
     let yStar = problem.lowerSolution(x: lastPoint.x)
     return MethodRun(method: method, r: r, x: x, train: problem.reducedValues(x: x), test: problem.metaTestLosses(x: x),
                      gap: try stationarityGap(gradients: problem.exactHypergradients(x: x)), counts: result.counts,
-                     steps: last.steps, peakVectors: last.peak, seconds: seconds,
+                     steps: last.steps, peakVectors: last.peak, seconds: seconds, lastWeights: lastWeights,
+                     finalL: problem.lowerCurvature(x: x)!.L,
                      innerError: norm(lastPoint.y - yStar) / norm(yStar), path: path)
 }
 
@@ -333,8 +342,8 @@ say("Favouring a family lowers its meta-test loss by a factor "
  that favours that family, and the rows show the price — favouring the fast sines,
  for example, costs the other families. The argmax column names the family whose
  weighted loss r_sΦ_s is the Chebyshev value; the misalignment is large wherever
- some families sit well below it (lines, for example, are cheap to fit with almost
- any representation).
+ some families sit well below it (lines, for example, already have the lowest loss
+ of the five at x₀).
 
  ## 4. Ablation of u
 
@@ -354,11 +363,12 @@ var uTable = Table("u_ablation", [
     .init("chebyshev_train", "max r_sΦ_s", format: .fixed(4)), .init("chebyshev_test", "max r_s·test_s", format: .fixed(4)),
     .init("train_1", "Φ₁", format: .fixed(4)), .init("test_1", "test slow", format: .fixed(4)),
     .init("misalignment", format: .fixed(3)), .init("gap", format: .scientific(2)),
+    .init("top_weight", "largest λ_s", format: .fixed(3)),
 ])
 for (value, run) in zip(uValues, uRuns) {
     uTable.append(["u": value, "u_plotted": value == 0 ? 1e-3 : value, "chebyshev_train": run.chebyshevTrain,
                    "chebyshev_test": run.chebyshevTest, "train_1": run.train[0], "test_1": run.test[0],
-                   "misalignment": run.entry.misalignment, "gap": run.gap])
+                   "misalignment": run.entry.misalignment, "gap": run.gap, "top_weight": run.lastWeights.max()!])
 }
 section("4. u ablation, r = (0.8, 0.05, 0.05, 0.05, 0.05), K = \(K), D = \(D)")
 show(uTable)
@@ -366,16 +376,18 @@ let uCheb = uTable.column("chebyshev_train")
 let bestU = uCheb.indices.min { uCheb[$0] < uCheb[$1] }!
 let uFlatFrom = uCheb.indices.first { i in uCheb[i...].allSatisfy { abs($0 - uCheb[bestU]) <= 0.05 * uCheb[bestU] } }!
 let chebyshevStart = zip(rOne, start.train).map { $0 * $1 }.max()!
+let topWeights = uTable.column("top_weight")
+say("Largest weight of the last step: \(fixed(topWeights[0], 3)) at u = 0, \(fixed(topWeights.last!, 3)) at u = \(uValues.last!).")
 say("u = 0 ends at max r_sΦ_s = \(fixed(uCheb[0], 4)) (x₀: \(fixed(chebyshevStart, 4))), \(fixed(uCheb[0] / uCheb[bestU], 1))× the best "
     + "(\(fixed(uCheb[bestU], 4)) at u = \(uValues[bestU])); from u = \(uValues[uFlatFrom]) on, every u is within 5 % of the best. "
     + "Meta-test: \(fixed(uTable.value(0, "chebyshev_test"), 4)) at u = 0, \(fixed(uTable.column("chebyshev_test")[uFlatFrom...].min()!, 4))–"
     + "\(fixed(uTable.column("chebyshev_test")[uFlatFrom...].max()!, 4)) from u = \(uValues[uFlatFrom]) on.")
 
 /*:
- Why the runs with larger u agree: as u grows the weighting QP puts more and more
- weight on the objectives with the largest r_sΦ_s, and past some u the step is
- (close to) the Chebyshev subgradient step, which further increases of u do not
- change. Small u lets the min-norm part dominate: the run stops where the five
+ Why the runs with larger u agree: as u grows the weighting QP puts more weight on
+ the objectives with the largest r_sΦ_s; the column "largest λ_s" is the largest
+ weight of the last step (1 would be a pure Chebyshev subgradient step on one
+ objective). Small u lets the min-norm part dominate: the run stops where the five
  hypergradients first balance, whatever r says — here close to where it started.
 
  ## 5. Ablation of D, the inner steps
@@ -413,8 +425,8 @@ say("Inner error at the last step: \(sci(dTable.column("inner_error").first!)) a
 /*:
  How close do the heads stay? The inner error column (‖y − y*(x)‖/‖y*(x)‖ at the
  last step, y*(x) in closed form) shows that they do not stay close at small D: the
- warm-started heads lag behind the moving representation, and only D = 16 or 32
- brings them within a few per cent. Yet the final Chebyshev value and the favoured
+ warm-started heads lag behind the moving representation, and only the larger D
+ bring them close (the sentence above gives the numbers at D = 1 and D = 32). Yet the final Chebyshev value and the favoured
  family's meta-test loss move far less across the D values than across the
  preferences of Section 3 (the last sentence above measures both spreads): on this
  budget of K outer steps the lag of the heads costs little, and the preference, not
@@ -443,14 +455,14 @@ var methodTable = Table("methods", [
     .init("mean_test", "mean test", format: .fixed(4)), .init("chebyshev_train", "max r_sΦ_s", format: .fixed(4)),
     .init("chebyshev_test", "max r_s·test_s", format: .fixed(4)),
     .init("steps", "outer steps", format: .integer), .init("calls", "oracle calls", format: .integer),
-    .init("samples", format: .integer),
+    .init("samples", format: .integer), .init("L_final", "L(x_final)", format: .fixed(2)),
 ])
 for run in methodRuns {
     var cells: [(String, Double?)] = [("method", Double(run.method.rawValue))]
     for s in 0..<S { cells.append(("test_\(s + 1)", run.test[s])) }
     cells += [("mean_test", run.test.reduce(0, +) / Double(S)), ("chebyshev_train", run.chebyshevTrain),
               ("chebyshev_test", run.chebyshevTest), ("steps", Double(run.steps)), ("calls", Double(calls(run.counts))),
-              ("samples", Double(run.counts.samples))]
+              ("samples", Double(run.counts.samples)), ("L_final", run.finalL)]
     methodTable.append(cells)
 }
 section("6. Every method on a budget of \(budget) oracle calls (r = (0.8, 0.05, 0.05, 0.05, 0.05) where a method takes one)")
@@ -481,6 +493,10 @@ let budgetOK = methodRuns.allSatisfy { calls($0.counts) <= budget }
 say("Every run stayed within the budget: \(budgetOK ? "yes" : "NO"); gaps from \(sci(comparison.column("gap").min()!)) to "
     + "\(sci(comparison.column("gap").max()!)); peak length-p vectors from \(Int(comparison.column("peak_vectors").min()!)) "
     + "(\(methodRuns.min { $0.peakVectors < $1.peakVectors }!.method.name)) to \(Int(comparison.column("peak_vectors").max()!)).")
+let forumRun = methodRuns.first { $0.method == .forum }!
+say("L at the final x: FORUM \(fixed(forumRun.finalL, 2)), the others \(fixed(methodRuns.filter { $0.method != .forum }.map(\.finalL).min()!, 2))–"
+    + "\(fixed(methodRuns.filter { $0.method != .forum }.map(\.finalL).max()!, 2)) (L(x₀) = \(fixed(L0, 2)); FORUM's inner step η = α/4 is below 2/L "
+    + (2 / forumRun.finalL > alpha / 4 ? "there)." : "NOT there)."))
 
 /*:
  What the comparison says, and what it does not. Only the preference-taking methods
@@ -509,7 +525,7 @@ func sweepFigure() throws -> Figure {
     figure.blocks = [try sweepTable.dataBlock]
     figure.xTics = (0...S).map(Double.init)
     figure.xRange = -0.3...(Double(S) + 0.3)
-    figure.key = "top center"
+    figure.key = "top left"
     for s in 0..<S {
         figure.series.append(Series(block: "sweep", x: 1, y: 2 + s, style: .linesPoints, title: familyNames[s], color: Figure.palette[s]))
     }

@@ -1,0 +1,134 @@
+import ChapterSupport
+import Foundation
+import MOBL
+import Testing
+
+/// Chapter 9's claims, read back from its datablocks (quick mode: 4 meta-training and
+/// 10 meta-test tasks per family, K = 15 outer steps).
+@Suite("Chapter 9 — Multi-objective meta-learning")
+struct Chapter09Tests {
+    /// The problem and x₀ of a quick run, rebuilt here with the library (the same seed and settings).
+    private func quickProblem() throws -> (MetaLearning, x0: Vector) {
+        var rng = SeededGenerator(seed: CommonFlags.defaultSeed)
+        let settings = MetaLearning.Settings(features: 41, width: 4, shots: 10, queries: 20, trainTasksPerFamily: 4,
+                                             testTasksPerFamily: 10, ridge: 0.05, noise: 0.05, bandwidth: 1.5)
+        let problem = try MetaLearning(settings: settings, using: &rng)
+        return (problem, rng.gaussianVector(problem.upperDimension))
+    }
+
+    @Test("Sweep, ablations and the same-budget comparison: every printed claim from the saved data")
+    func claims() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try runChapter("ch09", ["--quick", "--output", dir.path])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let tables = try dataBlocks(dir.appendingPathComponent("ch09-tables.dat"))
+        let S = 5
+
+        // Section 1: the start row is the library's Φ_s(x₀) and meta-test losses (an independent rebuild).
+        let (problem, x0) = try quickProblem()
+        let start = try #require(tables["start"])
+        let train0 = problem.reducedValues(x: x0), test0 = problem.metaTestLosses(x: x0)
+        for (s, row) in start.records.enumerated() {
+            #expect(abs(row["train"]! - train0[s]) < 1e-9 && abs(row["test"]! - test0[s]) < 1e-9)
+        }
+
+        // Section 3: the sweep. Rows: uniform, then favouring family 1…5.
+        let sweep = try #require(try dataBlocks(dir.appendingPathComponent("ch09-sweep.gp"))["sweep"]).records
+        #expect(sweep.count == S + 1)
+        func lowest(_ prefix: String, _ s: Int) -> Int {
+            let column = sweep.map { $0["\(prefix)_\(s + 1)"]! }
+            return column.indices.min { column[$0] < column[$1] }!
+        }
+        let ownTest = (0..<S).filter { lowest("test", $0) == $0 + 1 }.count
+        #expect(run.stdout.contains("Meta-test: \(ownTest) of 5 families have their lowest loss under the preference that favours them"))
+        // What holds in quick mode as in the default run: every family's own preference beats the
+        // uniform one on meta-test, and is the best of the six on its meta-training loss Φ_s.
+        for s in 0..<S {
+            #expect(sweep[s + 1]["test_\(s + 1)"]! < sweep[0]["test_\(s + 1)"]!, "family \(s + 1)")
+            #expect(lowest("train", s) == s + 1, "family \(s + 1)")
+        }
+        #expect(run.stdout.contains("5 of 5 families have a lower meta-test loss under their own preference than under the uniform one"))
+        #expect(run.stdout.contains("On the meta-training losses Φ_s, 5 of 5 are lowest under their own preference."))
+        // The Chebyshev column is max_s r_sΦ_s of each row's preference.
+        for (k, row) in sweep.enumerated() {
+            let r = k == 0 ? Vector(repeating: 0.2, count: S) : (0..<S).map { $0 == k - 1 ? 0.8 : 0.05 }
+            let scaled = (0..<S).map { r[$0] * row["train_\($0 + 1)"]! }
+            #expect(abs(row["chebyshev"]! - scaled.max()!) < 1e-9)
+            #expect(abs(row["misalignment"]! - (scaled.max()! - scaled.min()!) / scaled.max()!) < 1e-9)
+        }
+
+        // Section 4: u = 0 (preference-scaled MGDA) stays far from what u > 0 reaches.
+        let uBlock = try #require(try dataBlocks(dir.appendingPathComponent("ch09-u-ablation.gp"))["u_ablation"])
+        #expect(try uBlock.column("u") == [0, 0.01, 0.1, 1, 10, 100])
+        let uCheb = try uBlock.column("chebyshev_train")
+        #expect(uCheb[0] > 2 * uCheb.min()!)
+        #expect(run.stdout.contains("u = 0 ends at max r_sΦ_s = \(fixed(uCheb[0], 4))"))
+        #expect(try uBlock.column("top_weight").allSatisfy { $0 > 0 && $0 <= 1 + 1e-12 })
+        // The u = 1 run is the sweep's run favouring family 1.
+        #expect(uCheb[3] == sweep[1]["chebyshev"])
+
+        // Section 5: D costs D lower-gradient calls per outer step; the heads get closer to y* with D,
+        // and D moves the favoured family's meta-test loss less than the preference does.
+        let dBlock = try #require(try dataBlocks(dir.appendingPathComponent("ch09-d-ablation.gp"))["d_ablation"])
+        let depths = try dBlock.column("D"), perStep = try dBlock.column("calls_per_step")
+        #expect(depths == [1, 2, 4, 8, 16, 32])
+        for (d, c) in zip(depths, perStep) { #expect(abs(c - perStep[0] - (d - 1)) < 1e-9) }
+        let innerError = try dBlock.column("inner_error")
+        #expect(innerError.last! < innerError.first!)
+        let dSpread = try dBlock.column("test_1").max()! - dBlock.column("test_1").min()!
+        let sweepSpread = sweep.map { $0["test_1"]! }.max()! - sweep.map { $0["test_1"]! }.min()!
+        #expect(dSpread < sweepSpread)
+        #expect(run.stdout.contains("spans \(fixed(dSpread, 4)) over the six D, against \(fixed(sweepSpread, 4))"))
+
+        // Section 6: the closing comparison's rows — one per method, finite gaps, within the budget.
+        let comparison = try #require(tables["comparison"]).records
+        #expect(comparison.map { Int($0["method"]!) }.sorted() == CourseMethod.allCases.map(\.rawValue))
+        let budget = comparison.first { $0["method"] == Double(CourseMethod.wcmhgdCG.rawValue) }!["calls"]!
+        for row in comparison {
+            let method = CourseMethod(rawValue: Int(row["method"]!))!
+            #expect(row["problem"] == Double(CourseProblem.metaLearning.rawValue))
+            #expect(row["gap"]!.isFinite && row["gap"]! >= 0, "\(method.name)")
+            #expect(row["calls"]! <= budget && row["calls"]! > 0.9 * budget, "\(method.name): \(row["calls"]!) calls of \(budget)")
+            #expect(row["calls"] == row["upper_gradients"]! + row["lower_gradients"]! + row["hessian_vector"]! + row["mixed"]!)
+            if method.preferenceControl == .none { #expect(row["r1"]!.isNaN) } else { #expect(row["r1"] == 0.8) }
+            // Peak vectors as the library counts them: S + 5 with CG, S + 4 with Neumann, m + 4 for FORUM, D + 3 for MOML.
+            let expected: Double = switch method {
+            case .wcmhgdCG, .linear, .mgda, .moco: 10
+            case .wcmhgdNeumann, .stochasticWCMHGD, .forum: 9
+            case .moml: 7
+            }
+            #expect(row["peak_vectors"] == expected, "\(method.name)")
+        }
+        #expect(comparison.first { $0["method"] == Double(CourseMethod.forum.rawValue) }!["hessian_vector"] == 0)
+        #expect(run.stdout.contains("Every run stayed within the budget: yes"))
+        // The methods table: the same calls, and the stochastic run's samples are half the tasks per call.
+        let methods = try #require(tables["methods"]).records
+        #expect(methods.count == 8)
+        for row in methods {
+            let course = [CourseMethod.wcmhgdCG, .wcmhgdNeumann, .stochasticWCMHGD, .linear, .mgda, .forum, .moml, .moco][Int(row["method"]!)]
+            #expect(comparison.first { $0["method"] == Double(course.rawValue) }!["calls"] == row["calls"])
+            #expect(abs(row["mean_test"]! - (1...S).map { row["test_\($0)"]! }.reduce(0, +) / Double(S)) < 1e-9)
+        }
+        // The oracle-call paths: one group per method, from the start, calls rising, ending within the budget.
+        let paths = try #require(try dataBlocks(dir.appendingPathComponent("ch09-budget.gp"))["budget_paths"])
+        #expect(paths.groups.count == 8)
+        let startChebyshev = zip([0.8, 0.05, 0.05, 0.05, 0.05], test0).map { $0 * $1 }.max()!
+        for group in paths.groups {
+            let calls = group.map { $0[1] }
+            #expect(calls.first == 0 && zip(calls, calls.dropFirst()).allSatisfy { $0 < $1 } && calls.last! <= budget)
+            #expect(abs(group[0][2] - startChebyshev) < 1e-9)
+        }
+        // The order sentence lists the methods by the meta-test Chebyshev value of the methods table.
+        let order = methods.sorted { $0["chebyshev_test"]! < $1["chebyshev_test"]! }
+        let ordered = order.map { [CourseMethod.wcmhgdCG, .wcmhgdNeumann, .stochasticWCMHGD, .linear, .mgda, .forum, .moml, .moco][Int($0["method"]!)] }
+        #expect(run.stdout.contains("On the meta-test Chebyshev value max_s r_s·test_s the order is "
+                                    + zip(ordered, order).map { "\($0.0.name) \(fixed($0.1["chebyshev_test"]!, 4))" }.joined(separator: ", ")))
+    }
+
+    @Test("Bad flags are refused, naming the flag")
+    func badFlags() throws {
+        try expectRefused("ch09", [["--width", "0"], ["--width", "17"], ["--tasks", "1"], ["--outer-steps", "2"], ["--inner-steps", "0"],
+                                   ["--cg-steps", "0"], ["--neumann-terms", "0"], ["--u=-1"], ["--outer-step", "0"], ["--ridge", "0"]])
+    }
+}
