@@ -132,3 +132,22 @@ struct Chapter09Tests {
                                    ["--cg-steps", "0"], ["--neumann-terms", "0"], ["--u=-1"], ["--outer-step", "0"], ["--ridge", "0"]])
     }
 }
+
+/// The committed default run (figures/, checked current by AllChaptersTests): the claims
+/// the chapter's prose makes about it.
+@Suite("Chapter 9 — the committed default run")
+struct Chapter09CommittedRunTests {
+    @Test("Every family has its lowest meta-test loss under the preference that favours it; u = 0 does not follow r")
+    func committedClaims() throws {
+        let figures = packageRoot.appendingPathComponent("figures")
+        let sweep = try #require(try dataBlocks(figures.appendingPathComponent("ch09-sweep.gp"))["sweep"]).records
+        #expect(sweep.count == 6)
+        for s in 1...5 {
+            let column = sweep.map { $0["test_\(s)"]! }
+            #expect(column.indices.min { column[$0] < column[$1] } == s, "family \(s)")
+        }
+        let u = try #require(try dataBlocks(figures.appendingPathComponent("ch09-u-ablation.gp"))["u_ablation"])
+        let chebyshev = try u.column("chebyshev_train")
+        #expect(chebyshev[0] > 5 * chebyshev[2...].max()!)
+    }
+}
