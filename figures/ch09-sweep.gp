@@ -13,7 +13,7 @@ $sweep << EOD
 EOD
 
 set title 'Per-family meta-test loss under each preference (WC-MHGD, K = 60)'
-set xlabel 'preference: 0 uniform, s = r_s of 0.8 on family s'
+set xlabel 'preference: 0 = uniform, s = r_s of 0.8 on family s'
 set ylabel 'meta-test query loss'
 set xrange [-0.3:5.3]
 set xtics (0, 1, 2, 3, 4, 5)

@@ -424,15 +424,16 @@ say("Inner error at the last step: \(sci(dTable.column("inner_error").first!)) a
     + "The slow sines' meta-test loss spans \(fixed(dSpread, 4)) over the six D, against \(fixed(sweepSpread, 4)) over the six preferences of Section 3.")
 
 /*:
- How close do the heads stay? The inner error column (‖y − y*(x)‖/‖y*(x)‖ at the
- last step, y*(x) in closed form) shows that they do not stay close at small D: the
- warm-started heads lag behind the moving representation, and only the larger D
- bring them close (the sentence above gives the numbers at D = 1 and D = 32). Yet the final Chebyshev value and the favoured
- family's meta-test loss move far less across the D values than across the
- preferences of Section 3 (the last sentence above measures both spreads): on this
- budget of K outer steps the lag of the heads costs little, and the preference, not
- the inner accuracy, decides where the run lands. This is Chapter 4's lesson — warm
- starts make a few inner steps enough — on a real-ish problem.
+ How close do the heads stay? The inner error column (‖y − y*(x)‖/‖y*(x)‖ at the last
+ step, y*(x) in closed form) shows that they do not stay close at small D: the
+ warm-started heads lag behind the moving representation, and only the larger D bring
+ them close (the sentence above gives the numbers at D = 1 and D = 32). Yet the final
+ Chebyshev value and the favoured family's meta-test loss move far less across the D
+ values than across the preferences of Section 3 (the last sentence above measures
+ both spreads): on this budget of K outer steps the lag of the heads costs little,
+ and the preference, not the inner accuracy, decides where the run lands. This is
+ Chapter 4's lesson — warm starts make a few inner steps enough — on a real-ish
+ problem.
 
  ## 6. Every method on one budget of oracle calls
 
@@ -503,32 +504,32 @@ say("The slow sines (favoured): meta-training Φ₁ → meta-test loss, WC-MHGD 
     + "linear scalarization \(fixed(linearRun.train[0], 4)) → \(fixed(linearRun.test[0], 4)).")
 
 /*:
- What the comparison says, and what it does not. Only the preference-taking methods
- were *asked* to favour the slow sines; MGDA, FORUM, MOML and MoCo land wherever their
- dynamics take them — so they can win on the mean or on another family and lose on
- the favoured one, and neither is a failure. The meta-training
- Chebyshev value max_s r_sΦ_s is what WC-MHGD minimizes, and the first order sentence
- says who gets furthest with it on this budget. Linear scalarization with weights r
- is WC-MHGD's real competitor: with 0.8 on the slow sines it pushes that family too,
- and it may generalize differently — the meta-test order and the last sentence
- (the favoured family's meta-training and meta-test losses side by side) show whether
- a lead on the meta-training tasks survives on new ones. What linear scalarization
- cannot do in general is reach the points of a non-convex part of the front, or
- balance r_sΦ_s among the active families. The gap column is the exact stationarity
- gap at each final x: how far each method is from Pareto stationarity when the budget
- runs out.
+ What the comparison says, and what it does not. Only the methods given r (WC-MHGD
+ and its variants) or weights r (linear scalarization) were *asked* to favour the
+ slow sines; MGDA, FORUM, MOML and MoCo land wherever their dynamics take them — so
+ they can win on the mean or on another family and lose on the favoured one, and
+ neither is a failure. The meta-training Chebyshev value max_s r_sΦ_s is what WC-MHGD
+ minimizes, and the first order sentence says who gets furthest with it on this
+ budget. Linear scalarization with weights r is WC-MHGD's real competitor: with 0.8
+ on the slow sines it pushes that family too, and it may generalize differently — the
+ meta-test order and the last sentence (the favoured family's meta-training and
+ meta-test losses side by side) show whether a lead on the meta-training tasks
+ survives on new ones. What linear scalarization cannot do in general is reach the
+ points of a non-convex part of the front, or balance r_sΦ_s among the active
+ families. The gap column is the exact stationarity gap at each final x: how far each
+ method is from Pareto stationarity when the budget runs out.
 
  ## 7. The figures
 
  `ch09-sweep`: per-family meta-test loss against the preference (one curve per family;
  the x axis lists the six preferences). `ch09-u-ablation`: the Chebyshev value against
- u (u = 0 drawn at 10⁻³). `ch09-d-ablation`: the Chebyshev value and the gap against D.
+ u (u = 0 drawn at 10⁻³). `ch09-d-ablation`: the Chebyshev value (meta-training and meta-test) against D.
  `ch09-budget`: the meta-test Chebyshev value max_s r_s·test_s against oracle calls for
  every method.
  */
 func sweepFigure() throws -> Figure {
     var figure = Figure(slug: "ch09-sweep", title: "Per-family meta-test loss under each preference (WC-MHGD, K = \(K))",
-                        xLabel: "preference: 0 uniform, s = r_s of 0.8 on family s", yLabel: "meta-test query loss")
+                        xLabel: "preference: 0 = uniform, s = r_s of 0.8 on family s", yLabel: "meta-test query loss")
     figure.comments = ["Chapter 9 — Multi-objective meta-learning: the preference sweep; each family's loss should dip where it is favoured."]
     figure.blocks = [try sweepTable.dataBlock]
     figure.xTics = (0...S).map(Double.init)
