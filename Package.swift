@@ -21,6 +21,7 @@ let chapters: [(name: String, folder: String)] = [
     ("ch06", "06-StochasticWCMHGD"),
     ("ch07", "07-FORUM"),
     ("ch08", "08-HyperCleaning"),
+    ("ch10", "10-Comparison"),
 ]
 
 /// The fused kernels of Chapter 8 (Sources/MOBL/Kernels) are written with SIMD4<Double>
