@@ -833,8 +833,8 @@ for (problem, instance, r) in [(CourseProblem.toyS2, toy, rMiddle), (.toyS5, toy
     say("\(problem.name): the exact Chebyshev optimum of r has misalignment \(sci(optimumMisalignment)); WC-MHGD (CG) ends with "
         + "\(sci(wc.misalignment!)), \(sci(norm(wc.values - optimum.values))) from the optimum's Φ*; "
         + others.map { "\($0.method.name) \(sci($0.misalignment!))" }.joined(separator: ", ")
-        + (worseAligned.count == others.count ? " — every method not told r ends farther from its ray."
-                                              : " — NOT every method not told r ends farther from its ray.")
+        + (worseAligned.count == others.count ? " — every other method, linear scalarization (r as weights) included, ends farther from the ray."
+                                              : " — NOT every other method ends farther from the ray.")
         + " Largest final gap: \(sci(rows.map(\.gap).max()!)) (\(rows.max { $0.gap < $1.gap }!.method.name)).")
 }
 
@@ -866,9 +866,9 @@ save(figures: [try convergenceFigure(), try frontFigure(), try costFigure()],
    asked to go.
  - For the closing comparison (Section 7), all seven deterministic methods on both toys:
    WC-MHGD (CG or Neumann) ends closer to the ray of the stated preference than every
-   method not told it — on the ray for S = 2, at the exact Chebyshev optimum for S = 5 —
-   while linear scalarization, told the same r as its weights, ends with a misalignment
-   near 1.
+   other method — on the ray for S = 2, and for S = 5 at the misalignment of the exact
+   Chebyshev optimum itself (the ray misses the pentagon's front) — while linear
+   scalarization, told the same r as its weights, ends with a misalignment near 1.
 
  ## Exercises
 

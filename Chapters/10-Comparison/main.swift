@@ -84,6 +84,8 @@ struct SavedRows {
     let timings: [TimingRow]?
     /// Whether a timings file was there but did not match the rows.
     let staleTimings: Bool
+    /// The timings file's `# Machine:` line (what they were measured on), if any.
+    let machine: String?
 }
 
 /// Parses the datablock `name` of a file of the folder, or stops with a message naming the file.
@@ -111,12 +113,15 @@ func readSavedRows() -> [SavedRows] {
         do { rows = try ComparisonRow.rows(of: comparison) } catch { fail("\(flags.from)/\(file), $comparison: \(error)") }
         let timingsFile = file.replacingOccurrences(of: "-tables.dat", with: "-timings.dat")
         var timings: [TimingRow]? = nil
+        var machine: String? = nil
         if names.contains(timingsFile) {
+            let text = (try? String(contentsOf: folder.appendingPathComponent(timingsFile), encoding: .utf8)) ?? ""
+            machine = text.split(separator: "\n").first { $0.hasPrefix("# Machine: ") }.map { String($0.dropFirst("# Machine: ".count)) }
             guard let saved = block("timings", in: timingsFile) else { fail("\(flags.from)/\(timingsFile) has no $timings datablock") }
             do { timings = try TimingRow.rows(of: saved) } catch { fail("\(flags.from)/\(timingsFile), $timings: \(error)") }
         }
         let matches = timings.map { t in t.map { [$0.problem.rawValue, $0.method.rawValue] } == rows.map { [$0.problem.rawValue, $0.method.rawValue] } }
-        result.append(SavedRows(file: file, rows: rows, timings: matches == true ? timings : nil, staleTimings: matches == false))
+        result.append(SavedRows(file: file, rows: rows, timings: matches == true ? timings : nil, staleTimings: matches == false, machine: machine))
     }
     return result
 }
@@ -127,6 +132,7 @@ if saved.isEmpty { fail("--from \(flags.from) holds no chNN-tables.dat with a co
 for file in saved {
     say("\(file.file): \(file.rows.count) row\(file.rows.count == 1 ? "" : "s"), "
         + (file.timings != nil ? "wall times from \(file.file.replacingOccurrences(of: "-tables", with: "-timings"))"
+           + (file.machine.map { ", measured on \($0)" } ?? "")
            : file.staleTimings ? "STALE timings (their rows are not the comparison's rows: run make timings), not used"
            : "no wall times (run make timings)"))
 }
@@ -343,7 +349,10 @@ for problem in problems {
 
 /*:
  **How long does it take?** The wall times, where the chapters' timings were written,
- and the fastest and slowest method of each problem on its budget.
+ and the fastest and slowest method of each problem on its budget. Runs that made
+ exactly the same oracle calls did the same oracle work, so the spread of their times is
+ what the rest costs — the weighting problem of each step, bookkeeping — plus the noise
+ of the measurement: a difference smaller than that spread says nothing about the oracles.
  */
 for problem in problems {
     let timed = measured.filter { $0.row.problem == problem && $0.seconds != nil }
@@ -351,9 +360,16 @@ for problem in problems {
         say("\(problem.name): no wall times (run make timings).")
         continue
     }
+    // The runs that made exactly the same oracle calls: how far apart their times are is the noise of the measure.
+    let twins = Dictionary(grouping: timed) { $0.row.calls }.values.filter { $0.count > 1 }.max { $0.count < $1.count }
+    let noise = twins.map { group in
+        let times = group.map { $0.seconds! }
+        return "; \(group.count) methods with identical calls (\(group[0].row.calls)) took \(fixed(times.min()!, 3))–\(fixed(times.max()!, 3)) s, "
+            + "a factor \(fixed(times.max()! / times.min()!, 1)) for the same oracle work"
+    } ?? ""
     say("\(problem.name): " + (timed.count == 1 ? "\(fastest.row.method.name) \(fixed(fastest.seconds!, 3)) s."
         : "fastest \(fastest.row.method.name) (\(fixed(fastest.seconds!, 3)) s), slowest \(slowest.row.method.name) (\(fixed(slowest.seconds!, 3)) s), "
-          + "a factor \(fixed(slowest.seconds! / fastest.seconds!, 1))."))
+          + "a factor \(fixed(slowest.seconds! / fastest.seconds!, 1))" + noise + "."))
 }
 
 /*:

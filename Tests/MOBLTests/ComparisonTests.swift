@@ -134,8 +134,20 @@ struct ComparisonTests {
             let wc = row(problem, .wcmhgdCG)!.misalignment!
             for other in rows where other.problem == problem && other.control != .preference { #expect(other.misalignment! > wc) }
         }
-        #expect(row(.toyS2, .linear)!.misalignment! > 0.9)
-        #expect(row(.toyS2, .wcmhgdCG)!.misalignment! < 1e-12)
+        #expect(row(.toyS2, .linear)!.misalignment! > 0.9 && row(.toyS5, .linear)!.misalignment! > 0.9)
+        #expect(row(.toyS2, .wcmhgdCG)!.misalignment! < 1e-12 && row(.toyS2, .wcmhgdNeumann)!.misalignment! < 1e-12)
+        // On the pentagon the ray misses the front: WC-MHGD ends at the misalignment of the exact
+        // Chebyshev optimum, computed here independently (the same seeded toy as Chapters 5 and 7).
+        var generator = SeededGenerator(seed: CommonFlags.defaultSeed)
+        let pentagon = try MOBLToy.standard(.polygon(5), kappa: 10, using: &generator)
+        let r: Vector = [0.8, 0.05, 0.05, 0.05, 0.05]
+        let optimum = try pentagon.chebyshevOptimum(preference: r).values
+        let scaled = zip(r, optimum).map { $0 * $1 }
+        let optimumMisalignment = (scaled.max()! - scaled.min()!) / scaled.max()!
+        #expect(optimumMisalignment > 0.1)
+        for method in [CourseMethod.wcmhgdCG, .wcmhgdNeumann] {
+            #expect(abs(row(.toyS5, method)!.misalignment! - optimumMisalignment) < 1e-3, "\(method.name) on the pentagon")
+        }
         // Chapter 10's summary, for every problem with more than one row: the best aligned
         // row takes a preference; FORUM makes no second-order call; FORUM and WC-MHGD (Neumann)
         // hold the least memory (ties included); MOML the most; the smallest gap is not WC-MHGD's.
