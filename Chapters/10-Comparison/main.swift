@@ -191,8 +191,9 @@ show(closing)
 /*:
  What the table does not hold: a problem with no rows at all, and a method that applies
  to a problem (`CourseMethod.applies(to:)`: stochastic WC-MHGD needs a finite-sum lower
- level and has its own problem, the finite-sum toy, whose full batch is the S = 2 toy; the
- deterministic methods apply everywhere else) but has no row there.
+ level — the finite-sum toy, whose full batch is the S = 2 toy, and meta-learning, a sum
+ over tasks; the deterministic methods apply everywhere but the finite-sum toy) but has
+ no row there.
  */
 /// The row of `method` on `problem`, if it was measured.
 func row(_ problem: CourseProblem, _ method: CourseMethod) -> Measured? {
@@ -306,12 +307,12 @@ for problem in problems {
     let others = aligned.filter { $0.row.control != .preference }
     let closestOther = others.min { $0.row.misalignment! < $1.row.misalignment! }
     say("\(problem.name): best aligned \(best.row.method.name) (\(misalignmentText(best)))"
-        + (closestOther.map { "; closest method not told r: \($0.row.method.name) (\(misalignmentText($0)))" } ?? "")
+        + (closestOther.map { "; closest method without a preference: \($0.row.method.name) (\(misalignmentText($0)))" } ?? "")
         + "; linear scalarization \(misalignmentText(row(problem, .linear))), MGDA \(misalignmentText(row(problem, .mgda))).")
 }
 let comparable = problems.filter { p in measured.contains { $0.row.problem == p && $0.row.control != .preference && $0.row.misalignment != nil } }
 say("A preference-taking method (WC-MHGD) is the best aligned on \(preferenceWins.filter { comparable.contains($0) }.count) of the "
-    + "\(comparable.count) problems where methods not told r were run beside it"
+    + "\(comparable.count) problems where methods without a preference were measured beside it"
     + (comparable.allSatisfy(preferenceWins.contains) ? "." : "; not on " + comparable.filter { !preferenceWins.contains($0) }.map(\.name).joined(separator: ", ") + "."))
 
 /*:
@@ -395,8 +396,10 @@ save(figures: [try gapFigure(), try alignmentFigure()], tables: [closing], flags
 /*:
  ## Summary
 
- What the course's table says, read as advice (Section 4 computes each point from the
- rows; the tests check them against the saved tables):
+ What the course's table says about the problems of Chapters 6–8 — the two toys, the
+ finite-sum toy and synthetic hyper-cleaning — read as advice (Section 4 computes each
+ point from the rows, for every problem with rows; the tests check these against the saved
+ tables):
 
  - **You need a particular trade-off → WC-MHGD.** On every problem where methods that
    are not told the preference ran beside it, a preference-taking WC-MHGD ends closest

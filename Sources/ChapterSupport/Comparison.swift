@@ -29,12 +29,16 @@ public enum CourseMethod: Int, CaseIterable, Sendable {
 
     /// Whether the closing table expects a row of this method on `problem`.
     ///
-    /// Stochastic WC-MHGD needs a lower level that is a finite sum (mini-batch oracles),
-    /// so it runs on the finite-sum toy only; the deterministic methods run on every other
-    /// problem. The finite-sum toy's full batch *is* the S = 2 toy, so the deterministic
-    /// methods' rows for it are the S = 2 toy's rows.
+    /// Stochastic WC-MHGD needs a lower level that is a finite sum (mini-batch oracles):
+    /// the finite-sum toy, and meta-learning (a sum over tasks). The deterministic methods
+    /// run on every problem but the finite-sum toy, whose full batch *is* the S = 2 toy:
+    /// their rows for it are the S = 2 toy's rows.
     public func applies(to problem: CourseProblem) -> Bool {
-        (self == .stochasticWCMHGD) == (problem == .finiteSumToy)
+        switch problem {
+        case .finiteSumToy: return self == .stochasticWCMHGD
+        case .metaLearning: return true
+        case .toyS2, .toyS5, .cleaningSynthetic, .cleaningReal: return self != .stochasticWCMHGD
+        }
     }
 
     /// What the method lets a user say about where on the front to land.
