@@ -48,8 +48,9 @@ say("seed \(flags.common.seed) (nothing here is random); the chapters' tables ar
 
        (max_s r_sΦ_s − min_s r_sΦ_s) / max_s r_sΦ_s    ∈ [0, 1],
 
-   0 on the ray. The chapters measure it for every method, including those not told r:
-   that is the question a user with a preference asks of them. It is a ratio, so it can
+   0 on the ray. Chapters 6–8 measure it for every method, including those not told r
+   (that is the question a user with a preference asks of them); a chapter may leave it
+   out for the methods without a preference, shown as "-". It is a ratio, so it can
    be compared across problems — with one caveat: where the front does not meet the ray
    (the S = 5 pentagon of Chapter 7), even the exact Chebyshev optimum has a
    misalignment above 0, and Chapter 7 prints it.
