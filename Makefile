@@ -3,6 +3,9 @@
 #   make figures        build (release), run every chapter, render every figure
 #   make test           run all tests (unit tests and chapter tests, release build)
 #   make chapter N=1    run one chapter and render its figures
+#   make timings        run every chapter with --timings: write the wall times of the closing
+#                       comparison's runs (figures/chNN-timings.dat, not deterministic), then
+#                       Chapter 10 again, which puts them into the course's one table
 #   make book           weave every chapter with its output and figures into book/
 #   make bench          time the hyper-cleaning kernels and one outer iteration of each
 #                       method at real size, side by side with NumPy when python3 has it
@@ -22,7 +25,7 @@ DOCS := .build/docs
 # Chapters/01-ParetoFronts -> 01 ; the executable of chapter 01 is ch01.
 CHAPTER_NUMBERS := $(sort $(foreach d,$(wildcard Chapters/[0-9][0-9]-*),$(firstword $(subst -, ,$(notdir $(d))))))
 
-.PHONY: figures test chapter book build docs bench data clean
+.PHONY: figures timings test chapter book build docs bench data clean
 
 figures: build
 	@for n in $(CHAPTER_NUMBERS); do \
@@ -30,6 +33,14 @@ figures: build
 	    MOBL_DATA= $(BIN)/ch$$n --output figures || exit 1; \
 	done
 	@scripts/render-figures figures/ch*.gp
+
+# Chapters run in folder order, so Chapter 10 (which reads the others' tables) runs last.
+timings: build
+	@for n in $(CHAPTER_NUMBERS); do \
+	    echo "== Chapter $$n (--timings)"; \
+	    MOBL_DATA= $(BIN)/ch$$n --timings --output figures || exit 1; \
+	done
+	@scripts/render-figures figures/ch10-*.gp
 
 chapter:
 	@[[ "$(N)" =~ ^[0-9]+$$ ]] || { echo "usage: make chapter N=<number> (chapters: $(CHAPTER_NUMBERS))" >&2; exit 2; }

@@ -22,6 +22,7 @@ let chapters: [(name: String, folder: String)] = [
     ("ch07", "07-FORUM"),
     ("ch08", "08-HyperCleaning"),
     ("ch09", "09-MetaLearning"),
+    ("ch10", "10-Comparison"),
 ]
 
 /// The fused kernels of Chapter 8 (Sources/MOBL/Kernels) are written with SIMD4<Double>

@@ -12,7 +12,8 @@ struct Chapter06Flags: ParsableCommand {
             the batch size b (and against the (N − b)/(b(N − 1)) law derived in the text), checks that \
             full batches reproduce deterministic WC-MHGD bit for bit, runs stochastic WC-MHGD with \
             batches N, N/10 and N/100 on an equal budget of samples, and measures what a moving \
-            average on the weights λ does. Writes figures/ch06-stochastic.gp, \
+            average on the weights λ does; records the best mini-batch run as the closing \
+            comparison's row (with --timings also figures/ch06-timings.dat). Writes figures/ch06-stochastic.gp, \
             figures/ch06-variance.gp, figures/ch06-averaging.gp and figures/ch06-tables.dat.
             """)
 

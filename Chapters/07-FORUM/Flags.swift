@@ -13,7 +13,9 @@ struct Chapter07Flags: ParsableCommand {
             exact constraint violation q(z_k), end points of several starts against the exact front); \
             runs the authors' code's options once each; counts oracle calls and peak length-p vectors \
             per outer step for FORUM, MOML (ITD) and AID-CG against the inner steps T; and compares \
-            FORUM, MOML, MoCo and WC-MHGD on one budget of oracle calls. Writes \
+            FORUM, MOML, MoCo and WC-MHGD on one budget of oracle calls; for the closing \
+            comparison, runs every deterministic method of the course on the S = 2 and S = 5 \
+            toys (the comparison datablock; with --timings also figures/ch07-timings.dat). Writes \
             figures/ch07-convergence.gp, figures/ch07-front.gp, figures/ch07-cost.gp and \
             figures/ch07-tables.dat.
             """)

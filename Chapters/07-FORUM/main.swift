@@ -15,7 +15,8 @@
  - runs FORUM on the S = 2 toy of Chapter 5 and measures the KKT gap and the exact
    constraint violation, and where the runs end relative to the exact front;
  - counts oracle calls and memory per outer step against T, for FORUM, MOML (ITD)
-   and AID, and compares the methods on one budget of oracle calls.
+   and AID, and compares the methods on one budget of oracle calls — at the end, every
+   deterministic method of the course on both toys, the rows of the closing comparison.
 
  Builds on Chapter 1 (MGDA), Chapter 2 (ITD and AID) and Chapter 5 (the toy, WC-MHGD).
  Run it with `swift run -c release ch07` (or `make chapter N=7`); `--help` lists the
@@ -526,27 +527,75 @@ func costFigure() throws -> Figure {
  */
 let budget = ops(main.result!.counts)
 
+/// A run stopped on a budget of oracle calls: the last x and y, the calls, steps and
+/// peak length-p vectors used, and the wall time (measured, not deterministic).
+struct BudgetRun {
+    let x: Vector, y: Vector
+    let counts: OracleCounts
+    let steps: Int, peak: Int
+    let seconds: Double
+    var calls: Int { ops(counts) }
+}
+
+/// Runs `algorithm` from (x₀, y₀) until its next step would pass `budget` calls.
+func onBudget(_ budget: Int, x0: Vector, y0: Vector, _ algorithm: (@escaping OuterObserver) throws -> OuterResult) throws -> BudgetRun {
+    var last = (x: x0, y: y0, counts: OracleCounts(), steps: 0, peak: 0)
+    var perStep = 0
+    let start = DispatchTime.now().uptimeNanoseconds
+    _ = try algorithm { step in
+        let used = ops(step.counts)
+        perStep = max(perStep, used - ops(last.counts))
+        var next = step.x
+        axpy(1, step.step, &next)                                    // x_{k+1} = x_k + step
+        last = (next, step.y, step.counts, step.k + 1, max(last.peak, step.peakVectors))
+        return used + perStep <= budget
+    }
+    return BudgetRun(x: last.x, y: last.y, counts: last.counts, steps: last.steps, peak: last.peak,
+                     seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}
+
+/// One of the course's methods (named as the closing comparison names them) on a toy,
+/// from (x₀, y₀ = 0), on a budget of calls, with the settings of the list above; WC-MHGD
+/// and linear scalarization are given the preference r (linear as its weights).
+/// Section 7 adds WC-MHGD with Neumann (⌈2κ⌉ terms, η = 1/L, as in Chapter 5), linear
+/// scalarization and MGDA (WC-MHGD's loop with the `baseline` rule of Chapter 5).
+func runOnBudget(_ method: CourseMethod, _ problem: MOBLToy, x0: Vector, r: Vector, budget: Int) throws -> BudgetRun {
+    let y0 = Vector(repeating: 0, count: problem.lowerDimension)
+    let eta = 1 / problem.curvature.L
+    let cg = HessianSolver.conjugateGradient(.fixed(iterations: flags.cgSteps))
+    var wcmhgd = WCMHGD(preference: r, u: 1, outerSteps: 1_000_000, innerSteps: 2, alpha: eta, beta: 1, solver: cg)
+    return try onBudget(budget, x0: x0, y0: y0) { observe in
+        switch method {
+        case .forum:
+            return try FORUM(outerSteps: 1_000_000, innerSteps: T, eta: eta, rho: flags.rho, mu: flags.mu).run(problem, x0: x0, y0: y0, observe: observe)
+        case .moml:
+            return try MOML(outerSteps: 1_000_000, innerSteps: T, alpha: eta, beta: momlBeta).run(problem, x0: x0, y0: y0, observe: observe)
+        case .moco:
+            return try MoCo(outerSteps: 1_000_000, innerSteps: 2, alpha: eta, mu: 1, gamma: 1, tracking: .constant(0.5),
+                            solver: cg).run(problem, x0: x0, y0: y0, observe: observe)
+        case .wcmhgdCG:
+            break
+        case .wcmhgdNeumann:
+            wcmhgd.solver = .neumann(eta: eta, .fixed(iterations: Int((2 * problem.curvature.L).rounded(.up))))
+        case .linear:
+            wcmhgd.baseline = .linear(weights: r)
+        case .mgda:
+            wcmhgd.baseline = .minNorm
+        case .stochasticWCMHGD:
+            throw InvalidInput("method", method.name, "needs a finite-sum problem (Chapter 6), not the deterministic toy")
+        }
+        return try wcmhgd.run(problem, x0: x0, y0: y0, observe: observe)
+    }
+}
+
 enum Method: Int, CaseIterable {
     case forum, moml, moco, wcmhgd
     var label: String { ["FORUM", "MOML", "MoCo", "WC-MHGD"][rawValue] }
-}
-
-/// Runs `algorithm` until the next step would pass the budget; returns the last x, y and the calls used.
-func onBudget(_ algorithm: (@escaping OuterObserver) throws -> OuterResult) throws -> (x: Vector, y: Vector, calls: Int, steps: Int, peak: Int) {
-    var last: (x: Vector, y: Vector, calls: Int, steps: Int, peak: Int) = (x0, y0, 0, 0, 0)
-    var perStep = 0
-    _ = try algorithm { step in
-        let used = ops(step.counts)
-        perStep = max(perStep, used - last.calls)
-        var next = step.x
-        axpy(1, step.step, &next)                                    // x_{k+1} = x_k + step
-        last = (next, step.y, used, step.k + 1, max(last.peak, step.peakVectors))
-        return used + perStep <= budget
-    }
-    return last
+    var course: CourseMethod { [.forum, .moml, .moco, .wcmhgdCG][rawValue] }
 }
 
 let momlBeta = 1.0
+let rMiddle: Vector = [0.5, 0.5]
 var sideTable = Table("side_by_side", [
     .init("method", format: .label(Method.allCases.map(\.label))),
     .init("phi1", "Φ_1(x_K)", format: .fixed(6)), .init("phi2", "Φ_2(x_K)", format: .fixed(6)),
@@ -554,25 +603,12 @@ var sideTable = Table("side_by_side", [
     .init("calls", "oracle calls", format: .integer), .init("steps", "outer steps", format: .integer),
     .init("vectors", "peak vectors", format: .integer)
 ])
+/// The runs of this section, kept for the closing comparison of Section 7.
+var toyRuns: [(method: CourseMethod, run: BudgetRun)] = []
 for method in Method.allCases {
     progress("side by side: \(method.label)")
-    let result: (x: Vector, y: Vector, calls: Int, steps: Int, peak: Int)
-    switch method {
-    case .forum:
-        result = try onBudget { try forum.run(toy, x0: x0, y0: y0, observe: $0) }
-    case .moml:
-        result = try onBudget { try MOML(outerSteps: 1_000_000, innerSteps: T, alpha: eta, beta: momlBeta).run(toy, x0: x0, y0: y0, observe: $0) }
-    case .moco:
-        result = try onBudget {
-            try MoCo(outerSteps: 1_000_000, innerSteps: 2, alpha: eta, mu: 1, gamma: 1, tracking: .constant(0.5),
-                     solver: .conjugateGradient(.fixed(iterations: flags.cgSteps))).run(toy, x0: x0, y0: y0, observe: $0)
-        }
-    case .wcmhgd:
-        result = try onBudget {
-            try WCMHGD(preference: [0.5, 0.5], u: 1, outerSteps: 1_000_000, innerSteps: 2, alpha: eta, beta: 1,
-                       solver: .conjugateGradient(.fixed(iterations: flags.cgSteps))).run(toy, x0: x0, y0: y0, observe: $0)
-        }
-    }
+    let result = try runOnBudget(method.course, toy, x0: x0, r: rMiddle, budget: budget)
+    toyRuns.append((method.course, result))
     let phi = toy.reducedValues(x: result.x)
     sideTable.append(["method": Double(method.rawValue), "phi1": phi[0], "phi2": phi[1], "distance": distanceToFront(phi),
                       "gap": try stationarityGap(gradients: toy.exactHypergradients(x: result.x)), "calls": Double(result.calls),
@@ -667,7 +703,7 @@ var mocoTable = Table("moco_weights", [
 for rule in WeightRule.allCases {
     progress("MoCo, \(rule.label)")
     var lastWeights: Vector = []
-    let result = try onBudget { observe in
+    let result = try onBudget(budget, x0: x0, y0: y0) { observe in
         try MoCo(outerSteps: 1_000_000, innerSteps: 2, alpha: eta, mu: 1, gamma: 1, tracking: .constant(0.5),
                  weightUpdate: rule == .projection ? .projection : .softmax(rho: 0.1),
                  solver: .conjugateGradient(.fixed(iterations: flags.cgSteps))).run(toy, x0: x0, y0: y0) { step in
@@ -696,7 +732,7 @@ for rule in MOMLWeights.allCases {
     var moml = MOML(outerSteps: 1_000_000, innerSteps: 1, alpha: eta, beta: momlBeta)
     if rule == .clipped { moml.clipTwoObjectiveWeight = 0.001...0.999 }
     var lastWeights: Vector = []
-    let result = try onBudget { observe in
+    let result = try onBudget(budget, x0: x0, y0: y0) { observe in
         try moml.run(toy, x0: x0, y0: y0) { step in
             lastWeights = step.weights
             return try observe(step)
@@ -726,9 +762,86 @@ say("Against the paper's run, the KKT gap at k = K − 1 is "
  unit-length gradients, not to ∇F_i.
  */
 
+/*:
+ ## 7. For the closing comparison
+
+ Chapter 10 assembles one table from the chapters' own runs: every method of the course
+ on every problem where it applies, each problem with one budget of oracle calls, one
+ stated preference r, and the same measures for every method — the exact stationarity
+ gap at the end point, the oracle calls, the peak length-p vectors, and how far the end
+ point lies from the ray of r,
+
+     misalignment = (max_s r_sΦ_s − min_s r_sΦ_s) / max_s r_sΦ_s     (0 on the ray).
+
+ It is measured for every method, though only WC-MHGD and linear scalarization (which
+ takes r as its weights) are told r. This chapter is the first with every deterministic
+ method of the course on the table, so it records the rows of both toys, with the one
+ helper of Section 5:
+
+ - the **S = 2 toy**, r = (½, ½), budget B: the four runs of Section 5, and WC-MHGD with
+   the Neumann solver of Chapter 5 (⌈2κ⌉ terms, η = 1/L), linear scalarization and MGDA;
+ - the **S = 5 pentagon** of Chapter 5 (built the same seeded way, so the same Q and
+   x₀ as there), r = (0.8, 0.05, 0.05, 0.05, 0.05), budget B/2 (about the 3000 steps
+   WC-MHGD takes in Chapter 5's u ablation; half, to keep this chapter's run short):
+   all seven.
+
+ On the pentagon the ray of r need not meet the front at all — the front is a curved
+ surface of dimension 2 in R⁵, the ray a line — so even the exact Chebyshev optimum
+ can have a misalignment above 0. The toy knows that optimum, so we print its
+ misalignment and each end point's distance to it beside the table.
+
+ Each run becomes a `ComparisonEntry` (Sources/ChapterSupport/Comparison.swift), saved as
+ the datablock `comparison` of `ch07-tables.dat`; with `--timings` their wall times go to
+ `ch07-timings.dat`.
+ */
+let (toy5, x05): (MOBLToy, Vector) = try {
+    var generator = flags.common.generator()
+    let problem = try MOBLToy.standard(.polygon(5), kappa: flags.kappa, using: &generator)
+    return (problem, generator.gaussianVector(problem.upperDimension).map { 0.3 * $0 })
+}()
+let rLopsided: Vector = [0.8, 0.05, 0.05, 0.05, 0.05]
+
+/// A run as the closing table records it: Φ(x_K) and the gap with the toy's exact answers.
+func comparisonEntry(_ problem: CourseProblem, _ instance: MOBLToy, _ method: CourseMethod, _ run: BudgetRun, r: Vector) throws -> ComparisonEntry {
+    ComparisonEntry(problem: problem, method: method, preference: r, values: instance.reducedValues(x: run.x),
+                    gap: try stationarityGap(gradients: instance.exactHypergradients(x: run.x)), counts: run.counts,
+                    peakVectors: run.peak, lowerDimension: instance.lowerDimension, seconds: run.seconds)
+}
+var entries: [ComparisonEntry] = []
+for method in CourseMethod.allCases where method.applies(to: .toyS2) {
+    progress("closing comparison, S = 2: \(method.name)")
+    let run = try toyRuns.first { $0.method == method }?.run ?? runOnBudget(method, toy, x0: x0, r: rMiddle, budget: budget)
+    entries.append(try comparisonEntry(.toyS2, toy, method, run, r: rMiddle))
+}
+for method in CourseMethod.allCases where method.applies(to: .toyS5) {
+    progress("closing comparison, S = 5: \(method.name)")
+    let run = try runOnBudget(method, toy5, x0: x05, r: rLopsided, budget: budget / 2)
+    entries.append(try comparisonEntry(.toyS5, toy5, method, run, r: rLopsided))
+}
+let comparison = comparisonTable(entries)
+section("7. Every method on the two toys (budget \(budget) oracle calls on the S = 2 toy, \(budget / 2) on the pentagon)")
+show(comparison)
+if flags.common.timings { show(timingsTable(entries)) }
+for (problem, instance, r) in [(CourseProblem.toyS2, toy, rMiddle), (.toyS5, toy5, rLopsided)] {
+    let rows = entries.filter { $0.problem == problem }
+    let optimum = try instance.chebyshevOptimum(preference: r)
+    let optimumMisalignment = ComparisonEntry(problem: problem, method: .wcmhgdCG, preference: r, values: optimum.values, gap: 0,
+                                              counts: OracleCounts(), peakVectors: 0, lowerDimension: 0, seconds: 0).misalignment!
+    let wc = rows.first { $0.method == .wcmhgdCG }!
+    let others = rows.filter { $0.method.preferenceControl != .preference }
+    let worseAligned = others.filter { $0.misalignment! > wc.misalignment! }
+    say("\(problem.name): the exact Chebyshev optimum of r has misalignment \(sci(optimumMisalignment)); WC-MHGD (CG) ends with "
+        + "\(sci(wc.misalignment!)), \(sci(norm(wc.values - optimum.values))) from the optimum's Φ*; "
+        + others.map { "\($0.method.name) \(sci($0.misalignment!))" }.joined(separator: ", ")
+        + (worseAligned.count == others.count ? " — every other method, linear scalarization (r as weights) included, ends farther from the ray."
+                                              : " — NOT every other method ends farther from the ray.")
+        + " Largest final gap: \(sci(rows.map(\.gap).max()!)) (\(rows.max { $0.gap < $1.gap }!.method.name)).")
+}
+
 section("Figures")
 save(figures: [try convergenceFigure(), try frontFigure(), try costFigure()],
-     tables: [constraintTable, factorTable, convergenceTable, startTable, sideTable, optionTable, mocoTable, momlTable], flags: flags.common)
+     tables: [constraintTable, factorTable, convergenceTable, startTable, sideTable, optionTable, mocoTable, momlTable, comparison],
+     timings: timingsTable(entries), flags: flags.common)
 
 /*:
  ## Summary
@@ -751,6 +864,11 @@ save(figures: [try convergenceFigure(), try frontFigure(), try costFigure()],
    Hessian-vector products per objective. On one budget of calls all four methods
    reach the front on this toy — in different places; only WC-MHGD where it was
    asked to go.
+ - For the closing comparison (Section 7), all seven deterministic methods on both toys:
+   WC-MHGD (CG or Neumann) ends closer to the ray of the stated preference than every
+   other method — on the ray for S = 2, and for S = 5 at the misalignment of the exact
+   Chebyshev optimum itself (the ray misses the pentagon's front) — while linear
+   scalarization, told the same r as its weights, ends with a misalignment near 1.
 
  ## Exercises
 

@@ -14,7 +14,9 @@ struct Chapter08Flags: ParsableCommand {
             on the noisy labels, clean samples only); runs AID hypergradient descent on the summed \
             objective, WC-MHGD over a preference sweep, FORUM, MOML and MoCo, measuring test accuracy, \
             macro-F1, the cleaning AUC of σ(xᵢ), oracle calls and peak memory. Without --data it runs a \
-            synthetic two-domain problem with a planted conflict and writes figures/ch08-tradeoff.gp, \
+            synthetic two-domain problem with a planted conflict, records every method of the course on \
+            one budget of oracle calls for the closing comparison (with --timings also \
+            figures/ch08-timings.dat), and writes figures/ch08-tradeoff.gp, \
             figures/ch08-weights.gp and figures/ch08-tables.dat. With --data DIR (or MOBL_DATA) it runs \
             MNIST and Fashion-MNIST at the FORUM paper's size, prints a table shaped like FORUM's \
             Table 1 beside the paper's numbers, and writes figures/ch08-real-tradeoff.gp, \

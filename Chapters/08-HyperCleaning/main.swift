@@ -324,11 +324,16 @@ say("Cleaning perfectly is worth \(fixed(100 * referenceGap[0], 1)) and \(fixed(
  */
 enum Method: Equatable {
     case summed, wcmhgd(r1: Double), forum, moml, moco
-    static let names = ["AID, summed", "WC-MHGD", "FORUM", "MOML", "MoCo"]
+    /// Two more for the closing comparison (Section 4b): MGDA on the same hypergradients,
+    /// and WC-MHGD with a 10-term Neumann series in place of CG.
+    case mgda, wcmhgdNeumann(r1: Double)
+    static let names = ["AID, summed", "WC-MHGD", "FORUM", "MOML", "MoCo", "MGDA", "WC-MHGD (Neumann)"]
     var index: Int {
-        switch self { case .summed: 0; case .wcmhgd: 1; case .forum: 2; case .moml: 3; case .moco: 4 }
+        switch self { case .summed: 0; case .wcmhgd: 1; case .forum: 2; case .moml: 3; case .moco: 4; case .mgda: 5; case .wcmhgdNeumann: 6 }
     }
-    var r1: Double? { if case .wcmhgd(let r) = self { r } else { nil } }
+    var r1: Double? {
+        switch self { case .wcmhgd(let r), .wcmhgdNeumann(let r): r; default: nil }
+    }
 }
 
 /// One finished run: the final point, its scores, its cleaning AUCs and its costs.
@@ -341,45 +346,77 @@ struct MethodRun {
     let counts: OracleCounts
     let peakVectors: Int
     let seconds: Double
+    /// The state after every outer step, so that the run can be read at a budget of calls (Section 4b).
+    let trail: [Checkpoint]
+
+    /// The run as it stood after its last step that fits in `budget` oracle calls.
+    func within(_ budget: Int) -> Checkpoint? { trail.last { ops($0.counts) <= budget } }
 }
 
-func runMethod(_ method: Method, T: Int, in e: Experiment) throws -> MethodRun {
+/// After outer step k: x_{k+1}, the W the step used, the calls and peak vectors so far, the wall time so far.
+struct Checkpoint {
+    let x: Vector, W: Vector
+    let counts: OracleCounts
+    let peakVectors: Int
+    let seconds: Double
+}
+
+/// The oracle calls that count as work: gradients and products (values are not counted).
+func ops(_ c: OracleCounts) -> Int { c.upperGradient + c.lowerGradient + c.hessianVector + c.mixedVector }
+
+/// Runs `method` for K outer steps or, given a budget of oracle calls, until its next
+/// step would pass the budget; records every step (`trail`).
+func runMethod(_ method: Method, T: Int, in e: Experiment, budget: Int? = nil) throws -> MethodRun {
     let problem = e.problem
     let alpha = 1 / problem.lowerCurvature(x: x0)!.L
     let beta = flags.outerStep * Nd
     let cg = HessianSolver.conjugateGradient(.fixed(iterations: 10))
     let y0 = e.W0
-    var peak = 0
+    let steps = budget == nil ? K : 1_000_000
+    var peak = 0, (used, perStep) = (0, 0)
+    var trail: [Checkpoint] = []
+    let start = DispatchTime.now().uptimeNanoseconds
     let observe: OuterObserver = { step in
         peak = max(peak, step.peakVectors)
-        progress("\(Method.names[method.index]) T = \(T): outer step \(step.k + 1) of \(K)")
-        return true
+        var next = step.x
+        axpy(1, step.step, &next)
+        trail.append(Checkpoint(x: next, W: step.y, counts: step.counts, peakVectors: peak,
+                                seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        (used, perStep) = (ops(step.counts), max(perStep, ops(step.counts) - used))
+        progress("\(Method.names[method.index]) T = \(T): outer step \(step.k + 1)" + (budget == nil ? " of \(K)" : ""))
+        return budget.map { used + perStep <= $0 } ?? true
     }
-    let start = DispatchTime.now().uptimeNanoseconds
     let result: OuterResult
     switch method {
     case .summed:
-        var descent = WCMHGD(preference: [0.5, 0.5], u: 0, outerSteps: K, innerSteps: T, alpha: alpha, beta: beta, solver: cg)
+        var descent = WCMHGD(preference: [0.5, 0.5], u: 0, outerSteps: steps, innerSteps: T, alpha: alpha, beta: beta, solver: cg)
         descent.baseline = .linear(weights: [0.5, 0.5])
         result = try descent.run(problem, x0: x0, y0: y0, observe: observe)
     case .wcmhgd(let r1):
-        result = try WCMHGD(preference: [r1, 1 - r1], u: 1, normalizePreference: true, outerSteps: K, innerSteps: T,
+        result = try WCMHGD(preference: [r1, 1 - r1], u: 1, normalizePreference: true, outerSteps: steps, innerSteps: T,
                             alpha: alpha, beta: beta, solver: cg).run(problem, x0: x0, y0: y0, observe: observe)
     case .forum:
-        var forum = FORUM(outerSteps: K, innerSteps: T, eta: alpha, rho: 0.5, mu: alpha)
+        var forum = FORUM(outerSteps: steps, innerSteps: T, eta: alpha, rho: 0.5, mu: alpha)
         forum.upperStepScale = beta / alpha
         result = try forum.run(problem, x0: x0, y0: y0, observe: observe)
     case .moml:
-        result = try MOML(outerSteps: K, innerSteps: T, alpha: alpha, beta: beta).run(problem, x0: x0, y0: y0, observe: observe)
+        result = try MOML(outerSteps: steps, innerSteps: T, alpha: alpha, beta: beta).run(problem, x0: x0, y0: y0, observe: observe)
     case .moco:
-        result = try MoCo(outerSteps: K, innerSteps: T, alpha: alpha, mu: beta, gamma: 0.1, tracking: .constant(0.5),
+        result = try MoCo(outerSteps: steps, innerSteps: T, alpha: alpha, mu: beta, gamma: 0.1, tracking: .constant(0.5),
                           solver: cg).run(problem, x0: x0, y0: y0, observe: observe)
+    case .mgda:
+        var descent = WCMHGD(preference: [0.5, 0.5], u: 0, outerSteps: steps, innerSteps: T, alpha: alpha, beta: beta, solver: cg)
+        descent.baseline = .minNorm
+        result = try descent.run(problem, x0: x0, y0: y0, observe: observe)
+    case .wcmhgdNeumann(let r1):
+        result = try WCMHGD(preference: [r1, 1 - r1], u: 1, normalizePreference: true, outerSteps: steps, innerSteps: T, alpha: alpha,
+                            beta: beta, solver: .neumann(eta: alpha, .fixed(iterations: 10))).run(problem, x0: x0, y0: y0, observe: observe)
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let weights = problem.sampleWeights(x: result.x)
     let auc = try (0..<2).map { try e.cleaningAUC(weights, domain: $0) }
     return MethodRun(method: method, T: T, x: result.x, W: result.y, scores: try score(W: result.y, in: e), auc: auc,
-                     counts: result.counts, peakVectors: peak, seconds: seconds)
+                     counts: result.counts, peakVectors: peak, seconds: seconds, trail: trail)
 }
 
 let sweep = (0..<preferenceCount).map { 0.1 + 0.8 * Double($0) / Double(preferenceCount - 1) }
@@ -466,6 +503,72 @@ say("Along WC-MHGD's sweep (r_A from \(fixed(sweep.first!, 2)) to \(fixed(sweep.
                 : ": NOT monotone at every step of the sweep."))
 
 /*:
+ ## 4b. For the closing comparison
+
+ Chapter 10 assembles one table from the chapters' runs: every method of the course on
+ every problem where it applies, on one budget of oracle calls per problem, with the
+ same measures everywhere — the stationarity gap at the end point, the oracle calls, the
+ peak memory, and the misalignment (max_s r_sΦ_s − min_s r_sΦ_s)/max_s r_sΦ_s from the
+ ray of the stated preference (0 on the ray; measured for every method, though only
+ WC-MHGD and linear scalarization are told r). Here r = (½, ½) — the summed-objective
+ descent above *is* linear scalarization with weights r. Five methods of Section 4 are
+ the course's: linear scalarization, WC-MHGD (at r_A = ½), FORUM, MOML and MoCo. Each
+ ran K steps at its own cost per step; the budget B is the fewest calls any of them
+ spent, and each is read at its last step that fits in B (every step was recorded, so
+ no run is repeated). Two more methods of the course run until their next step would
+ pass B: MGDA (the same loop with the min-norm weights) and WC-MHGD with a Neumann
+ series of 10 terms (η = α, as many Hessian-vector products as CG's 10 steps) in place
+ of CG.
+
+ Unlike the toys, this problem does not know W*(x) or its hypergradients in closed form,
+ so the end point is measured with tight solves the methods never see: W*(x_K) to
+ ‖∇_W g‖ ≤ 1e-10 (the accelerated solver of Section 2), Φ_s(x_K) = f_s(W*(x_K)), and the
+ gap min_{λ∈Δ}‖Σ λ_s ∇Φ_s(x_K)‖² with AID hypergradients from CG to a relative residual
+ of 1e-12.
+ */
+// The real run (--data) records no rows: its extra runs would be anything but cheap at real size.
+let closingMethods: [(course: CourseMethod, method: Method)] = real ? [] : [
+    (.wcmhgdCG, middle.method), (.wcmhgdNeumann, .wcmhgdNeumann(r1: 0.5)), (.forum, .forum), (.moml, .moml), (.moco, .moco),
+    (.mgda, .mgda), (.linear, .summed),
+]
+let sectionFourRuns = closingMethods.compactMap { pair in runs.first { $0.method == pair.method } }
+let budget = sectionFourRuns.map { ops($0.counts) }.min() ?? 0
+var closingEntries: [ComparisonEntry] = []
+/// ‖W_K − W*(x_K)‖ / ‖W*(x_K)‖ of WC-MHGD (CG) at the budget: how far its model lags the lower solution.
+var wcLag = Double.nan
+for (course, method) in closingMethods where course.applies(to: .cleaningSynthetic) {
+    let run = try runs.first { $0.method == method } ?? runMethod(method, T: T0, in: experiment, budget: budget)
+    let point = run.within(budget)!
+    progress("closing comparison: the end point of \(course.name)")
+    let W = try solveLower(problem, x: point.x, start: point.W, tolerance: 1e-10)
+    if course == .wcmhgdCG { wcLag = norm(point.W - W) / norm(W) }
+    let exactOracles = CountedOracles(problem)
+    let gradients = try (0..<2).map { s in
+        try aidHypergradient(exactOracles, objective: s, x: point.x, y: W,
+                             solver: .conjugateGradient(.tolerance(relativeResidual: 1e-12, maxIterations: 5000))).gradient
+    }
+    closingEntries.append(ComparisonEntry(problem: .cleaningSynthetic, method: course, preference: [0.5, 0.5],
+                                          values: problem.upperValues(x: point.x, y: W), gap: try stationarityGap(gradients: gradients),
+                                          counts: point.counts, peakVectors: point.peakVectors, lowerDimension: p, seconds: point.seconds))
+}
+let comparison = comparisonTable(closingEntries)
+if !real {
+    section("4b. Every method on a budget of \(budget) oracle calls (r = (½, ½), T = \(T0)); Φ and the gap with tight solves")
+    show(comparison)
+    if flags.common.timings { show(timingsTable(closingEntries)) }
+    let misalignment = { (method: CourseMethod) in closingEntries.first { $0.method == method }!.misalignment! }
+    let closingWC = misalignment(.wcmhgdCG)
+    say("WC-MHGD (CG) ends with misalignment \(sci(closingWC)) at W*(x_K), against linear scalarization's \(sci(misalignment(.linear))) "
+        + "and MGDA's \(sci(misalignment(.mgda)))"
+        + (closingWC < min(misalignment(.linear), misalignment(.mgda)) ? ": better aligned than both." : ": NOT better aligned than both.")
+        + " Its own model W_K, by whose values f_s(W_K) it steers, is \(sci(wcLag)) (relative) away from W*(x_K).")
+    let betterAligned = closingEntries.filter { $0.method != .wcmhgdCG && $0.misalignment! < closingWC }
+    say(betterAligned.isEmpty ? "No other method ends closer to the ray of r."
+        : "Closer to the ray of r: " + betterAligned.map { "\($0.method.name) (\(sci($0.misalignment!)))" }.joined(separator: ", ") + ".")
+    say("Final gaps from \(sci(closingEntries.map(\.gap).min()!)) to \(sci(closingEntries.map(\.gap).max()!)).")
+}
+
+/*:
  ## 5. The figures
 
  `ch08-tradeoff`: the two validation losses of every method's final model, WC-MHGD's
@@ -532,7 +635,8 @@ func weightsFigure(slug: String) throws -> Figure {
 var figures = [try tradeoffFigure(slug: "\(slugPrefix)-tradeoff"), try weightsFigure(slug: "\(slugPrefix)-weights")]
 if !real {
     section("5. Figures")
-    save(figures: figures, tables: [firstStep, referenceTable, methodTable], flags: flags.common)
+    save(figures: figures, tables: [firstStep, referenceTable, methodTable, comparison], timings: timingsTable(closingEntries),
+         flags: flags.common)
 }
 
 /*:

@@ -27,6 +27,20 @@ public enum CourseMethod: Int, CaseIterable, Sendable {
         }
     }
 
+    /// Whether the closing table expects a row of this method on `problem`.
+    ///
+    /// Stochastic WC-MHGD needs a lower level that is a finite sum (mini-batch oracles):
+    /// the finite-sum toy, and meta-learning (a sum over tasks). The deterministic methods
+    /// run on every problem but the finite-sum toy, whose full batch *is* the S = 2 toy:
+    /// their rows for it are the S = 2 toy's rows.
+    public func applies(to problem: CourseProblem) -> Bool {
+        switch problem {
+        case .finiteSumToy: return self == .stochasticWCMHGD
+        case .metaLearning: return true
+        case .toyS2, .toyS5, .cleaningSynthetic, .cleaningReal: return self != .stochasticWCMHGD
+        }
+    }
+
     /// What the method lets a user say about where on the front to land.
     public var preferenceControl: PreferenceControl {
         switch self {
@@ -84,8 +98,10 @@ public enum CourseProblem: Int, CaseIterable, Sendable {
 public struct ComparisonEntry: Sendable {
     public let problem: CourseProblem
     public let method: CourseMethod
-    /// The preference r (or the linear weights) the run was given; nil for methods
-    /// that take none.
+    /// The preference r the comparison states for the problem: given to the methods
+    /// that take one (linear scalarization uses it as weights), and the ray every end
+    /// point's ``misalignment`` is measured against — also for methods that take none
+    /// (they were not told it; `control` says so). nil: no alignment measured.
     public let preference: Vector?
     /// Φ_s at the final point: exact when the problem knows y*(x), otherwise the
     /// best estimate the chapter has (it says which).
@@ -120,7 +136,7 @@ public struct ComparisonEntry: Sendable {
     ///
     ///     (max_s r_sΦ_s − min_s r_sΦ_s) / max_s r_sΦ_s   ∈ [0, 1]
     ///
-    /// 0 means on the ray; nil for a run without a preference.
+    /// 0 means on the ray; nil when no preference is recorded.
     public var misalignment: Double? {
         guard let r = preference else { return nil }
         let scaled = zip(r, values).map { $0 * $1 }
@@ -174,4 +190,88 @@ public func timingsTable(_ entries: [ComparisonEntry]) -> Table {
         table.append(["problem": Double(entry.problem.rawValue), "method": Double(entry.method.rawValue), "seconds": entry.seconds])
     }
     return table
+}
+
+
+/// One row of a `comparison` datablock, read back (the closing chapter and the tests
+/// read the chapters' saved tables through this, never by column position).
+public struct ComparisonRow: Sendable, Equatable {
+    public let problem: CourseProblem
+    public let method: CourseMethod
+    public let control: PreferenceControl
+    /// r_1 of the stated preference; nil when none was recorded.
+    public let r1: Double?
+    /// ``ComparisonEntry/misalignment``; nil when not measured.
+    public let misalignment: Double?
+    public let gap: Double
+    public let calls: Int
+    public let upperGradients: Int, lowerGradients: Int, hessianVector: Int, mixed: Int
+    public let peakVectors: Int
+    public let memoryKiB: Double
+
+    /// Reads one record of the `comparison` datablock (column name → value).
+    /// - Throws: `InvalidInput` for a missing column, a label index out of range, a
+    ///   count that is not a whole number ≥ 0, or a gap that is not a finite number ≥ 0.
+    public init(record: [String: Double]) throws {
+        func value(_ name: String) throws -> Double {
+            guard let v = record[name] else { throw InvalidInput("comparison row", "\(record.keys.sorted())", "lacks the column '\(name)'") }
+            return v
+        }
+        func label<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T where T.RawValue == Int {
+            let v = try value(name)
+            guard v.isFinite, v == v.rounded(), let case_ = T(rawValue: Int(v)) else {
+                throw InvalidInput("comparison column \(name)", formatNumber(v), "is not a label of \(T.self) (a whole number counting from 0)")
+            }
+            return case_
+        }
+        func count(_ name: String) throws -> Int {
+            let v = try value(name)
+            guard v.isFinite, v >= 0, v == v.rounded() else { throw InvalidInput("comparison column \(name)", formatNumber(v), "must be a whole number ≥ 0") }
+            return Int(v)
+        }
+        func optional(_ name: String) throws -> Double? { let v = try value(name); return v.isNaN ? nil : v }
+        problem = try label("problem", CourseProblem.self)
+        method = try label("method", CourseMethod.self)
+        control = try label("control", PreferenceControl.self)
+        r1 = try optional("r1")
+        misalignment = try optional("misalignment")
+        gap = try value("gap")
+        guard gap.isFinite, gap >= 0 else { throw InvalidInput("comparison column gap", formatNumber(gap), "must be a finite number ≥ 0") }
+        calls = try count("calls")
+        upperGradients = try count("upper_gradients")
+        lowerGradients = try count("lower_gradients")
+        hessianVector = try count("hessian_vector")
+        mixed = try count("mixed")
+        peakVectors = try count("peak_vectors")
+        memoryKiB = try value("memory_kib")
+    }
+
+    /// Reads every row of a `comparison` datablock.
+    public static func rows(of block: DataBlock) throws -> [ComparisonRow] {
+        guard block.name == "comparison" else { throw InvalidInput("datablock", "$\(block.name)", "is not $comparison") }
+        return try block.records.map(ComparisonRow.init(record:))
+    }
+}
+
+/// One row of a `timings` datablock, read back.
+public struct TimingRow: Sendable, Equatable {
+    public let problem: CourseProblem
+    public let method: CourseMethod
+    public let seconds: Double
+
+    /// Reads every row of a `timings` datablock.
+    /// - Throws: `InvalidInput` for a missing column, an unknown label, or a time that
+    ///   is not a finite number ≥ 0.
+    public static func rows(of block: DataBlock) throws -> [TimingRow] {
+        guard block.name == "timings" else { throw InvalidInput("datablock", "$\(block.name)", "is not $timings") }
+        return try block.records.map { record in
+            guard let p = record["problem"], let m = record["method"], let s = record["seconds"] else {
+                throw InvalidInput("timings row", "\(record.keys.sorted())", "needs the columns problem, method, seconds")
+            }
+            guard p == p.rounded(), let problem = CourseProblem(rawValue: Int(p)) else { throw InvalidInput("timings column problem", formatNumber(p), "is not a problem label") }
+            guard m == m.rounded(), let method = CourseMethod(rawValue: Int(m)) else { throw InvalidInput("timings column method", formatNumber(m), "is not a method label") }
+            guard s.isFinite, s >= 0 else { throw InvalidInput("timings column seconds", formatNumber(s), "must be a finite number ≥ 0") }
+            return TimingRow(problem: problem, method: method, seconds: s)
+        }
+    }
 }

@@ -89,7 +89,7 @@ enum ProgressClock {
 ///   the next save removes).
 /// - `timings` (wall times, see ``timingsTable(_:)``) go to `chNN-timings.dat`, and only
 ///   when the run was given `--timings`: they differ on every run, so the default
-///   output stays deterministic.
+///   output stays deterministic. Its header names the machine (``machineDescription``).
 /// - `impliedFlags` are flags the run took from elsewhere (Chapter 8's data folder from
 ///   MOBL_DATA is `["--data", "DIR"]`); the scripts' regenerate lines include them.
 /// - On failure prints the reason and exits with status 1.
@@ -112,6 +112,7 @@ public func save(figures: [Figure], tables: [Table] = [], timings: Table? = nil,
     if let timings, flags.timings {
         do {
             let header = ["# Wall times of \(chapter)'s comparison runs on the machine that wrote this file (not deterministic).",
+                          "# Machine: \(machineDescription)",
                           "# Regenerate: swift run -c release \(flags.reproducingCommand(chapter, implied: impliedFlags))", ""]
             files.append(("\(chapter)-timings.dat", (header + [try timings.dataBlock.scriptText, ""]).joined(separator: "\n")))
         } catch { fail("the timings of \(chapter) are invalid: \(error)") }
@@ -131,6 +132,13 @@ public func save(figures: [Figure], tables: [Table] = [], timings: Table? = nil,
     }
     if !tables.isEmpty && !weaving { write("wrote \(flags.output)/\(chapter)-tables.dat") }
     if timings != nil && flags.timings && !weaving { write("wrote \(flags.output)/\(chapter)-timings.dat") }
+}
+
+/// The machine a timings file was measured on, for its `# Machine:` line: the logical
+/// cores and the operating system (what the closing chapter quotes beside wall times).
+public var machineDescription: String {
+    let info = ProcessInfo.processInfo
+    return "\(info.activeProcessorCount) logical cores, \(info.physicalMemory / (1 << 30)) GiB, \(info.operatingSystemVersionString)"
 }
 
 /// Writes `files` into `directory` so that a reader sees the old set or the new set,

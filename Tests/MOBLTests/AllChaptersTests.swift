@@ -20,6 +20,7 @@ let allChapters = [
     ChapterSpec(name: "ch07", slugs: ["ch07-convergence", "ch07-front", "ch07-cost"]),
     ChapterSpec(name: "ch08", slugs: ["ch08-tradeoff", "ch08-weights"]),
     ChapterSpec(name: "ch09", slugs: ["ch09-sweep", "ch09-u-ablation", "ch09-d-ablation", "ch09-budget"]),
+    ChapterSpec(name: "ch10", slugs: ["ch10-gap-calls", "ch10-alignment"]),
 ]
 
 /// Committed files of a chapter that its default run does not write: the real-data

@@ -1,0 +1,280 @@
+import ChapterSupport
+import Foundation
+import MOBL
+import Testing
+
+/// The committed figures folder.
+private let figures = packageRoot.appendingPathComponent("figures")
+
+/// The committed chapters' comparison rows, by tables file (Chapter 10's own left out).
+private func committedRows() throws -> [(file: String, rows: [ComparisonRow])] {
+    let names = try FileManager.default.contentsOfDirectory(atPath: figures.path).sorted()
+        .filter { $0.hasSuffix("-tables.dat") && !$0.hasPrefix("ch10-") }
+    return try names.compactMap { name in
+        try dataBlocks(figures.appendingPathComponent(name))["comparison"].map { (name, try ComparisonRow.rows(of: $0)) }
+    }
+}
+
+/// The problems Chapters 6–8 own: their rows must be there whatever else is.
+private let requiredProblems: [CourseProblem] = [.toyS2, .toyS5, .finiteSumToy, .cleaningSynthetic]
+
+/// The problems on which a chapter claims that WC-MHGD (CG) ends better aligned than
+/// linear scalarization and MGDA (Chapter 7 for the toys, Chapter 8 for hyper-cleaning).
+private let claimedAlignment: [CourseProblem] = [.toyS2, .toyS5, .cleaningSynthetic]
+
+@Suite("The closing comparison (Chapters 6–8 rows, Chapter 10)")
+struct ComparisonTests {
+    // MARK: the shared vocabulary
+
+    @Test("comparisonTable round-trips through its datablock and ComparisonRow; misalignment and memory as documented")
+    func roundTrip() throws {
+        var counts = OracleCounts()
+        (counts.upperGradient, counts.lowerGradient, counts.hessianVector, counts.mixedVector, counts.upperValue) = (3, 5, 7, 11, 13)
+        let entries = [
+            ComparisonEntry(problem: .toyS5, method: .moml, preference: [0.25, 0.75], values: [2, 1], gap: 1e-9, counts: counts,
+                            peakVectors: 4, lowerDimension: 32, seconds: 0.5),
+            ComparisonEntry(problem: .cleaningSynthetic, method: .forum, preference: nil, values: [1, 1], gap: 0, counts: counts,
+                            peakVectors: 6, lowerDimension: 10, seconds: 1.25),
+        ]
+        // (max − min)/max of r⊙Φ = (0.75, 0.5): 1/3; no preference: none.
+        #expect(abs(entries[0].misalignment! - 1.0 / 3) < 1e-15)
+        #expect(entries[1].misalignment == nil)
+        #expect(entries[0].calls == 26 && entries[0].memoryKiB == 1.0)
+        let text = try comparisonTable(entries).dataBlock.scriptText + "\n" + timingsTable(entries).dataBlock.scriptText
+        let blocks = try readDataBlocks(fromScript: text)
+        let rows = try ComparisonRow.rows(of: try #require(blocks["comparison"]))
+        #expect(rows.map(\.problem) == [.toyS5, .cleaningSynthetic] && rows.map(\.method) == [.moml, .forum])
+        #expect(rows.map(\.control) == [.none, .none] && rows[0].r1 == 0.25 && rows[1].r1 == nil && rows[1].misalignment == nil)
+        #expect(rows[0].calls == 26 && rows[0].hessianVector == 7 && rows[0].mixed == 11 && rows[1].peakVectors == 6 && rows[1].gap == 0)
+        let timings = try TimingRow.rows(of: try #require(blocks["timings"]))
+        #expect(timings.map(\.seconds) == [0.5, 1.25] && timings.map(\.method) == [.moml, .forum])
+    }
+
+    @Test("A comparison record with a bad label, count or gap is refused")
+    func badRecords() throws {
+        let good: [String: Double] = ["problem": 0, "method": 0, "control": 0, "r1": 0.5, "misalignment": 0.1, "gap": 1e-3, "calls": 10,
+                                      "upper_gradients": 1, "lower_gradients": 2, "hessian_vector": 3, "mixed": 4, "peak_vectors": 5,
+                                      "memory_kib": 0.1]
+        _ = try ComparisonRow(record: good)
+        for (column, value) in [("problem", 6.0), ("method", 8), ("method", 0.5), ("control", 3), ("calls", -1), ("calls", 1.5),
+                                ("gap", -1e-9), ("gap", .nan), ("peak_vectors", .nan)] {
+            var record = good
+            record[column] = value
+            #expect(throws: InvalidInput.self, "\(column) = \(value)") { try ComparisonRow(record: record) }
+        }
+        var missing = good
+        missing["mixed"] = nil
+        #expect(throws: InvalidInput.self) { try ComparisonRow(record: missing) }
+    }
+
+    @Test("applies(to:): stochastic WC-MHGD where the lower level is a finite sum, the deterministic methods everywhere but the finite-sum toy")
+    func applicability() {
+        let deterministic = CourseMethod.allCases.filter { $0 != .stochasticWCMHGD }
+        for problem in CourseProblem.allCases {
+            let methods = CourseMethod.allCases.filter { $0.applies(to: problem) }
+            switch problem {
+            case .finiteSumToy: #expect(methods == [.stochasticWCMHGD])
+            case .metaLearning: #expect(methods == CourseMethod.allCases)
+            default: #expect(methods == deterministic)
+            }
+        }
+    }
+
+    // MARK: the committed rows
+
+    @Test("The committed rows: every applicable pair once, controls as the methods', gaps finite and ≥ 0")
+    func committedRowsAreComplete() throws {
+        let files = try committedRows()
+        let rows = files.flatMap(\.rows)
+        var seen = Set<[Int]>()
+        for row in rows {
+            #expect(seen.insert([row.problem.rawValue, row.method.rawValue]).inserted, "\(row.problem.name), \(row.method.name) saved twice")
+            #expect(row.method.applies(to: row.problem), "\(row.method.name) does not apply to \(row.problem.name)")
+            #expect(row.control == row.method.preferenceControl)
+            #expect(row.gap.isFinite && row.gap >= 0)
+            #expect(row.calls > 0 && row.calls == row.upperGradients + row.lowerGradients + row.hessianVector + row.mixed)
+            #expect(row.peakVectors > 0 && row.memoryKiB > 0)
+            if let m = row.misalignment { #expect(m >= 0 && m <= 1) }
+        }
+        // Data-driven: the four problems Chapters 6–8 own always; the real hyper-cleaning
+        // and meta-learning problems once some chapter saves rows for them (every method
+        // that applies must then be there too).
+        let present = Set(rows.map(\.problem))
+        for problem in CourseProblem.allCases where requiredProblems.contains(problem) || present.contains(problem) {
+            for method in CourseMethod.allCases where method.applies(to: problem) {
+                #expect(rows.contains { $0.problem == problem && $0.method == method }, "no row for \(method.name) on \(problem.name)")
+            }
+        }
+        // The chapters that own them.
+        #expect(files.map(\.file).starts(with: ["ch06-tables.dat", "ch07-tables.dat", "ch08-tables.dat"]))
+    }
+
+    @Test("Each committed chNN-timings.dat has exactly its chapter's comparison rows, in order, and positive times")
+    func committedTimingsAreCurrent() throws {
+        let files = try committedRows()
+        let timingFiles = try FileManager.default.contentsOfDirectory(atPath: figures.path).filter { $0.hasSuffix("-timings.dat") }
+        for name in timingFiles {
+            let tables = name.replacingOccurrences(of: "-timings.dat", with: "-tables.dat")
+            let rows = try #require(files.first { $0.file == tables }, "\(name) has no comparison rows beside it").rows
+            let timings = try TimingRow.rows(of: try #require(try dataBlocks(figures.appendingPathComponent(name))["timings"]))
+            #expect(timings.map { [$0.problem.rawValue, $0.method.rawValue] } == rows.map { [$0.problem.rawValue, $0.method.rawValue] },
+                    "\(name) is stale: run make timings")
+            #expect(timings.allSatisfy { $0.seconds > 0 })
+        }
+    }
+
+    @Test("The chapters' alignment claims and Chapter 10's summary, on the committed rows")
+    func committedClaims() throws {
+        let rows = try committedRows().flatMap(\.rows)
+        func row(_ p: CourseProblem, _ m: CourseMethod) -> ComparisonRow? { rows.first { $0.problem == p && $0.method == m } }
+        // WC-MHGD (CG) better aligned than linear scalarization and MGDA where Chapters 7 and 8 say so.
+        for problem in claimedAlignment {
+            let wc = try #require(row(problem, .wcmhgdCG)?.misalignment)
+            for other in [CourseMethod.linear, .mgda] {
+                #expect(wc < (try #require(row(problem, other)?.misalignment)), "\(problem.name): WC-MHGD vs \(other.name)")
+            }
+        }
+        // Chapter 7: on the toys, better aligned than every method not told r; linear near an end on the S = 2 toy.
+        for problem in [CourseProblem.toyS2, .toyS5] {
+            let wc = row(problem, .wcmhgdCG)!.misalignment!
+            for other in rows where other.problem == problem && other.control != .preference { #expect(other.misalignment! > wc) }
+        }
+        #expect(row(.toyS2, .linear)!.misalignment! > 0.9 && row(.toyS5, .linear)!.misalignment! > 0.9)
+        #expect(row(.toyS2, .wcmhgdCG)!.misalignment! < 1e-12 && row(.toyS2, .wcmhgdNeumann)!.misalignment! < 1e-12)
+        // On the pentagon the ray misses the front: WC-MHGD ends at the misalignment of the exact
+        // Chebyshev optimum, computed here independently (the same seeded toy as Chapters 5 and 7).
+        var generator = SeededGenerator(seed: CommonFlags.defaultSeed)
+        let pentagon = try MOBLToy.standard(.polygon(5), kappa: 10, using: &generator)
+        let r: Vector = [0.8, 0.05, 0.05, 0.05, 0.05]
+        let optimum = try pentagon.chebyshevOptimum(preference: r).values
+        let scaled = zip(r, optimum).map { $0 * $1 }
+        let optimumMisalignment = (scaled.max()! - scaled.min()!) / scaled.max()!
+        #expect(optimumMisalignment > 0.1)
+        for method in [CourseMethod.wcmhgdCG, .wcmhgdNeumann] {
+            #expect(abs(row(.toyS5, method)!.misalignment! - optimumMisalignment) < 1e-3, "\(method.name) on the pentagon")
+        }
+        // Chapter 10's summary, for the problems of Chapters 6–8 with more than one row: the best aligned
+        // row takes a preference; FORUM makes no second-order call; FORUM and WC-MHGD (Neumann)
+        // hold the least memory (ties included); MOML the most; the smallest gap is not WC-MHGD's.
+        for problem in requiredProblems {
+            let here = rows.filter { $0.problem == problem }
+            guard here.count > 1 else { continue }
+            if here.contains(where: { $0.control != .preference && $0.misalignment != nil }) {
+                #expect(here.filter { $0.misalignment != nil }.min { $0.misalignment! < $1.misalignment! }!.control == .preference, "\(problem.name)")
+            }
+            if let forum = row(problem, .forum) {
+                #expect(forum.hessianVector + forum.mixed == 0)
+                #expect(here.allSatisfy { $0.peakVectors >= forum.peakVectors }, "\(problem.name): FORUM's memory")
+            }
+            if let neumann = row(problem, .wcmhgdNeumann) {
+                #expect(here.allSatisfy { $0.peakVectors >= neumann.peakVectors }, "\(problem.name): WC-MHGD (Neumann)'s memory")
+            }
+            if let moml = row(problem, .moml) { #expect(here.allSatisfy { $0.peakVectors <= moml.peakVectors }, "\(problem.name): MOML's memory") }
+            #expect(here.min { $0.gap < $1.gap }!.control != .preference, "\(problem.name): the smallest gap")
+        }
+        // The stochastic row's gap above the deterministic WC-MHGD's on the same Φ.
+        #expect(row(.finiteSumToy, .stochasticWCMHGD)!.gap > row(.toyS2, .wcmhgdCG)!.gap)
+    }
+
+    // MARK: the chapters that save rows
+
+    @Test("--quick --timings: the comparison rows and a timings file with the same rows; the tables are those of a run without --timings",
+          arguments: [("ch06", [CourseProblem.finiteSumToy]), ("ch07", [.toyS2, .toyS5]), ("ch08", [.cleaningSynthetic])])
+    func chapterRows(chapter: String, problems: [CourseProblem]) throws {
+        let (a, b) = (try temporaryDirectory(), try temporaryDirectory())
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let timed = try runChapter(chapter, ["--quick", "--timings", "--output", a.path])
+        let plain = try runChapter(chapter, ["--quick", "--output", b.path])
+        #expect(timed.status == 0 && plain.status == 0, "stderr: \(timed.stderr)")
+        #expect(try Data(contentsOf: a.appendingPathComponent("\(chapter)-tables.dat"))
+                == Data(contentsOf: b.appendingPathComponent("\(chapter)-tables.dat")))
+        #expect(!FileManager.default.fileExists(atPath: b.appendingPathComponent("\(chapter)-timings.dat").path))
+        let rows = try ComparisonRow.rows(of: try #require(try dataBlocks(a.appendingPathComponent("\(chapter)-tables.dat"))["comparison"]))
+        let timings = try TimingRow.rows(of: try #require(try dataBlocks(a.appendingPathComponent("\(chapter)-timings.dat"))["timings"]))
+        #expect(timings.map { [$0.problem.rawValue, $0.method.rawValue] } == rows.map { [$0.problem.rawValue, $0.method.rawValue] })
+        let expected = problems.flatMap { p in CourseMethod.allCases.filter { $0.applies(to: p) }.map { [p.rawValue, $0.rawValue] } }
+        #expect(rows.map { [$0.problem.rawValue, $0.method.rawValue] } == expected)
+        for problem in problems {
+            let here = rows.filter { $0.problem == problem }
+            #expect(here.allSatisfy { $0.gap.isFinite && $0.gap >= 0 && $0.misalignment != nil })
+            // One budget per problem: no run spends more than the largest, and none less than 95 % of it.
+            let budget = here.map(\.calls).max()!
+            #expect(here.allSatisfy { Double($0.calls) >= 0.95 * Double(budget) }, "\(chapter) \(problem.name): calls \(here.map(\.calls))")
+            if claimedAlignment.contains(problem) {
+                let wc = here.first { $0.method == .wcmhgdCG }!.misalignment!
+                #expect(here.filter { [.linear, .mgda].contains($0.method) }.allSatisfy { $0.misalignment! > wc })
+            }
+        }
+    }
+
+    // MARK: Chapter 10
+
+    @Test("ch10 assembles every committed row, nothing retyped, and reports what is missing")
+    func closingTable() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try runChapter("ch10", ["--from", figures.path, "--output", dir.path])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let closing = try #require(try dataBlocks(dir.appendingPathComponent("ch10-tables.dat"))["closing"]).records
+        let rows = try committedRows().flatMap(\.rows)
+            .sorted { ($0.problem.rawValue, $0.method.rawValue) < ($1.problem.rawValue, $1.method.rawValue) }
+        #expect(closing.count == rows.count)
+        for (line, row) in zip(closing, rows) {
+            #expect(line["problem"] == Double(row.problem.rawValue) && line["method"] == Double(row.method.rawValue))
+            #expect(line["gap"] == row.gap && line["calls"] == Double(row.calls) && line["peak_vectors"] == Double(row.peakVectors))
+            #expect(line["second_order"] == Double(row.hessianVector + row.mixed))
+            #expect(line["misalignment"]!.isNaN ? row.misalignment == nil : line["misalignment"] == row.misalignment)
+        }
+        // Wall times only where a current timings file gave them.
+        let timed = try FileManager.default.contentsOfDirectory(atPath: figures.path).contains { $0.hasSuffix("-timings.dat") }
+        if !timed { #expect(closing.allSatisfy { $0["seconds"]!.isNaN }) }
+        let present = Set(rows.map(\.problem))
+        if !present.contains(.cleaningReal) { #expect(run.stdout.contains("Problems with no rows: hyper-cleaning, MNIST+Fashion")) }
+        if !present.contains(.metaLearning) { #expect(run.stdout.contains("meta-learning, 5 families (Chapter 9")) }
+        #expect(run.stdout.contains("A preference-taking method (WC-MHGD) is the best aligned on"))
+    }
+
+    @Test("ch10 reports stale timings and leaves them out")
+    func staleTimings() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: figures.appendingPathComponent("ch07-tables.dat"), to: dir.appendingPathComponent("ch07-tables.dat"))
+        try Data("$timings << EOD\n# problem method seconds\n0 0 1.5\nEOD\n".utf8).write(to: dir.appendingPathComponent("ch07-timings.dat"))
+        let run = try runChapter("ch10", ["--from", dir.path, "--output", dir.path])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stdout.contains("ch07-tables.dat: 14 rows, STALE timings"))
+        let closing = try #require(try dataBlocks(dir.appendingPathComponent("ch10-tables.dat"))["closing"])
+        #expect(try closing.column("seconds").allSatisfy(\.isNaN))
+    }
+
+    @Test("ch10 refuses a corrupt tables file, a pair saved twice, a wrong control and an empty folder, naming the file")
+    func corruptInput() throws {
+        let original = try String(contentsOf: figures.appendingPathComponent("ch07-tables.dat"), encoding: .utf8)
+        let lines = original.components(separatedBy: "\n")
+        let firstRow = lines[try #require(lines.firstIndex(of: "$comparison << EOD")) + 2]     // after the column names
+        #expect(firstRow.hasPrefix("0 0 0 "))
+        let cases: [(files: [String: String], says: String)] = [
+            (["ch07-tables.dat": "$comparison << EOD\n# problem method\n0 x\nEOD\n"], "ch07-tables.dat"),
+            (["ch07-tables.dat": original.replacingOccurrences(of: firstRow, with: firstRow + "\n" + firstRow)], "already saved"),
+            (["ch07-tables.dat": original.replacingOccurrences(of: firstRow, with: "0 0 2 " + firstRow.dropFirst(6))], "control"),
+            (["ch07-tables.dat": original, "ch07-timings.dat": "$timings << EOD\n# problem method seconds\n0 9 1\nEOD\n"], "ch07-timings.dat"),
+            ([:], "no chNN-tables.dat"),
+        ]
+        for (files, says) in cases {
+            let dir = try temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            for (name, text) in files { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
+            let output = dir.appendingPathComponent("out")
+            let run = try runChapter("ch10", ["--from", dir.path, "--output", output.path])
+            #expect(run.status != 0)
+            #expect(run.stderr.contains(says), "expected '\(says)' in: \(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("ch10-tables.dat").path))
+        }
+    }
+
+    @Test("ch10 bad flags: a missing folder, a file, an empty name")
+    func badFlags() throws {
+        try expectRefused("ch10", [["--from", "/nonexistent/figures"], ["--from", packageRoot.appendingPathComponent("README.md").path],
+                                   ["--from", ""]])
+    }
+}
