@@ -491,8 +491,6 @@ let neumannTerms = { (kappa: Double) in Int((2 * kappa).rounded(.up)) }
 let neumannSolver = { (problem: MOBLToy) in
     HessianSolver.neumann(eta: 1 / problem.curvature.L, .fixed(iterations: neumannTerms(problem.curvature.L)))
 }
-/// The oracle calls the cost comparisons count: ∇f and ∇g calls, Hessian-vector and mixed products.
-func totalCalls(_ c: OracleCounts) -> Int { c.upperGradient + c.lowerGradient + c.hessianVector + c.mixedVector }
 
 let cgRun = try runWCMHGD(toy2, x0: x0, r: rDemo)
 let neumannRun = try runWCMHGD(toy2, x0: x0, r: rDemo, solver: neumannSolver(toy2))
@@ -513,7 +511,7 @@ for (solver, run) in [(Solver.cg, cgRun), (.neumann, neumannRun)] {
     solverTable.append(["solver": Double(solver.rawValue), "terms": Double(solver == .cg ? N : neumannTerms(flags.kappa)),
                         "f1": run.values[0], "f2": run.values[1], "distance": norm(run.values - optimumDemo.values), "gap": run.gap,
                         "lower_gradients": Double(c.lowerGradient), "upper_gradients": Double(c.upperGradient),
-                        "hessian_vector": Double(c.hessianVector), "mixed": Double(c.mixedVector), "total": Double(totalCalls(c))])
+                        "hessian_vector": Double(c.hessianVector), "mixed": Double(c.mixedVector), "total": Double(c.calls)])
 }
 section("8. CG(\(N)) against Neumann(\(neumannTerms(flags.kappa)), η = 1/L) in WC-MHGD, K = \(K)")
 show(solverTable)
@@ -563,9 +561,9 @@ var costTable = Table("cost", [
 ])
 for c in costRuns {
     costTable.append(["kappa": c.kappa, "cg_steps": c.cg.reached.map { Double($0.k + 1) },
-                      "cg_calls": c.cg.reached.map { Double(totalCalls($0.counts)) },
+                      "cg_calls": c.cg.reached.map { Double($0.counts.calls) },
                       "neumann_steps": c.neumann.reached.map { Double($0.k + 1) },
-                      "neumann_calls": c.neumann.reached.map { Double(totalCalls($0.counts)) }])
+                      "neumann_calls": c.neumann.reached.map { Double($0.counts.calls) }])
 }
 section("9. Oracle calls to reach gap ≤ \(sci(flags.epsilon)) (S = 2 toy, r = (0.3, 0.7), D = \(D), CG(\(N)), Neumann(⌈2κ⌉))")
 show(costTable)
@@ -575,8 +573,8 @@ func fittedSlope(_ points: [(size: Double, calls: Int?)]) -> Double? {
     let reached = points.compactMap { p in p.calls.map { (log(p.size), log(Double($0))) } }
     return reached.count >= 2 ? leastSquaresSlope(reached) : nil
 }
-let cgKappaSlope = fittedSlope(costRuns.map { ($0.kappa, $0.cg.reached.map { totalCalls($0.counts) }) })
-let neumannKappaSlope = fittedSlope(costRuns.map { ($0.kappa, $0.neumann.reached.map { totalCalls($0.counts) }) })
+let cgKappaSlope = fittedSlope(costRuns.map { ($0.kappa, $0.cg.reached.map { $0.counts.calls }) })
+let neumannKappaSlope = fittedSlope(costRuns.map { ($0.kappa, $0.neumann.reached.map { $0.counts.calls }) })
 let cgStepSlope = fittedSlope(costRuns.map { ($0.kappa, $0.cg.reached.map { $0.k + 1 }) })
 say("outer steps to ε grow with κ_Q with fitted slope \(cgStepSlope.map { fixed($0, 2) } ?? "n/a") (CG): ∇Φ_s = Q⁻¹∇h_s, so the "
     + "reduced problem itself gets worse conditioned as κ_Q grows, whatever the solver.")
@@ -608,12 +606,12 @@ var sizeTable = Table("cost_by_S", [
     .init("calls", "calls", format: .integer, missing: "-"), .init("per_step", "calls per step", format: .fixed(1), missing: "-"),
 ])
 for entry in sizeRuns {
-    let calls = entry.run.reached.map { Double(totalCalls($0.counts)) }
+    let calls = entry.run.reached.map { Double($0.counts.calls) }
     sizeTable.append(["S": Double(entry.S), "steps": entry.run.reached.map { Double($0.k + 1) }, "calls": calls,
-                      "per_step": entry.run.reached.map { Double(totalCalls($0.counts)) / Double($0.k + 1) }])
+                      "per_step": entry.run.reached.map { Double($0.counts.calls) / Double($0.k + 1) }])
 }
 show(sizeTable)
-let sizeSlope = fittedSlope(sizeRuns.map { (Double($0.S), $0.run.reached.map { totalCalls($0.counts) }) })
+let sizeSlope = fittedSlope(sizeRuns.map { (Double($0.S), $0.run.reached.map { $0.counts.calls }) })
 say("fitted slope of log calls against log S: \(sizeSlope.map { fixed($0, 2) } ?? "n/a") — the bound's exponent is 1.")
 
 /*:

@@ -414,8 +414,6 @@ func frontFigure() throws -> Figure {
  Each row is the second outer step of a run (the first is the same here, but the
  second is the steady state of every method).
  */
-/// The oracle calls that count as work: gradients and products (values are not counted).
-func ops(_ c: OracleCounts) -> Int { c.upperGradient + c.lowerGradient + c.hessianVector + c.mixedVector }
 
 /// Oracle calls and peak length-p vectors of one outer step (the second of a two-step run).
 struct StepCost { let ops: Int; let memory: Int }
@@ -423,7 +421,7 @@ struct StepCost { let ops: Int; let memory: Int }
 func stepCost(_ run: (@escaping OuterObserver) throws -> OuterResult) throws -> StepCost {
     var steps: [OuterIterate] = []
     _ = try run { steps.append($0); return true }
-    return StepCost(ops: ops(steps[1].counts) - ops(steps[0].counts), memory: steps[1].peakVectors)
+    return StepCost(ops: steps[1].counts.calls - steps[0].counts.calls, memory: steps[1].peakVectors)
 }
 
 struct CostRow { let T: Int; let forum: StepCost; let moml: StepCost; let aid: StepCost }
@@ -525,7 +523,7 @@ func costFigure() throws -> Figure {
  Only WC-MHGD is told where to go; the other three stop wherever their dynamics
  lead them.
  */
-let budget = ops(main.result!.counts)
+let budget = main.result!.counts.calls
 
 /// A run stopped on a budget of oracle calls: the last x and y, the calls, steps and
 /// peak length-p vectors used, and the wall time (measured, not deterministic).
@@ -534,7 +532,7 @@ struct BudgetRun {
     let counts: OracleCounts
     let steps: Int, peak: Int
     let seconds: Double
-    var calls: Int { ops(counts) }
+    var calls: Int { counts.calls }
 }
 
 /// Runs `algorithm` from (x₀, y₀) until its next step would pass `budget` calls.
@@ -543,8 +541,8 @@ func onBudget(_ budget: Int, x0: Vector, y0: Vector, _ algorithm: (@escaping Out
     var perStep = 0
     let start = DispatchTime.now().uptimeNanoseconds
     _ = try algorithm { step in
-        let used = ops(step.counts)
-        perStep = max(perStep, used - ops(last.counts))
+        let used = step.counts.calls
+        perStep = max(perStep, used - last.counts.calls)
         var next = step.x
         axpy(1, step.step, &next)                                    // x_{k+1} = x_k + step
         last = (next, step.y, step.counts, step.k + 1, max(last.peak, step.peakVectors))

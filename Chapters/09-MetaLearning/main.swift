@@ -199,13 +199,11 @@ struct MethodRun {
     var chebyshevTrain: Double { zip(r, train).map { $0 * $1 }.max()! }
     var chebyshevTest: Double { zip(r, test).map { $0 * $1 }.max()! }
     var entry: ComparisonEntry {
-        ComparisonEntry(problem: .metaLearning, method: method.course, preference: method.takesPreference ? r : nil, values: train,
+        ComparisonEntry(problem: .metaLearning, method: method.course, preference: r, values: train,
                         gap: gap, counts: counts, peakVectors: peakVectors, lowerDimension: problem.lowerDimension, seconds: seconds)
     }
 }
 
-/// The oracle calls the budget counts: ∇f and ∇g calls, Hessian-vector and mixed products.
-func calls(_ c: OracleCounts) -> Int { c.upperGradient + c.lowerGradient + c.hessianVector + c.mixedVector }
 
 func runMethod(_ method: Method, r: Vector, u: Double = u, D: Int = D, budget: Int? = nil) throws -> MethodRun {
     let steps = budget == nil ? K : 1_000_000
@@ -220,7 +218,7 @@ func runMethod(_ method: Method, r: Vector, u: Double = u, D: Int = D, budget: I
     var perStep = 0
     let every = max(1, K / 15)
     let observe: OuterObserver = { step in
-        let used = calls(step.counts)
+        let used = step.counts.calls
         perStep = max(perStep, used - last.calls)
         var next = step.x
         axpy(1, step.step, &next)                                    // x_{k+1} = x_k + step
@@ -409,8 +407,8 @@ var dTable = Table("d_ablation", [
 for (value, run) in zip(dValues, dRuns) {
     dTable.append(["D": Double(value), "chebyshev_train": run.chebyshevTrain, "chebyshev_test": run.chebyshevTest,
                    "train_1": run.train[0], "test_1": run.test[0], "gap": run.gap, "inner_error": run.innerError,
-                   "calls": Double(calls(run.counts)),
-                   "calls_per_step": Double(calls(run.counts)) / Double(run.steps)])
+                   "calls": Double(run.counts.calls),
+                   "calls_per_step": Double(run.counts.calls) / Double(run.steps)])
 }
 section("5. D ablation, r = (0.8, 0.05, 0.05, 0.05, 0.05), K = \(K), u = \(u)")
 show(dTable)
@@ -444,7 +442,7 @@ say("Inner error at the last step: \(sci(dTable.column("inner_error").first!)) a
  For the stochastic method the budget counts calls, and each of its calls touches
  half the tasks (the `samples` count, in the saved table, says how many).
  */
-let budget = calls(sweep[1].counts)
+let budget = sweep[1].counts.calls
 var methodRuns: [MethodRun] = []
 for method in Method.allCases {
     methodRuns.append(method == .wcmhgdCG ? sweep[1] : try runMethod(method, r: rOne, budget: budget))
@@ -458,13 +456,15 @@ var methodTable = Table("methods", [
     .init("chebyshev_test", "max r_s·test_s", format: .fixed(4)),
     .init("steps", "outer steps", format: .integer), .init("calls", "oracle calls", format: .integer),
     .init("samples", format: .integer), .init("L_final", "L(x_final)", format: .fixed(2)),
+    .init("largest", "largest r_sΦ_s", format: .integer),
 ])
 for run in methodRuns {
     var cells: [(String, Double?)] = [("method", Double(run.method.rawValue))]
     for s in 0..<S { cells.append(("test_\(s + 1)", run.test[s])) }
     cells += [("mean_test", run.test.reduce(0, +) / Double(S)), ("chebyshev_train", run.chebyshevTrain),
-              ("chebyshev_test", run.chebyshevTest), ("steps", Double(run.steps)), ("calls", Double(calls(run.counts))),
-              ("samples", Double(run.counts.samples)), ("L_final", run.finalL)]
+              ("chebyshev_test", run.chebyshevTest), ("steps", Double(run.steps)), ("calls", Double(run.counts.calls)),
+              ("samples", Double(run.counts.samples)), ("L_final", run.finalL),
+              ("largest", Double(1 + (0..<S).max { rOne[$0] * run.train[$0] < rOne[$1] * run.train[$1] }!))]
     methodTable.append(cells)
 }
 section("6. Every method on a budget of \(budget) oracle calls (r = (0.8, 0.05, 0.05, 0.05, 0.05) where a method takes one)")
@@ -491,7 +491,7 @@ say("On the mean meta-test loss over the families (what no preference asks for) 
     + "(\(fixed(byMean[0].test.reduce(0, +) / Double(S), 4))) and the worst \(byMean.last!.method.name) "
     + "(\(fixed(byMean.last!.test.reduce(0, +) / Double(S), 4))). WC-MHGD (CG) ranks \(slowRank) of \(methodRuns.count) on the favoured "
     + "family's meta-test loss (\(fixed(wcRun.test[0], 4))).")
-let budgetOK = methodRuns.allSatisfy { calls($0.counts) <= budget }
+let budgetOK = methodRuns.allSatisfy { $0.counts.calls <= budget }
 say("Every run stayed within the budget: \(budgetOK ? "yes" : "NO"); gaps from \(sci(comparison.column("gap").min()!)) to "
     + "\(sci(comparison.column("gap").max()!)); peak length-p vectors from \(Int(comparison.column("peak_vectors").min()!)) "
     + "(\(methodRuns.min { $0.peakVectors < $1.peakVectors }!.method.name)) to \(Int(comparison.column("peak_vectors").max()!)).")
@@ -502,6 +502,13 @@ say("L at the final x: FORUM \(fixed(forumRun.finalL, 2)), the others \(fixed(me
 let linearRun = methodRuns.first { $0.method == .linear }!
 say("The slow sines (favoured): meta-training Φ₁ → meta-test loss, WC-MHGD (CG) \(fixed(wcRun.train[0], 4)) → \(fixed(wcRun.test[0], 4)), "
     + "linear scalarization \(fixed(linearRun.train[0], 4)) → \(fixed(linearRun.test[0], 4)).")
+// Misalignment from the ray of r: which term r_sΦ_s is the largest at each end point, and where the others are.
+let favouredLargest = methodTable.column("largest").filter { $0 == 1 }
+let wcTerms = zip(rOne, wcRun.train).map { $0 * $1 }
+say("The favoured family's term r₁Φ₁ is the largest at the end of \(favouredLargest.count) of the \(methodRuns.count) runs. "
+    + "The ray of r asks for Φ_s = \(fixed(rOne[0] / rOne[1], 0))·Φ₁ on every other family; WC-MHGD (CG) ends with \(fixed(rOne[0] / rOne[1], 0))·Φ₁ = \(fixed(rOne[0] / rOne[1] * wcRun.train[0], 3)) "
+    + "and the others' Φ_s from \(fixed(wcRun.train.dropFirst().min()!, 3)) to \(fixed(wcRun.train.dropFirst().max()!, 3)), "
+    + "so its misalignment (max − min)/max of r_sΦ_s is \(fixed((wcTerms.max()! - wcTerms.min()!) / wcTerms.max()!, 3)).")
 
 /*:
  What the comparison says, and what it does not. Only the methods given r (WC-MHGD
@@ -512,11 +519,20 @@ say("The slow sines (favoured): meta-training Φ₁ → meta-test loss, WC-MHGD 
  minimizes, and the first order sentence says who gets furthest with it on this
  budget. Linear scalarization with weights r is WC-MHGD's real competitor: with 0.8
  on the slow sines it pushes that family too, and it may generalize differently — the
- meta-test order and the last sentence (the favoured family's meta-training and
- meta-test losses side by side) show whether a lead on the meta-training tasks
+ meta-test order and the sentence on the slow sines (the favoured family's
+ meta-training and meta-test losses side by side) show whether a lead on the meta-training tasks
  survives on new ones. What linear scalarization cannot do in general is reach the
  points of a non-convex part of the front, or balance r_sΦ_s among the active
- families. The gap column is the exact stationarity gap at each final x: how far each
+ families. The misalignment column, Chapter 10's measure of how far an end point is
+ from the ray of r, is large here for every method, and the last sentence says why:
+ with r = (0.8, 0.05, …) the ray asks the four other families for 16 times the
+ favoured family's loss, and their losses end below that, some far below. In the
+ default run the largest term is r₁Φ₁ at every method's end point (the column
+ "largest r_sΦ_s" of the table), so the Chebyshev value max_s r_sΦ_s is that term
+ alone and the others do not bind. Read the column within this problem: it ranks how
+ the methods weigh the slow sines against the rest, and it cannot be compared with
+ the toys' near-zero values.
+ The gap column is the exact stationarity gap at each final x: how far each
  method is from Pareto stationarity when the budget runs out.
 
  ## 7. The figures
@@ -541,27 +557,28 @@ func sweepFigure() throws -> Figure {
     return figure
 }
 
-func uFigure() throws -> Figure {
-    var figure = Figure(slug: "ch09-u-ablation", title: "u ablation, r = (0.8, 0.05, 0.05, 0.05, 0.05): Chebyshev value (u = 0 at 10⁻³)",
-                        xLabel: "u", yLabel: "max_s r_s Φ_s")
-    figure.comments = ["Chapter 9 — Multi-objective meta-learning: the weighted Chebyshev value after K steps against u."]
+/// An ablation's figure: the weighted Chebyshev value on the meta-training (exact Φ_s) and
+/// meta-test losses against the ablated setting, column `x` of `table`, on a log axis.
+func ablationFigure(_ slug: String, _ title: String, xLabel: String, comment: String, table: Table, x: Int) throws -> Figure {
+    var figure = Figure(slug: slug, title: title, xLabel: xLabel, yLabel: "max_s r_s Φ_s")
+    figure.comments = ["Chapter 9 — Multi-objective meta-learning: " + comment]
     figure.logX = true
-    figure.blocks = [try uTable.dataBlock]
-    figure.series = [Series(block: "u_ablation", x: 2, y: 3, style: .linesPoints, title: "meta-training (exact Φ_s)", color: Figure.palette[0]),
-                     Series(block: "u_ablation", x: 2, y: 4, style: .linesPoints, title: "meta-test", color: Figure.palette[1], dashType: 2)]
+    figure.blocks = [try table.dataBlock]
+    figure.series = [Series(block: table.name, x: x, y: x + 1, style: .linesPoints, title: "meta-training (exact Φ_s)", color: Figure.palette[0]),
+                     Series(block: table.name, x: x, y: x + 2, style: .linesPoints, title: "meta-test", color: Figure.palette[1], dashType: 2)]
     return figure
 }
 
+func uFigure() throws -> Figure {
+    try ablationFigure("ch09-u-ablation", "u ablation, r = (0.8, 0.05, 0.05, 0.05, 0.05): Chebyshev value (u = 0 at 10⁻³)", xLabel: "u",
+                       comment: "the weighted Chebyshev value after K steps against u.", table: uTable, x: 2)
+}
+
 func dFigure() throws -> Figure {
-    var figure = Figure(slug: "ch09-d-ablation", title: "D ablation, r = (0.8, 0.05, …): Chebyshev value after K = \(K) steps",
-                        xLabel: "inner steps D", yLabel: "max_s r_s Φ_s")
-    figure.comments = ["Chapter 9 — Multi-objective meta-learning: the weighted Chebyshev value against D (log axis)."]
-    figure.logX = true
+    var figure = try ablationFigure("ch09-d-ablation", "D ablation, r = (0.8, 0.05, …): Chebyshev value after K = \(K) steps", xLabel: "inner steps D",
+                                    comment: "the weighted Chebyshev value against D (log axis).", table: dTable, x: 1)
     figure.xTics = dValues.map(Double.init)
     figure.xRange = 0.8...40
-    figure.blocks = [try dTable.dataBlock]
-    figure.series = [Series(block: "d_ablation", x: 1, y: 2, style: .linesPoints, title: "meta-training (exact Φ_s)", color: Figure.palette[0]),
-                     Series(block: "d_ablation", x: 1, y: 3, style: .linesPoints, title: "meta-test", color: Figure.palette[1], dashType: 2)]
     return figure
 }
 

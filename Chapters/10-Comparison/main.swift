@@ -2,13 +2,12 @@
  # Chapter 10 — Choosing a method
 
  Eight algorithms, six problems: by now the course has more methods than a reader can
- hold in mind at once, and each chapter measured them on its own terms. So Chapters 6,
- 7 and 8 (and Chapter 9, once it saves its rows) end with a section "for the closing
- comparison" that records their runs in one shape — the same measures, on one budget of
- oracle calls per problem, against one stated preference — saved beside their other
- tables. This chapter
- runs nothing. It reads those saved rows back, puts them into one table, and reads the
- table the way a researcher choosing a method would. You will learn
+ hold in mind at once, and each chapter measured them on its own terms. So Chapters 6
+ to 9 end with a section "for the closing comparison" that records their runs in one
+ shape — the same measures, on one budget of oracle calls per problem, against one
+ stated preference — saved beside their other tables. This chapter runs nothing. It
+ reads those saved rows back, puts them into one table, and reads the table the way a
+ researcher choosing a method would. You will learn
 
  - what each measure of the table says, and which of them can be compared across
    problems (misalignment, memory in vectors) and which only within one (gap, calls);
@@ -17,8 +16,8 @@
 
  Builds on Chapter 5 (WC-MHGD, linear scalarization and MGDA on the same
  hypergradients), Chapter 6 (stochastic WC-MHGD), Chapter 7 (FORUM, MOML, MoCo, and the
- rows of both toys), Chapter 8 (hyper-cleaning) and, once it has saved its rows,
- Chapter 9 (meta-learning). Run it with `swift run -c release ch10` after
+ rows of both toys), Chapter 8 (hyper-cleaning, synthetic and, from a run with data,
+ real) and Chapter 9 (meta-learning). Run it with `swift run -c release ch10` after
  `make figures`: it reads the chapters' `figures/chNN-tables.dat` (another folder with
  `--from DIR`), and the wall times in `figures/chNN-timings.dat` that `make timings` writes.
  */
@@ -48,12 +47,16 @@ say("seed \(flags.common.seed) (nothing here is random); the chapters' tables ar
 
        (max_s r_sΦ_s − min_s r_sΦ_s) / max_s r_sΦ_s    ∈ [0, 1],
 
-   0 on the ray. Chapters 6–8 measure it for every method, including those not told r
+   0 on the ray. The chapters measure it for every method, including those not told r
    (that is the question a user with a preference asks of them); a chapter may leave it
    out for the methods without a preference, shown as "-". It is a ratio, so it can
-   be compared across problems — with one caveat: where the front does not meet the ray
-   (the S = 5 pentagon of Chapter 7), even the exact Chebyshev optimum has a
-   misalignment above 0, and Chapter 7 prints it.
+   be compared across problems — with one caveat: where the front does not meet the ray,
+   even the best end point has a misalignment above 0. On the S = 5 pentagon of
+   Chapter 7 the exact Chebyshev optimum's misalignment is printed there; in
+   meta-learning (Chapter 9) r = (0.8, 0.05, …) asks the four other families for 16
+   times the favoured family's loss, their losses stay below that at every method's
+   end point, and every misalignment there is large. Compare those columns within
+   the problem.
  - **final gap**, min_{λ∈Δ} ‖Σ_s λ_s ∇Φ_s(x_K)‖² at the end point, with exact
    hypergradients where the problem knows y*(x) (the toys), and with tight solves the
    methods never see where it does not (hyper-cleaning: W*(x_K) to ‖∇_W g‖ ≤ 1e-10, CG to
@@ -71,8 +74,8 @@ say("seed \(flags.common.seed) (nothing here is random); the chapters' tables ar
    at every step). Read it as an order of magnitude.
 
  The reader below takes every `chNN-tables.dat` of the folder that holds a `comparison`
- datablock (and `ch08-real-tables.dat`, should a run on real data ever save one), and
- the `chNN-timings.dat` beside it. A file it cannot parse, a row whose labels are out of
+ datablock (`ch08-real-tables.dat` among them: the rows of Chapter 8's run on real
+ data), and the timings file beside each. A file it cannot parse, a row whose labels are out of
  range or whose counts are not whole numbers, a (problem, method) pair saved twice: each
  stops the chapter with a message naming the file. Timings whose rows do not match their
  chapter's comparison rows one for one are stale: they are reported, and not used.
@@ -212,8 +215,8 @@ func origin(_ problem: CourseProblem) -> String {
     case .toyS2, .toyS5: return "Chapter 7 saves them"
     case .finiteSumToy: return "Chapter 6 saves it"
     case .cleaningSynthetic: return "Chapter 8 saves them"
-    case .cleaningReal: return "Chapter 8's real-data run (--data DIR) records no comparison rows: its extra budget runs would be anything but cheap at real size"
-    case .metaLearning: return "Chapter 9 saves them, once it is in the course"
+    case .cleaningReal: return "Chapter 8 saves them in ch08-real-tables.dat when run on real data, --data DIR"
+    case .metaLearning: return "Chapter 9 saves them"
     }
 }
 say(absentProblems.isEmpty ? "Every problem of the course has rows."
@@ -397,21 +400,27 @@ save(figures: [try gapFigure(), try alignmentFigure()], tables: [closing], flags
 /*:
  ## Summary
 
- What the course's table says about the problems of Chapters 6–8 — the two toys, the
- finite-sum toy and synthetic hyper-cleaning — read as advice (Section 4 computes each
- point from the rows, for every problem with rows; the tests check these against the saved
- tables):
+ What the course's table says about its six problems, read as advice (Section 4
+ computes each point from the rows, for every problem with rows; the tests check these
+ against the saved tables):
 
- - **You need a particular trade-off → WC-MHGD.** On every problem where methods that
-   are not told the preference ran beside it, a preference-taking WC-MHGD ends closest
-   to the preference's ray. Linear scalarization, given the same r as weights, is no
+ - **You need a particular trade-off → WC-MHGD.** On the toys, synthetic
+   hyper-cleaning and meta-learning, a preference-taking WC-MHGD ends closest to the
+   preference's ray. Linear scalarization, given the same r as weights, is no
    substitute: on the concave S = 2 front it ends near an end of the front
    (misalignment near 1), and on the other problems WC-MHGD (CG) is better aligned too.
+   The exception is real hyper-cleaning with the balanced r = (½, ½): there FORUM,
+   not told r, ends closest (0.062), with both forms of WC-MHGD next (0.08–0.10):
+   a balanced preference may lie where a method's own dynamics go anyway. Only a
+   preference-taking method follows one that does not — Chapter 8's sweep over r_A
+   shows WC-MHGD doing so.
  - **No Hessian-vector products → FORUM**, the one method that makes no second-order
-   call anywhere. **Tight memory → FORUM, or WC-MHGD with the Neumann solver**: the two
-   hold the fewest vectors on every problem (Neumann keeps no CG vectors), and neither
-   grows with the inner steps; MOML, which stores its unrolled iterates, holds the most
-   wherever it ran. FORUM pays in preference control: it ends wherever its dynamics go.
+   call anywhere. **Tight memory → FORUM, or WC-MHGD with the Neumann solver**: of the
+   methods whose memory does not grow with the inner steps they hold the fewest
+   vectors on every problem (Neumann keeps no CG vectors). MOML stores its unrolled
+   inner iterates, so its memory grows with them: it holds the most wherever its inner
+   loop is long (the toys and hyper-cleaning), and the fewest in meta-learning, where
+   D = 4. FORUM pays in preference control: it ends wherever its dynamics go.
  - **Any Pareto-stationary point will do → a method without a preference.** On every
    problem the smallest gap on the budget belongs to a method that takes no preference
    or only weights (MGDA, MoCo, linear scalarization): each stops at the first
@@ -422,9 +431,10 @@ save(figures: [try gapFigure(), try alignmentFigure()], tables: [closing], flags
  - **Wall time** is a property of the machine as much as of the method: `make timings`
    measures it, and the table reads it as an order of magnitude.
 
- What is missing is stated in Section 2: the real-data hyper-cleaning rows (Chapter 8's
- run on MNIST and Fashion-MNIST records none), and the meta-learning rows until Chapter 9
- saves them.
+ What is missing is stated in Section 2: with the committed tables, nothing — every
+ method that applies to a problem has its row there. The real hyper-cleaning rows
+ come from one seed at T = 16 (Chapter 8 says how to regenerate them); the other rows
+ come from the chapters' default runs.
 
  ## Exercises
 
@@ -432,7 +442,8 @@ save(figures: [try gapFigure(), try alignmentFigure()], tables: [closing], flags
     problem, and does the order agree with the oracle calls? Why may it not (think of
     what one call costs for each method)?
  2. Run `swift run -c release ch07 --cg-steps 2 --output /tmp/f` and copy the other
-    chapters' tables beside it (`cp figures/ch0[68]-tables.dat /tmp/f`), then
+    chapters' tables beside it
+    (`cp figures/ch0[689]-tables.dat figures/ch08-real-tables.dat /tmp/f`), then
     `swift run -c release ch10 --from /tmp/f --output /tmp/f`. How do WC-MHGD's gap and
     misalignment on the toys change with fewer CG steps?
  3. Remove the row of WC-MHGD (Neumann) from a copy of `ch08-tables.dat` and run ch10 on

@@ -145,7 +145,7 @@ public struct ComparisonEntry: Sendable {
     }
 
     /// Oracle calls of the four gradient-type kinds (∇f, ∇g, ∇²_yy g·v, ∇²_xy g·v).
-    public var calls: Int { counts.upperGradient + counts.lowerGradient + counts.hessianVector + counts.mixedVector }
+    public var calls: Int { counts.calls }
 
     /// Peak memory of the length-p vectors, in KiB.
     public var memoryKiB: Double { Double(peakVectors * lowerDimension * 8) / 1024 }

@@ -92,10 +92,13 @@ enum ProgressClock {
 ///   output stays deterministic. Its header names the machine (``machineDescription``).
 /// - `impliedFlags` are flags the run took from elsewhere (Chapter 8's data folder from
 ///   MOBL_DATA is `["--data", "DIR"]`); the scripts' regenerate lines include them.
+/// - `tablesStem` names the tables and timings files in place of chNN, for a run whose
+///   tables must not replace the default run's (Chapter 8's real run: `ch08-real`).
 /// - On failure prints the reason and exits with status 1.
 public func save(figures: [Figure], tables: [Table] = [], timings: Table? = nil, flags: CommonFlags,
-                 impliedFlags: [String] = [], line: UInt = #line) {
+                 impliedFlags: [String] = [], tablesStem: String? = nil, line: UInt = #line) {
     guard let chapter = figures.first.map({ String($0.slug.prefix(4)) }) else { fail("save needs at least one figure") }
+    let stem = tablesStem ?? chapter
     var files: [(name: String, text: String)] = []
     for var figure in figures {
         figure.command = flags.reproducingCommand(figure.slug, implied: impliedFlags)
@@ -104,17 +107,17 @@ public func save(figures: [Figure], tables: [Table] = [], timings: Table? = nil,
     if !tables.isEmpty {
         do {
             let blocks = try tables.map { try $0.dataBlock.scriptText }
-            let header = ["# The tables of \(chapter) that no figure plots, as gnuplot datablocks (first line: column names).",
+            let header = ["# The tables of \(stem) that no figure plots, as gnuplot datablocks (first line: column names).",
                           "# Regenerate: swift run -c release \(flags.reproducingCommand(chapter, implied: impliedFlags))", ""]
-            files.append(("\(chapter)-tables.dat", (header + blocks.flatMap { [$0, ""] }).joined(separator: "\n")))
+            files.append(("\(stem)-tables.dat", (header + blocks.flatMap { [$0, ""] }).joined(separator: "\n")))
         } catch { fail("a table of \(chapter) is invalid: \(error)") }
     }
     if let timings, flags.timings {
         do {
-            let header = ["# Wall times of \(chapter)'s comparison runs on the machine that wrote this file (not deterministic).",
+            let header = ["# Wall times of \(stem)'s comparison runs on the machine that wrote this file (not deterministic).",
                           "# Machine: \(machineDescription)",
                           "# Regenerate: swift run -c release \(flags.reproducingCommand(chapter, implied: impliedFlags))", ""]
-            files.append(("\(chapter)-timings.dat", (header + [try timings.dataBlock.scriptText, ""]).joined(separator: "\n")))
+            files.append(("\(stem)-timings.dat", (header + [try timings.dataBlock.scriptText, ""]).joined(separator: "\n")))
         } catch { fail("the timings of \(chapter) are invalid: \(error)") }
     }
     do {

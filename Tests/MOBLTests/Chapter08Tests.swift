@@ -118,7 +118,13 @@ struct Chapter08Tests {
                                           "--inner-steps", "16", "--seeds", "1", "--preferences", "3"])
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let written = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(written == ["ch08-real-memory.gp", "ch08-real-table1.gp", "ch08-real-time.gp", "ch08-real-tradeoff.gp", "ch08-real-weights.gp"])
+        #expect(written == ["ch08-real-memory.gp", "ch08-real-table1.gp", "ch08-real-tables.dat", "ch08-real-time.gp", "ch08-real-tradeoff.gp",
+                            "ch08-real-weights.gp"])
+        // The closing comparison's rows of the real problem: every method that applies, once, on one budget.
+        let rows = try ComparisonRow.rows(of: try #require(try dataBlocks(dir.appendingPathComponent("ch08-real-tables.dat"))["comparison"]))
+        #expect(Set(rows.map(\.method)) == Set(CourseMethod.allCases.filter { $0.applies(to: .cleaningReal) }))
+        #expect(rows.count == 7 && rows.allSatisfy { $0.problem == .cleaningReal && $0.gap.isFinite && $0.gap >= 0 && $0.misalignment != nil })
+        #expect(run.stdout.contains("4b. Every method on a budget of"))
         let table = try #require(try dataBlocks(dir.appendingPathComponent("ch08-real-table1.gp"))["table1"]).records
         #expect(table.count == 5)
         for row in table {

@@ -15,14 +15,19 @@ private func committedRows() throws -> [(file: String, rows: [ComparisonRow])] {
     }
 }
 
-/// The problems Chapters 6–8 own: their rows must be there whatever else is.
-private let requiredProblems: [CourseProblem] = [.toyS2, .toyS5, .finiteSumToy, .cleaningSynthetic]
+/// The problems whose rows the chapters' default runs save (Chapters 6–9): they must be
+/// there whatever else is. (The real hyper-cleaning rows come from a run with data.)
+private let requiredProblems: [CourseProblem] = [.toyS2, .toyS5, .finiteSumToy, .cleaningSynthetic, .metaLearning]
+
+/// The problems on which Chapter 10's summary says a preference-taking method is the best
+/// aligned (all but the real hyper-cleaning problem: see its summary).
+private let preferenceBestAligned: [CourseProblem] = [.toyS2, .toyS5, .cleaningSynthetic, .metaLearning]
 
 /// The problems on which a chapter claims that WC-MHGD (CG) ends better aligned than
 /// linear scalarization and MGDA (Chapter 7 for the toys, Chapter 8 for hyper-cleaning).
 private let claimedAlignment: [CourseProblem] = [.toyS2, .toyS5, .cleaningSynthetic]
 
-@Suite("The closing comparison (Chapters 6–8 rows, Chapter 10)")
+@Suite("The closing comparison (Chapters 6–9 rows, Chapter 10)")
 struct ComparisonTests {
     // MARK: the shared vocabulary
 
@@ -96,9 +101,9 @@ struct ComparisonTests {
             #expect(row.peakVectors > 0 && row.memoryKiB > 0)
             if let m = row.misalignment { #expect(m >= 0 && m <= 1) }
         }
-        // Data-driven: the four problems Chapters 6–8 own always; the real hyper-cleaning
-        // and meta-learning problems once some chapter saves rows for them (every method
-        // that applies must then be there too).
+        // Data-driven: the problems of the default runs always; the real hyper-cleaning
+        // problem once a run with data has saved its rows (every method that applies must
+        // then be there too).
         let present = Set(rows.map(\.problem))
         for problem in CourseProblem.allCases where requiredProblems.contains(problem) || present.contains(problem) {
             for method in CourseMethod.allCases where method.applies(to: problem) {
@@ -106,7 +111,7 @@ struct ComparisonTests {
             }
         }
         // The chapters that own them.
-        #expect(files.map(\.file).starts(with: ["ch06-tables.dat", "ch07-tables.dat", "ch08-tables.dat"]))
+        #expect(Set(["ch06-tables.dat", "ch07-tables.dat", "ch08-tables.dat", "ch09-tables.dat"]).isSubset(of: files.map(\.file)))
     }
 
     @Test("Each committed chNN-timings.dat has exactly its chapter's comparison rows, in order, and positive times")
@@ -128,7 +133,8 @@ struct ComparisonTests {
         let rows = try committedRows().flatMap(\.rows)
         func row(_ p: CourseProblem, _ m: CourseMethod) -> ComparisonRow? { rows.first { $0.problem == p && $0.method == m } }
         // WC-MHGD (CG) better aligned than linear scalarization and MGDA where Chapters 7 and 8 say so.
-        for problem in claimedAlignment {
+        // (Chapter 10's summary says the same of the real hyper-cleaning and meta-learning rows.)
+        for problem in claimedAlignment + [.cleaningReal, .metaLearning] {
             let wc = try #require(row(problem, .wcmhgdCG)?.misalignment)
             for other in [CourseMethod.linear, .mgda] {
                 #expect(wc < (try #require(row(problem, other)?.misalignment)), "\(problem.name): WC-MHGD vs \(other.name)")
@@ -153,25 +159,36 @@ struct ComparisonTests {
         for method in [CourseMethod.wcmhgdCG, .wcmhgdNeumann] {
             #expect(abs(row(.toyS5, method)!.misalignment! - optimumMisalignment) < 1e-3, "\(method.name) on the pentagon")
         }
-        // Chapter 10's summary, for the problems of Chapters 6–8 with more than one row: the best aligned
-        // row takes a preference; FORUM makes no second-order call; FORUM and WC-MHGD (Neumann)
-        // hold the least memory (ties included); MOML the most; the smallest gap is not WC-MHGD's.
-        for problem in requiredProblems {
+        // Chapter 10's summary, for every problem with more than one row: the best aligned row takes a
+        // preference (where the summary says so); FORUM makes no second-order call; FORUM and WC-MHGD
+        // (Neumann) hold the least memory of the methods other than MOML (ties included); MOML, whose
+        // memory grows with its unrolled inner steps, the most except in meta-learning (D = 4), where it
+        // holds the least; the smallest gap is not a preference-taking method's.
+        for problem in CourseProblem.allCases {
             let here = rows.filter { $0.problem == problem }
             guard here.count > 1 else { continue }
-            if here.contains(where: { $0.control != .preference && $0.misalignment != nil }) {
+            if preferenceBestAligned.contains(problem) {
                 #expect(here.filter { $0.misalignment != nil }.min { $0.misalignment! < $1.misalignment! }!.control == .preference, "\(problem.name)")
             }
-            if let forum = row(problem, .forum) {
-                #expect(forum.hessianVector + forum.mixed == 0)
-                #expect(here.allSatisfy { $0.peakVectors >= forum.peakVectors }, "\(problem.name): FORUM's memory")
+            let notMOML = here.filter { $0.method != .moml }
+            for method in [CourseMethod.forum, .wcmhgdNeumann] {
+                guard let least = row(problem, method) else { continue }
+                #expect(notMOML.allSatisfy { $0.peakVectors >= least.peakVectors }, "\(problem.name): \(method.name)'s memory")
             }
-            if let neumann = row(problem, .wcmhgdNeumann) {
-                #expect(here.allSatisfy { $0.peakVectors >= neumann.peakVectors }, "\(problem.name): WC-MHGD (Neumann)'s memory")
+            if let forum = row(problem, .forum) { #expect(forum.hessianVector + forum.mixed == 0) }
+            if let moml = row(problem, .moml) {
+                if problem == .metaLearning {
+                    #expect(here.allSatisfy { $0.peakVectors >= moml.peakVectors }, "meta-learning: MOML's memory")
+                } else {
+                    #expect(here.allSatisfy { $0.peakVectors <= moml.peakVectors }, "\(problem.name): MOML's memory")
+                }
             }
-            if let moml = row(problem, .moml) { #expect(here.allSatisfy { $0.peakVectors <= moml.peakVectors }, "\(problem.name): MOML's memory") }
             #expect(here.min { $0.gap < $1.gap }!.control != .preference, "\(problem.name): the smallest gap")
         }
+        // Chapter 8 on the committed real rows: FORUM closest to the ray, then WC-MHGD (Neumann), then
+        // WC-MHGD (CG), all three ahead of linear scalarization, MGDA, MoCo and MOML.
+        let real = rows.filter { $0.problem == .cleaningReal }.sorted { $0.misalignment! < $1.misalignment! }.map(\.method)
+        #expect(real.count == 7 && real.prefix(3) == [.forum, .wcmhgdNeumann, .wcmhgdCG] && real.last == .moml, "\(real.map(\.name))")
         // The stochastic row's gap above the deterministic WC-MHGD's on the same Φ.
         #expect(row(.finiteSumToy, .stochasticWCMHGD)!.gap > row(.toyS2, .wcmhgdCG)!.gap)
     }
@@ -179,7 +196,8 @@ struct ComparisonTests {
     // MARK: the chapters that save rows
 
     @Test("--quick --timings: the comparison rows and a timings file with the same rows; the tables are those of a run without --timings",
-          arguments: [("ch06", [CourseProblem.finiteSumToy]), ("ch07", [.toyS2, .toyS5]), ("ch08", [.cleaningSynthetic])])
+          arguments: [("ch06", [CourseProblem.finiteSumToy]), ("ch07", [.toyS2, .toyS5]), ("ch08", [.cleaningSynthetic]),
+                      ("ch09", [.metaLearning])])
     func chapterRows(chapter: String, problems: [CourseProblem]) throws {
         let (a, b) = (try temporaryDirectory(), try temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
@@ -193,13 +211,14 @@ struct ComparisonTests {
         let timings = try TimingRow.rows(of: try #require(try dataBlocks(a.appendingPathComponent("\(chapter)-timings.dat"))["timings"]))
         #expect(timings.map { [$0.problem.rawValue, $0.method.rawValue] } == rows.map { [$0.problem.rawValue, $0.method.rawValue] })
         let expected = problems.flatMap { p in CourseMethod.allCases.filter { $0.applies(to: p) }.map { [p.rawValue, $0.rawValue] } }
-        #expect(rows.map { [$0.problem.rawValue, $0.method.rawValue] } == expected)
+        #expect(rows.map { [$0.problem.rawValue, $0.method.rawValue] }.sorted { $0.lexicographicallyPrecedes($1) } == expected)
         for problem in problems {
             let here = rows.filter { $0.problem == problem }
             #expect(here.allSatisfy { $0.gap.isFinite && $0.gap >= 0 && $0.misalignment != nil })
-            // One budget per problem: no run spends more than the largest, and none less than 95 % of it.
+            // One budget per problem: no run spends more than the largest, and none less than 90 % of it
+            // (a run stops when its next step would pass the budget; one step of the quick runs is up to 9 % of it).
             let budget = here.map(\.calls).max()!
-            #expect(here.allSatisfy { Double($0.calls) >= 0.95 * Double(budget) }, "\(chapter) \(problem.name): calls \(here.map(\.calls))")
+            #expect(here.allSatisfy { Double($0.calls) >= 0.9 * Double(budget) }, "\(chapter) \(problem.name): calls \(here.map(\.calls))")
             if claimedAlignment.contains(problem) {
                 let wc = here.first { $0.method == .wcmhgdCG }!.misalignment!
                 #expect(here.filter { [.linear, .mgda].contains($0.method) }.allSatisfy { $0.misalignment! > wc })
@@ -230,7 +249,6 @@ struct ComparisonTests {
         if !timed { #expect(closing.allSatisfy { $0["seconds"]!.isNaN }) }
         let present = Set(rows.map(\.problem))
         if !present.contains(.cleaningReal) { #expect(run.stdout.contains("Problems with no rows: hyper-cleaning, MNIST+Fashion")) }
-        if !present.contains(.metaLearning) { #expect(run.stdout.contains("meta-learning, 5 families (Chapter 9")) }
         #expect(run.stdout.contains("A preference-taking method (WC-MHGD) is the best aligned on"))
     }
 

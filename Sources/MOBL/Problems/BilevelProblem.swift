@@ -91,6 +91,11 @@ public struct OracleCounts: Equatable, Sendable {
 
     public init() {}
 
+    /// The calls the course counts as work and budgets in: gradients (∇f, ∇g) and
+    /// products (∇²_yy g·v, ∇²_xy g·v). Values are not counted: no method of the
+    /// course needs more than a few per step.
+    public var calls: Int { upperGradient + lowerGradient + hessianVector + mixedVector }
+
     public static func - (a: OracleCounts, b: OracleCounts) -> OracleCounts {
         var d = OracleCounts()
         d.upperValue = a.upperValue - b.upperValue
