@@ -58,12 +58,12 @@ $alignment << EOD
 EOD
 
 set title 'Misalignment from the stated preference''s ray, per problem'
-set xlabel 'problem: 0 S=2 toy · 1 S=5 toy · 2 finite-sum toy · 3 cleaning (synthetic) · 4 cleaning (real) · 5 meta-learning'
+set xlabel 'problem'
 set ylabel '(max_s r_sΦ_s − min_s r_sΦ_s) / max_s r_sΦ_s'
 set logscale y
 set format y '10^{%L}'
 set xrange [-0.5:5.5]
-set xtics (0, 1, 2, 3, 4, 5)
+set xtics ('S=2 toy' 0, 'S=5 toy' 1, 'sum toy' 2, 'clean syn' 3, 'clean real' 4, 'meta' 5)
 set yrange [5.85448988e-17:3]
 set key outside right top box opaque Left reverse
 set grid lc rgb '#dddddd'

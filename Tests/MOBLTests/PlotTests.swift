@@ -63,6 +63,22 @@ struct PlotTests {
                 == ["ch99-sample.gp", "ch99-sample.png", "ch99-sample.svg"])
     }
 
+    @Test("Labelled x tics: one label per tic, quoted; a count that does not match is refused; gnuplot renders them")
+    func labelledTics() throws {
+        var figure = try sampleFigure()
+        figure.xTics = [0, 1, 2]
+        figure.xTicLabels = ["zero", "one's", "two"]
+        #expect(try figure.script().contains("set xtics ('zero' 0, 'one''s' 1, 'two' 2)"))
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let render = try renderWithGnuplot(try figure.write(to: dir))
+        #expect(render.status == 0 && render.stderr.isEmpty, "gnuplot said: \(render.stderr)")
+        figure.xTicLabels = ["zero", "one"]
+        #expect(throws: InvalidInput.self) { try figure.script() }
+        figure.xTics = nil
+        #expect(throws: InvalidInput.self) { try figure.script() }
+    }
+
     @Test("Bad figures and corrupt data are refused with the rule they break")
     func badInput() throws {
         #expect(throws: InvalidInput.self) { try DataBlock("bad name", columns: ["x"], rows: []) }

@@ -62,6 +62,9 @@ public struct Figure: Sendable {
     /// Tick marks at exactly these x values, labelled plainly (e.g. the T of a sweep on
     /// a log axis); nil: gnuplot's own.
     public var xTics: [Double]? = nil
+    /// Labels for the `xTics`, one each in the same order (e.g. problem names in place of
+    /// their numbers); nil: the numbers themselves.
+    public var xTicLabels: [String]? = nil
     public var yRange: ClosedRange<Double>?
     /// gnuplot key placement, e.g. `top right`, `bottom left`.
     public var key = "top right"
@@ -99,6 +102,9 @@ public struct Figure: Sendable {
             throw InvalidInput("figure slug", "'\(slug)'", "must look like chNN-words (lower case, digits, dashes)")
         }
         guard !series.isEmpty else { throw InvalidInput("figure \(slug)", "no series", "must draw at least one series") }
+        if let labels = xTicLabels, labels.count != xTics?.count {
+            throw InvalidInput("figure \(slug): xTicLabels", "\(labels.count) labels", "must label each of the \(xTics?.count ?? 0) xTics once")
+        }
         for s in series {
             guard let block = blocks.first(where: { $0.name == s.block }) else {
                 throw InvalidInput("series '\(s.title ?? s.block)'", "$\(s.block)", "names no datablock of figure \(slug)")
@@ -130,7 +136,10 @@ public struct Figure: Sendable {
         if powerTicks && logX && xTics == nil { lines.append("set format x '10^{%L}'") }
         if powerTicks && logY { lines.append("set format y '10^{%L}'") }
         if let r = xRange { lines.append("set xrange [\(formatNumber(r.lowerBound)):\(formatNumber(r.upperBound))]") }
-        if let t = xTics { lines.append("set xtics (" + t.map(formatNumber).joined(separator: ", ") + ")") }
+        if let t = xTics {
+            let tics = xTicLabels.map { labels in zip(labels, t).map { "\(quoted($0)) \(formatNumber($1))" } } ?? t.map(formatNumber)
+            lines.append("set xtics (" + tics.joined(separator: ", ") + ")")
+        }
         if let r = yRange { lines.append("set yrange [\(formatNumber(r.lowerBound)):\(formatNumber(r.upperBound))]") }
         if equalAxes { lines.append("set size ratio -1") }
         lines.append("set key \(key) box opaque Left reverse")
