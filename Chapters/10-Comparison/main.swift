@@ -48,8 +48,8 @@ say("seed \(flags.common.seed) (nothing here is random); the chapters' tables ar
        (max_s r_sΦ_s − min_s r_sΦ_s) / max_s r_sΦ_s    ∈ [0, 1],
 
    0 on the ray. The chapters measure it for every method, including those not told r
-   (that is the question a user with a preference asks of them); a chapter may leave it
-   out for the methods without a preference, shown as "-". It is a ratio, so it can
+   (that is the question a user with a preference asks of them); a row saved without
+   it would show "-". It is a ratio, so it can
    be compared across problems — with one caveat: where the front does not meet the ray,
    even the best end point has a misalignment above 0. On the S = 5 pentagon of
    Chapter 7 the exact Chebyshev optimum's misalignment is printed there; in
@@ -75,9 +75,9 @@ say("seed \(flags.common.seed) (nothing here is random); the chapters' tables ar
 
  The reader below takes every `chNN-tables.dat` of the folder that holds a `comparison`
  datablock (`ch08-real-tables.dat` among them: the rows of Chapter 8's run on real
- data), and the timings file beside each. A file it cannot parse, a row whose labels are out of
- range or whose counts are not whole numbers, a (problem, method) pair saved twice: each
- stops the chapter with a message naming the file. Timings whose rows do not match their
+ data), and the timings file beside each. A file it cannot parse, a row whose labels
+ are out of range or whose counts are not whole numbers, a (problem, method) pair
+ saved twice: each stops the chapter with a message naming the file. Timings whose rows do not match their
  chapter's comparison rows one for one are stale: they are reported, and not used.
  */
 /// One chapter's saved rows: the file, its comparison rows, and its wall times (nil when
