@@ -163,7 +163,7 @@ struct ComparisonTests {
         // preference (where the summary says so); FORUM makes no second-order call; FORUM and WC-MHGD
         // (Neumann) hold the least memory of the methods other than MOML (ties included); MOML, whose
         // memory grows with its unrolled inner steps, the most except in meta-learning (D = 4), where it
-        // holds the least; the smallest gap is not a preference-taking method's.
+        // holds the least; the smallest gap is not a preference-taking method's (but for ties at rounding level).
         for problem in CourseProblem.allCases {
             let here = rows.filter { $0.problem == problem }
             guard here.count > 1 else { continue }
@@ -183,12 +183,23 @@ struct ComparisonTests {
                     #expect(here.allSatisfy { $0.peakVectors <= moml.peakVectors }, "\(problem.name): MOML's memory")
                 }
             }
-            #expect(here.min { $0.gap < $1.gap }!.control != .preference, "\(problem.name): the smallest gap")
+            // The smallest gap: a method without a preference, or a tie at rounding level (below 1e-28).
+            let smallest = here.min { $0.gap < $1.gap }!
+            let bestOther = here.filter { $0.control != .preference }.map(\.gap).min()!
+            #expect(smallest.control != .preference || bestOther < 1e-28, "\(problem.name): the smallest gap")
         }
         // Chapter 8 on the committed real rows: FORUM closest to the ray, then WC-MHGD (Neumann), then
         // WC-MHGD (CG), all three ahead of linear scalarization, MGDA, MoCo and MOML.
         let real = rows.filter { $0.problem == .cleaningReal }.sorted { $0.misalignment! < $1.misalignment! }.map(\.method)
         #expect(real.count == 7 && real.prefix(3) == [.forum, .wcmhgdNeumann, .wcmhgdCG] && real.last == .moml, "\(real.map(\.name))")
+        // The summary's numbers: the pentagon's gaps (1e-24 against WC-MHGD's 1e-6); meta-learning's
+        // small lead (MGDA 3.3e-4 against WC-MHGD (CG) 4.7e-4); the S = 2 toy's tie at rounding level;
+        // stochastic WC-MHGD the best aligned in meta-learning, level with the deterministic forms.
+        #expect(row(.toyS5, .mgda)!.gap < 1e-20 && row(.toyS5, .wcmhgdCG)!.gap > 1e-7)
+        #expect(row(.metaLearning, .mgda)!.gap < row(.metaLearning, .wcmhgdCG)!.gap)
+        #expect(rows.filter { $0.problem == .toyS2 && $0.gap < 1e-28 }.count > 1 && row(.toyS2, .wcmhgdCG)!.gap < 1e-28)
+        let meta = rows.filter { $0.problem == .metaLearning }
+        #expect(meta.min { $0.misalignment! < $1.misalignment! }!.method == .stochasticWCMHGD)
         // The stochastic row's gap above the deterministic WC-MHGD's on the same Φ.
         #expect(row(.finiteSumToy, .stochasticWCMHGD)!.gap > row(.toyS2, .wcmhgdCG)!.gap)
     }
