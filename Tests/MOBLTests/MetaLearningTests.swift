@@ -13,24 +13,6 @@ private func smallMetaLearning(seed: UInt64 = 5, width: Int = 3) throws -> (Meta
     return (problem, x, y)
 }
 
-/// Central differences of a scalar function along each coordinate.
-private func gradientByDifferences(_ f: (Vector) -> Double, at z: Vector, h: Double = 1e-6) -> Vector {
-    (0..<z.count).map { k in
-        var plus = z, minus = z
-        plus[k] += h
-        minus[k] -= h
-        return (f(plus) - f(minus)) / (2 * h)
-    }
-}
-
-/// Central difference of a vector function along a direction.
-private func directionalDifference(_ f: (Vector) -> Vector, at z: Vector, along v: Vector, h: Double = 1e-6) -> Vector {
-    var plus = z, minus = z
-    axpy(h, v, &plus)
-    axpy(-h, v, &minus)
-    return (1 / (2 * h)) * (f(plus) - f(minus))
-}
-
 @Suite("Meta-learning: few-shot regression with ridge heads")
 struct MetaLearningTests {
     @Test("Every oracle against central finite differences")
@@ -38,18 +20,18 @@ struct MetaLearningTests {
         let (problem, x, y) = try smallMetaLearning()
         var rng = SeededGenerator(seed: 11)
         let v = rng.gaussianVector(problem.lowerDimension)
-        #expect(relativeError(problem.lowerGradientY(x: x, y: y), gradientByDifferences({ problem.lowerValue(x: x, y: $0) }, at: y)) < 1e-7)
-        #expect(relativeError(problem.lowerGradientX(x: x, y: y), gradientByDifferences({ problem.lowerValue(x: $0, y: y) }, at: x)) < 1e-7)
+        #expect(relativeError(problem.lowerGradientY(x: x, y: y), numericalGradient({ problem.lowerValue(x: x, y: $0) }, at: y)) < 1e-7)
+        #expect(relativeError(problem.lowerGradientX(x: x, y: y), numericalGradient({ problem.lowerValue(x: $0, y: y) }, at: x)) < 1e-7)
         for s in 0..<problem.objectiveCount {
             #expect(relativeError(problem.upperGradientY(s, x: x, y: y),
-                                  gradientByDifferences({ problem.upperValues(x: x, y: $0)[s] }, at: y)) < 1e-7)
+                                  numericalGradient({ problem.upperValues(x: x, y: $0)[s] }, at: y)) < 1e-7)
             #expect(relativeError(problem.upperGradientX(s, x: x, y: y),
-                                  gradientByDifferences({ problem.upperValues(x: $0, y: y)[s] }, at: x)) < 1e-7)
+                                  numericalGradient({ problem.upperValues(x: $0, y: y)[s] }, at: x)) < 1e-7)
         }
         #expect(relativeError(problem.lowerHessianVector(x: x, y: y, v),
-                              directionalDifference({ problem.lowerGradientY(x: x, y: $0) }, at: y, along: v)) < 1e-7)
+                              numericalDirectional({ problem.lowerGradientY(x: x, y: $0) }, at: y, along: v)) < 1e-7)
         #expect(relativeError(problem.lowerMixedVector(x: x, y: y, v),
-                              directionalDifference({ problem.lowerGradientX(x: x, y: $0) }, at: y, along: v)) < 1e-7)
+                              numericalDirectional({ problem.lowerGradientX(x: x, y: $0) }, at: y, along: v)) < 1e-7)
     }
 
     @Test("Hessian-vector products against the dense Hessian; μ and L are its extreme eigenvalues")
@@ -62,7 +44,7 @@ struct MetaLearningTests {
             var e = Vector(repeating: 0, count: p)
             e[j] = 1
             let column = problem.lowerHessianVector(x: x, y: y, e)
-            let byDifferences = directionalDifference({ problem.lowerGradientY(x: x, y: $0) }, at: y, along: e)
+            let byDifferences = numericalDirectional({ problem.lowerGradientY(x: x, y: $0) }, at: y, along: e)
             #expect(relativeError(column, byDifferences) < 1e-7)
             for i in 0..<p { H[i, j] = column[i] }
         }
@@ -93,7 +75,7 @@ struct MetaLearningTests {
         let (problem, x, _) = try smallMetaLearning()
         let exact = problem.exactHypergradients(x: x)
         for s in 0..<problem.objectiveCount {
-            let byDifferences = gradientByDifferences({ problem.reducedValues(x: $0)[s] }, at: x, h: 1e-5)
+            let byDifferences = numericalGradient({ problem.reducedValues(x: $0)[s] }, at: x, h: 1e-5)
             #expect(relativeError(exact[s], byDifferences) < 1e-6)
         }
     }
