@@ -328,8 +328,9 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
     /// eigenvalues per task by ``symmetricEigenvalues(_:)``).
     public func lowerCurvature(x: Vector) -> (mu: Double, L: Double)? {
         var largest = 0.0
+        let support = designs(x).support
         for tau in trainTasks.indices {
-            let a = ridgeMatrix(designs(x).support[tau])
+            let a = ridgeMatrix(support[tau])
             let top: Double? = (try? symmetricEigenvalues(a))?.last
             // The trace bounds λ_max of a positive semidefinite matrix if the eigenvalues fail.
             largest = max(largest, top ?? (0..<settings.width).reduce(0) { $0 + a[$1, $1] })
@@ -338,10 +339,11 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
     }
 
     public func upperValues(x: Vector, y: Vector) -> Vector {
-        tasksOfFamily.map { tasks in
+        let query = designs(x).query
+        return tasksOfFamily.map { tasks in
             var total = 0.0
             for tau in tasks {
-                let r = Self.residual(designs(x).query[tau], head(y, tau), trainTasks[tau].queryTargets)
+                let r = Self.residual(query[tau], head(y, tau), trainTasks[tau].queryTargets)
                 total += normSquared(r) / Double(r.count)
             }
             return total / Double(tasks.count)
@@ -350,9 +352,10 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
 
     private func lowerValue(x: Vector, y: Vector, tasks: [(task: Int, weight: Double)]) -> Double {
         var total = 0.0
+        let support = designs(x).support
         for (tau, weight) in tasks {
             let yt = head(y, tau)
-            let r = Self.residual(designs(x).support[tau], yt, trainTasks[tau].supportTargets)
+            let r = Self.residual(support[tau], yt, trainTasks[tau].supportTargets)
             total += weight * (normSquared(r) / Double(r.count) + settings.ridge * normSquared(yt))
         }
         return total
@@ -362,10 +365,10 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
 
     public func upperGradientX(_ s: Int, x: Vector, y: Vector) -> Vector {
         var gradient = Vector(repeating: 0, count: upperDimension)
-        let tasks = tasksOfFamily[s]
+        let tasks = tasksOfFamily[s], query = designs(x).query
         for tau in tasks {
             let yt = head(y, tau)
-            let r = Self.residual(designs(x).query[tau], yt, trainTasks[tau].queryTargets)
+            let r = Self.residual(query[tau], yt, trainTasks[tau].queryTargets)
             Self.addOuter(2 / (Double(r.count) * Double(tasks.count)), queryFeatures[tau], r, yt, into: &gradient)
         }
         return gradient
@@ -374,9 +377,9 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
     public func upperGradientY(_ s: Int, x: Vector, y: Vector) -> Vector {
         let w = settings.width
         var gradient = Vector(repeating: 0, count: lowerDimension)
-        let tasks = tasksOfFamily[s]
+        let tasks = tasksOfFamily[s], query = designs(x).query
         for tau in tasks {
-            let z = designs(x).query[tau]
+            let z = query[tau]
             let r = Self.residual(z, head(y, tau), trainTasks[tau].queryTargets)
             let g = z.transposeTimes(r)
             let scale = 2 / (Double(r.count) * Double(tasks.count))
@@ -387,9 +390,10 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
 
     public func lowerGradientX(x: Vector, y: Vector) -> Vector {
         var gradient = Vector(repeating: 0, count: upperDimension)
+        let support = designs(x).support
         for tau in trainTasks.indices {
             let yt = head(y, tau)
-            let r = Self.residual(designs(x).support[tau], yt, trainTasks[tau].supportTargets)
+            let r = Self.residual(support[tau], yt, trainTasks[tau].supportTargets)
             Self.addOuter(2 / Double(r.count), supportFeatures[tau], r, yt, into: &gradient)
         }
         return gradient
@@ -398,8 +402,9 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
     private func lowerGradientY(x: Vector, y: Vector, tasks: [(task: Int, weight: Double)]) -> Vector {
         let w = settings.width
         var gradient = Vector(repeating: 0, count: lowerDimension)
+        let support = designs(x).support
         for (tau, weight) in tasks {
-            let z = designs(x).support[tau]
+            let z = support[tau]
             let yt = head(y, tau)
             let g = z.transposeTimes(Self.residual(z, yt, trainTasks[tau].supportTargets))
             let k = Double(z.rows)
@@ -413,8 +418,9 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
     private func lowerHessianVector(x: Vector, v: Vector, tasks: [(task: Int, weight: Double)]) -> Vector {
         let w = settings.width
         var product = Vector(repeating: 0, count: lowerDimension)
+        let support = designs(x).support
         for (tau, weight) in tasks {
-            let z = designs(x).support[tau]
+            let z = support[tau]
             let vt = head(v, tau)
             let h = z.transposeTimes(z.times(vt))
             let k = Double(z.rows)
@@ -427,8 +433,9 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
 
     private func lowerMixedVector(x: Vector, y: Vector, v: Vector, tasks: [(task: Int, weight: Double)]) -> Vector {
         var product = Vector(repeating: 0, count: upperDimension)
+        let support = designs(x).support
         for (tau, weight) in tasks {
-            let z = designs(x).support[tau]
+            let z = support[tau]
             let (yt, vt) = (head(y, tau), head(v, tau))
             let r = Self.residual(z, yt, trainTasks[tau].supportTargets)
             let scale = weight * 2 / Double(z.rows)
@@ -459,8 +466,9 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
 
     /// y*(x): every head by its closed form, one w × w Cholesky per task.
     public func lowerSolution(x: Vector) -> Vector {
-        trainTasks.indices.flatMap { tau in
-            ridgeHead(designs(x).support[tau], trainTasks[tau].supportTargets)
+        let support = designs(x).support
+        return trainTasks.indices.flatMap { tau in
+            ridgeHead(support[tau], trainTasks[tau].supportTargets)
         }
     }
 
@@ -469,7 +477,7 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
     public func exactHypergradients(x: Vector) -> [Vector] {
         let w = settings.width
         let y = lowerSolution(x: x)
-        let factors = trainTasks.indices.map { factor(ridgeMatrix(designs(x).support[$0])) }
+        let factors = designs(x).support.map { factor(ridgeMatrix($0)) }
         return (0..<objectiveCount).map { s in
             let fy = upperGradientY(s, x: x, y: y)
             var v = Vector(repeating: 0, count: lowerDimension)
