@@ -1,7 +1,10 @@
 # The course's commands. Start with `make figures` and `make test`.
 #
 #   make figures        build (release), run every chapter, render every figure
-#   make test           run all tests (unit tests and chapter tests, release build)
+#   make test           run all tests (library tests and chapter tests, release build); fails on
+#                       an expression that takes the type checker more than 200 ms
+#   make test-library   only the library's tests against their oracles (seconds, after a build)
+#   make test-fast      every test but those tagged slow (longer runs than the default, real data)
 #   make chapter N=1    run one chapter and render its figures
 #   make timings        run every chapter with --timings: write the wall times of the closing
 #                       comparison's runs (figures/chNN-timings.dat, not deterministic), then
@@ -25,7 +28,7 @@ DOCS := .build/docs
 # Chapters/01-ParetoFronts -> 01 ; the executable of chapter 01 is ch01.
 CHAPTER_NUMBERS := $(sort $(foreach d,$(wildcard Chapters/[0-9][0-9]-*),$(firstword $(subst -, ,$(notdir $(d))))))
 
-.PHONY: figures timings test chapter book build docs bench data clean
+.PHONY: figures timings test test-library test-fast chapter book build docs bench data clean
 
 figures: build
 	@for n in $(CHAPTER_NUMBERS); do \
@@ -52,12 +55,28 @@ chapter:
 # `swift test` builds with testable imports by default, which are other compiler flags
 # than `swift build`'s: every module would be compiled twice, once for `make figures`
 # and again for `make test`. The tests need no testable imports, so both share one build.
+# The library and the chapters are release-optimized; the test targets' own code is
+# compiled without optimization (Package.swift), which builds several times faster.
 TEST_FLAGS := -c release --disable-testable-imports
+# Written between the release build and the tests' build; a test (PlumbingTests) checks
+# that the tests' build compiled and linked nothing that `make figures` had built.
+BUILD_STAMP := $(BIN)/.figures-build-stamp
 
 test:
 	@scripts/need-gnuplot
-	$(SWIFT) build -c release
-	$(SWIFT) test $(TEST_FLAGS)
+	@mkdir -p .build
+	@set -o pipefail; $(SWIFT) build -c release 2>&1 | tee .build/build.log
+	@scripts/check-type-check-times .build/build.log
+	@touch $(BUILD_STAMP)
+	@set -o pipefail; $(SWIFT) test $(TEST_FLAGS) 2>&1 | tee .build/test.log
+	@scripts/check-type-check-times .build/test.log
+
+test-library:
+	$(SWIFT) test $(TEST_FLAGS) --filter LibraryTests
+
+test-fast:
+	@scripts/need-gnuplot
+	MOBL_SKIP_SLOW=1 $(SWIFT) test $(TEST_FLAGS)
 
 book: build
 	$(BIN)/weave --output book --bin $(BIN)

@@ -40,6 +40,15 @@ let vectorSettings: [SwiftSetting] = {
     return []
 }()
 
+/// Every target warns about an expression that takes the type checker more than 200 ms
+/// (`make test` fails on such a warning: see scripts/check-build-log).
+let typeCheckLimit: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-warn-long-expression-type-checking=200"])]
+
+/// The tests' own code is not where the time goes (the library and the chapters they call
+/// are release-optimized): compiled without optimization and file by file, the test targets
+/// build several times faster, and an edit recompiles only the files it touches.
+let testSettings: [SwiftSetting] = typeCheckLimit + [.unsafeFlags(["-Onone", "-no-whole-module-optimization"])]
+
 let package = Package(
     name: "MultiObjectiveBilevel",
     platforms: [.macOS(.v13)],
@@ -59,21 +68,35 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        .target(name: "MOBL", dependencies: ["CZlib"], path: "Sources/MOBL", swiftSettings: vectorSettings),
+        .target(name: "MOBL", dependencies: ["CZlib"], path: "Sources/MOBL", swiftSettings: vectorSettings + typeCheckLimit),
         .target(
             name: "ChapterSupport",
             dependencies: ["MOBL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Sources/ChapterSupport"
+            path: "Sources/ChapterSupport",
+            swiftSettings: typeCheckLimit
         ),
-        .executableTarget(name: "weave", path: "Sources/Weave"),
+        .executableTarget(name: "weave", path: "Sources/Weave", swiftSettings: typeCheckLimit),
         // A top-level script like the chapters (Swift 5 mode for its top-level state).
         .executableTarget(name: "bench", dependencies: ["MOBL"], path: "Sources/Bench",
-                          swiftSettings: [.swiftLanguageMode(.v5)] + vectorSettings),
+                          swiftSettings: [.swiftLanguageMode(.v5)] + vectorSettings + typeCheckLimit),
+        // The tests: `LibraryTests` check the library against oracles (seconds to run);
+        // `ChapterTests` run the chapters, the figures, the book and the plumbing. Two
+        // targets compile side by side, and editing one does not recompile the other.
+        // `TestSupport` is what both share.
+        .target(name: "TestSupport", dependencies: ["MOBL", "ChapterSupport"], path: "Tests/TestSupport",
+                swiftSettings: testSettings),
         .testTarget(
-            name: "MOBLTests",
+            name: "LibraryTests",
             // CZlib: the data tests compress their IDX files with zlib's deflate.
-            dependencies: ["MOBL", "ChapterSupport", "CZlib"],
-            path: "Tests/MOBLTests"
+            dependencies: ["MOBL", "ChapterSupport", "TestSupport", "CZlib"],
+            path: "Tests/LibraryTests",
+            swiftSettings: testSettings
+        ),
+        .testTarget(
+            name: "ChapterTests",
+            dependencies: ["MOBL", "ChapterSupport", "TestSupport"],
+            path: "Tests/ChapterTests",
+            swiftSettings: testSettings
         ),
     ] + chapters.map {
         .executableTarget(
@@ -83,7 +106,7 @@ let package = Package(
             // A chapter is a top-level script whose helpers read the chapter's own
             // top-level values; Swift 6 mode would isolate those to the main actor and
             // ask for an annotation on every helper. The library is checked in Swift 6 mode.
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v5)] + typeCheckLimit
         )
     }
 )

@@ -106,7 +106,7 @@ struct LandscapePoint {
     var relativeError: Double { abs(dphi - exact) / max(abs(exact), 1e-12) }
 }
 
-let thetas = (0..<gridCount).map { -6 + 12 * Double($0) / Double(gridCount - 1) }
+let thetas = (0..<gridCount).map { (i: Int) -> Double in -6 + 12 * Double(i) / Double(gridCount - 1) }
 let landscape = try thetas.map { theta in
     LandscapePoint(theta: theta, phi: ridge.reducedValues(x: [theta])[0], dphi: try hypergradient(at: theta),
                    exact: ridge.exactHypergradients(x: [theta])[0][0])

@@ -100,7 +100,8 @@ let rDemo: Vector = [0.3, 0.7]
 let gradients0 = toy2.exactHypergradients(x: x0)
 let values0 = toy2.reducedValues(x: x0)
 let mgdaScaled = try minNormWeights(gradients: (0..<2).map { rDemo[$0] * gradients0[$0] }).weights
-let active = (0..<2).max { rDemo[$0] * values0[$0] < rDemo[$1] * values0[$1] }!
+let scaled0 = zip(rDemo, values0).map { $0 * $1 }      // r_s Φ_s(x₀)
+let active = scaled0.indices.max { scaled0[$0] < scaled0[$1] }!
 
 /// λ from the weighting QP and the length ‖K(r⊙λ)‖ of the direction it gives.
 func weighting(_ gradients: [Vector], _ values: Vector, r: Vector, u: Double) throws -> (lambda: Vector, stepNorm: Double) {

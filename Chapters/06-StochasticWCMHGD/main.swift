@@ -412,7 +412,9 @@ say("gap / c_b for b = \(runs[runs.count - 2].batch) and \(runs.last!.batch): \(
 func thinned(_ count: Int, points: Int = 300) -> [Int] {
     guard count > points else { return Array(0..<count) }
     let logMax = log(Double(count))
-    return Array(Set((0..<points).map { min(count - 1, Int(exp(Double($0) / Double(points - 1) * logMax)) - 1) } + [count - 1])).sorted()
+    // k = e^{i/(points−1)·log count} − 1 for i = 0 … points − 1, and the last step; each once.
+    let picked = (0..<points).map { (i: Int) -> Int in min(count - 1, Int(exp(Double(i) / Double(points - 1) * logMax)) - 1) }
+    return Array(Set(picked + [count - 1])).sorted()
 }
 
 func stochasticFigure() throws -> Figure {

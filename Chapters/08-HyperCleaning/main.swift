@@ -417,7 +417,7 @@ func runMethod(_ method: Method, T: Int, in e: Experiment, budget: Int? = nil) t
                      counts: result.counts, peakVectors: peak, seconds: seconds, trail: trail)
 }
 
-let sweep = (0..<preferenceCount).map { 0.1 + 0.8 * Double($0) / Double(preferenceCount - 1) }
+let sweep = (0..<preferenceCount).map { (i: Int) -> Double in 0.1 + 0.8 * Double(i) / Double(preferenceCount - 1) }
 let T0 = innerSteps[0]
 var runs: [MethodRun] = []
 for method in [Method.summed] + sweep.map({ Method.wcmhgd(r1: $0) }) + [.forum, .moml, .moco] {

@@ -31,6 +31,7 @@ public struct CommonFlags: ParsableArguments, Sendable {
 
     public mutating func validate() throws {
         _ = ProgressClock.start      // the clock for `progress` starts with the chapter
+        acceptEndingSignals()        // Ctrl-C and kill reach the chapter whoever started it
         try checkOutputFolder(output)
         #if DEBUG
         say("note: this is a debug build, in which the numerical code runs 10–50× slower;\n"

@@ -162,9 +162,7 @@ func writeAsOneSet(_ files: [(name: String, text: String)], into directory: URL,
         try? fileManager.removeItem(at: directory.appendingPathComponent(stale))
     }
     // Hold back the signals that end a run from a terminal, a log or a test, until the set is in place.
-    var held = sigset_t(), previous = sigset_t()
-    sigemptyset(&held)
-    for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&held, signal) }
+    var held = endingSignals, previous = sigset_t()
     sigprocmask(SIG_BLOCK, &held, &previous)
     defer { sigprocmask(SIG_SETMASK, &previous, nil) }
     var temporaries: [URL] = []
@@ -175,6 +173,7 @@ func writeAsOneSet(_ files: [(name: String, text: String)], into directory: URL,
             try Data(file.text.utf8).write(to: temporary)
         }
         for (file, temporary) in zip(files, temporaries) {
+            if savePause > 0 { Thread.sleep(forTimeInterval: savePause) }
             let target = directory.appendingPathComponent(file.name)
             guard rename(temporary.path, target.path) == 0 else {
                 throw InvalidInput("file", target.path, "could not be replaced: \(String(cString: strerror(errno)))")
@@ -185,3 +184,28 @@ func writeAsOneSet(_ files: [(name: String, text: String)], into directory: URL,
         throw error
     }
 }
+
+/// The signals that end a run from a terminal, a log or a test: interrupt (Ctrl-C),
+/// terminate, hang-up and quit.
+private var endingSignals: sigset_t {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&set, signal) }
+    return set
+}
+
+/// Lets the signals that end a run reach it. A program inherits its signal mask from
+/// whatever started it, and some starters block these signals in the thread that starts
+/// it (a test runner's worker threads do): such a chapter could not be stopped with
+/// Ctrl-C or `kill`, and a save could not be interrupted at all. Every chapter calls
+/// this as it starts (``CommonFlags`` does, while validating its flags); ``save(figures:tables:timings:flags:impliedFlags:tablesStem:line:)``
+/// then holds the signals back only while it puts its files in place.
+public func acceptEndingSignals() {
+    var set = endingSignals
+    sigprocmask(SIG_UNBLOCK, &set, nil)
+}
+
+/// For the tests only: seconds to wait before each rename of a save (environment variable
+/// MOBL_SAVE_PAUSE; 0 when unset), so that a test can deliver a signal while a set is
+/// half in place and see that it waits until the set is whole.
+private let savePause = ProcessInfo.processInfo.environment["MOBL_SAVE_PAUSE"].flatMap(Double.init) ?? 0

@@ -1,6 +1,6 @@
 // weave — turns every chapter into a page of the book.
 //
-//     swift run -c release weave [--output book] [--bin .build/release]
+//     swift run -c release weave [--output book] [--bin .build/release] [--runs DIR]
 //
 // For each folder Chapters/NN-Title/ it runs the chapter's executable chNN (default
 // flags, figures into a scratch folder) with MOBL_WEAVE=1, so that every output is
@@ -13,6 +13,10 @@
 //   enclosed in `// weave: begin-hide` … `// weave: end`;
 // - the output printed from a block of code follows it as a `text` block, and each
 //   figure saved there is embedded as ![title](../figures/slug.svg).
+//
+// With `--runs DIR` it reads chNN's marked output from DIR/chNN.out where that file
+// exists, instead of running chNN again (the tests run every chapter once and hand
+// those runs to the weaver).
 //
 // It also writes book/README.md, the table of contents. Everything is deterministic:
 // weaving twice gives the same bytes, which a test checks against the committed book.
@@ -197,6 +201,7 @@ func run(_ executable: URL, _ arguments: [String]) throws -> String {
 func main() throws {
     var arguments = Array(CommandLine.arguments.dropFirst())
     var outputFolder = "book", binaries = ".build/release", chaptersFolder = "Chapters"
+    var runsFolder: String?
     while let flag = arguments.first {
         arguments.removeFirst()
         guard let value = arguments.first else { throw Failure(description: "\(flag) needs a value") }
@@ -205,7 +210,8 @@ func main() throws {
         case "--output": outputFolder = value
         case "--bin": binaries = value
         case "--chapters": chaptersFolder = value
-        default: throw Failure(description: "unknown flag \(flag); the flags are --output DIR, --bin DIR, --chapters DIR")
+        case "--runs": runsFolder = value
+        default: throw Failure(description: "unknown flag \(flag); the flags are --output DIR, --bin DIR, --chapters DIR, --runs DIR")
         }
     }
     let fileManager = FileManager.default
@@ -221,7 +227,13 @@ func main() throws {
         let number = String(folder.prefix(2))
         let source = try String(contentsOfFile: "\(chaptersFolder)/\(folder)/main.swift", encoding: .utf8)
         let executable = URL(fileURLWithPath: binaries).appendingPathComponent("ch\(number)")
-        let stdout = try run(executable, ["--output", scratch.appendingPathComponent(number).path])
+        let saved = runsFolder.map { URL(fileURLWithPath: $0).appendingPathComponent("ch\(number).out") }
+        let stdout: String
+        if let saved, fileManager.fileExists(atPath: saved.path) {
+            stdout = try String(contentsOf: saved, encoding: .utf8)
+        } else {
+            stdout = try run(executable, ["--output", scratch.appendingPathComponent(number).path])
+        }
         let parts = try segments(of: source)
         let text = page(parts, outputs(of: stdout))
         try Data(text.utf8).write(to: book.appendingPathComponent("\(folder).md"), options: .atomic)

@@ -96,7 +96,7 @@ public struct RidgeTuning: BilevelProblemWithSolution, FiniteSumBilevelProblem {
     }
     public func lowerGradientX(x: Vector, y: Vector) -> Vector {
         let lambda = penalties(x)
-        let terms = (0..<y.count).map { 0.5 * lambda[$0] * y[$0] * y[$0] }
+        let terms = (0..<y.count).map { (i: Int) -> Double in 0.5 * lambda[i] * y[i] * y[i] }
         return perFeature ? terms : [terms.reduce(0, +)]
     }
     public func lowerGradientY(x: Vector, y: Vector) -> Vector {

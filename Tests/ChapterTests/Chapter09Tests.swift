@@ -2,6 +2,7 @@ import ChapterSupport
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 /// Chapter 9's claims, read back from its datablocks (quick mode: 4 meta-training and
 /// 10 meta-test tasks per family, K = 15 outer steps).
@@ -18,9 +19,8 @@ struct Chapter09Tests {
 
     @Test("Sweep, ablations and the same-budget comparison: every printed claim from the saved data")
     func claims() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try runChapter("ch09", ["--quick", "--output", dir.path])
+        let run = try ChapterRuns.shared.run("ch09", ["--quick"])
+        let dir = run.folder
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let tables = try dataBlocks(dir.appendingPathComponent("ch09-tables.dat"))
         let S = 5
@@ -139,7 +139,8 @@ struct Chapter09Tests {
 /// meta-test one, and the gaps fall.
 @Suite("Chapter 9 — Exercise 4, K = 200")
 struct Chapter09LongRunTests {
-    @Test("K = 200: WC-MHGD leads on meta-training, linear scalarization on meta-test; WC-MHGD (CG)'s gap falls below its K = 60 gap")
+    @Test("K = 200: WC-MHGD leads on meta-training, linear scalarization on meta-test; WC-MHGD (CG)'s gap falls below its K = 60 gap",
+          .tags(.slow), .enabled(if: slowTestsEnabled, skipSlowReason))
     func longerRun() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -2,6 +2,7 @@ import ChapterSupport
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 /// Chapter 5's claims, read back from its figures and tables (quick mode: K = 800,
 /// five preferences, κ ∈ {2, 5, 10} in the cost sweep).
@@ -9,9 +10,8 @@ import Testing
 struct Chapter05Tests {
     @Test("Sweep on the exact optima; u > 0 near the optimum value and no worse than u = 0; decreasing running minimum; cost; baselines")
     func claims() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try runChapter("ch05", ["--quick", "--output", dir.path])
+        let run = try ChapterRuns.shared.run("ch05", ["--quick"])
+        let dir = run.folder
         #expect(run.status == 0, "stderr: \(run.stderr)")
 
         // Preference sweep: every final point within 1e-3 of the exact Chebyshev optimum of its r (both read from the figure).

@@ -241,9 +241,9 @@ struct MOBLToyTests {
     func polygonOptimum(sides: Int) throws {
         var rng = SeededGenerator(seed: 72)
         let toy = try MOBLToy.standard(.polygon(sides), using: &rng)
-        let preferences: [Vector] = sides == 3
-            ? [[1.0 / 3, 1.0 / 3, 1.0 / 3], [0.6, 0.3, 0.1], [0.2, 0.2, 0.6]]
-            : [[0.2, 0.2, 0.2, 0.2, 0.2], [0.8, 0.05, 0.05, 0.05, 0.05], [0.1, 0.3, 0.2, 0.3, 0.1]]
+        let triangle: [Vector] = [[1.0 / 3, 1.0 / 3, 1.0 / 3], [0.6, 0.3, 0.1], [0.2, 0.2, 0.6]]
+        let pentagon: [Vector] = [[0.2, 0.2, 0.2, 0.2, 0.2], [0.8, 0.05, 0.05, 0.05, 0.05], [0.1, 0.3, 0.2, 0.3, 0.1]]
+        let preferences = sides == 3 ? triangle : pentagon
         for r in preferences {
             let optimum = try toy.chebyshevOptimum(preference: r)
             let best = zip(r, optimum.values).map { $0 * $1 }.max()!

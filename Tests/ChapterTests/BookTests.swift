@@ -2,6 +2,7 @@ import ChapterSupport
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 /// The book: how the weaver turns a chapter into Markdown, and whether the committed
 /// book is what weaving the chapters gives today.
@@ -109,12 +110,19 @@ struct BookTests {
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("book/02-Broken.md").path))
     }
 
-    @Test("The committed book is current: weaving the chapters again gives the same files")
+    @Test("The committed book is current: weaving the chapters' default runs gives the same files", .tags(.defaultRun))
     func bookIsCurrent() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try temporaryDirectory(), runs = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir); try? FileManager.default.removeItem(at: runs) }
+        // The weaver reads the shared default runs (the figures check reads the same ones).
+        for chapter in allChapters {
+            let run = try ChapterRuns.shared.defaultRun(chapter.name)
+            try #require(run.status == 0, "\(chapter.name): \(run.stderr)")
+            try Data(run.stdout.utf8).write(to: runs.appendingPathComponent("\(chapter.name).out"))
+        }
+        // A --bin folder without the chapters: the weaver must not run any chapter itself.
         let run = try runProcess(binaryDirectory.appendingPathComponent("weave"),
-                                 ["--output", dir.path, "--bin", binaryDirectory.path,
+                                 ["--output", dir.path, "--bin", runs.appendingPathComponent("no-binaries").path, "--runs", runs.path,
                                   "--chapters", packageRoot.appendingPathComponent("Chapters").path])
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let woven = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()

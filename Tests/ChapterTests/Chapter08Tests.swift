@@ -2,6 +2,7 @@ import ChapterSupport
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 /// The folder with the real data (`mnist/`, optionally `fashion-mnist/`), from MOBL_DATA.
 private let realData = ProcessInfo.processInfo.environment["MOBL_DATA"].flatMap { $0.isEmpty ? nil : $0 }
@@ -12,9 +13,8 @@ private let realData = ProcessInfo.processInfo.environment["MOBL_DATA"].flatMap 
 struct Chapter08Tests {
     @Test("Methods between the reference rows, cleaning AUCs > 0.8, a monotone sweep, first-step reading, costs as counted")
     func claims() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try runChapter("ch08", ["--quick", "--output", dir.path])
+        let run = try ChapterRuns.shared.run("ch08", ["--quick"])
+        let dir = run.folder
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let tables = try dataBlocks(dir.appendingPathComponent("ch08-tables.dat"))
         let names = ["AID, summed", "WC-MHGD", "FORUM", "MOML", "MoCo"]
@@ -110,7 +110,7 @@ struct Chapter08Tests {
     }
 
     @Test("Real data at a reduced size: accuracies far above chance, AUCs above ½, the real figures written",
-          .enabled(if: realData != nil, "set MOBL_DATA to a folder holding mnist/t10k-*-ubyte.gz (and have Fashion-MNIST) to run it"))
+          .tags(.slow), .enabled(if: slowTestsEnabled, skipSlowReason), .enabled(if: realData != nil, "set MOBL_DATA to a folder holding mnist/t10k-*-ubyte.gz (and have Fashion-MNIST) to run it"))
     func realDataReduced() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -2,15 +2,15 @@ import ChapterSupport
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 /// Chapter 2's claims, read back from its figures and its tables file (columns by name).
 @Suite("Chapter 2 — Bilevel problems and hypergradients")
 struct Chapter02Tests {
     @Test("The hypergradient in $landscape is the slope of Φ, and Φ is smallest where it vanishes")
     func landscape() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try runChapter("ch02", ["--quick", "--output", dir.path])
+        let run = try ChapterRuns.shared.run("ch02", ["--quick"])
+        let dir = run.folder
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let blocks = try dataBlocks(dir.appendingPathComponent("ch02-ridge.gp"))
         let landscape = try #require(blocks["landscape"])
@@ -46,9 +46,9 @@ struct Chapter02Tests {
 
     @Test("The three-way check, the per-feature check and the cost table hold what the chapter prints")
     func tables() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(try runChapter("ch02", ["--quick", "--output", dir.path]).status == 0)
+        let run = try ChapterRuns.shared.run("ch02", ["--quick"])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let dir = run.folder
         let tables = try dataBlocks(dir.appendingPathComponent("ch02-tables.dat"))
         // Those tables travel in the tables file, not in the figure scripts.
         let figureBlocks = try dataBlocks(dir.appendingPathComponent("ch02-ridge.gp"))
@@ -75,9 +75,9 @@ struct Chapter02Tests {
 
     @Test("ITD converges to the hypergradient as D grows, at the inner loop's rate")
     func itd() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(try runChapter("ch02", ["--quick", "--output", dir.path]).status == 0)
+        let run = try ChapterRuns.shared.run("ch02", ["--quick"])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let dir = run.folder
         let block = try #require(try dataBlocks(dir.appendingPathComponent("ch02-itd.gp"))["itd"])
         #expect(block.columns == ["D", "itd", "aid", "rate"])
         let rows = block.records

@@ -17,9 +17,10 @@ struct StochasticTests {
     static func meanAndError(_ count: Int, _ draw: () throws -> Vector) rethrows -> (mean: Vector, se: Vector) {
         let draws = try (0..<count).map { _ in try draw() }
         let d = draws[0].count
-        let mean = (0..<d).map { j in draws.reduce(0) { $0 + $1[j] } / Double(count) }
-        let se = (0..<d).map { j in
-            (draws.reduce(0) { $0 + ($1[j] - mean[j]) * ($1[j] - mean[j]) } / Double(count - 1) / Double(count)).squareRoot()
+        let mean = (0..<d).map { (j: Int) -> Double in draws.reduce(0.0) { $0 + $1[j] } / Double(count) }
+        let se = (0..<d).map { (j: Int) -> Double in
+            let squares = draws.reduce(0.0) { (sum: Double, draw: Vector) -> Double in sum + (draw[j] - mean[j]) * (draw[j] - mean[j]) }
+            return (squares / Double(count - 1) / Double(count)).squareRoot()
         }
         return (mean, se)
     }

@@ -2,6 +2,7 @@ import ChapterSupport
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 /// The committed figures folder.
 private let figures = packageRoot.appendingPathComponent("figures")
@@ -210,10 +211,8 @@ struct ComparisonTests {
           arguments: [("ch06", [CourseProblem.finiteSumToy]), ("ch07", [.toyS2, .toyS5]), ("ch08", [.cleaningSynthetic]),
                       ("ch09", [.metaLearning])])
     func chapterRows(chapter: String, problems: [CourseProblem]) throws {
-        let (a, b) = (try temporaryDirectory(), try temporaryDirectory())
-        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
-        let timed = try runChapter(chapter, ["--quick", "--timings", "--output", a.path])
-        let plain = try runChapter(chapter, ["--quick", "--output", b.path])
+        let timed = try ChapterRuns.shared.run(chapter, ["--quick", "--timings"]), plain = try ChapterRuns.shared.run(chapter, ["--quick"])
+        let (a, b) = (timed.folder, plain.folder)
         #expect(timed.status == 0 && plain.status == 0, "stderr: \(timed.stderr)")
         #expect(try Data(contentsOf: a.appendingPathComponent("\(chapter)-tables.dat"))
                 == Data(contentsOf: b.appendingPathComponent("\(chapter)-tables.dat")))

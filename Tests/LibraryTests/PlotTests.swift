@@ -2,6 +2,7 @@ import ChapterSupport
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 @Suite("Figures as gnuplot scripts")
 struct PlotTests {

@@ -148,20 +148,23 @@ struct MOMLTests {
         moco.gamma = 5
         _ = try moco.run(toy, x0: x0, y0: y0) { step in
             let lambda = step.weights
-            #expect(abs(lambda.reduce(0, +) - 1) < 1e-12)
+            let total: Double = lambda.reduce(0, +)
+            #expect(abs(total - 1) < 1e-12)
             #expect(lambda.allSatisfy { $0 >= 0 })
             let y = step.hypergradients
             let yl = combination(previous, y)
-            let g = (0..<3).map { dot(y[$0], yl) }
+            let g: Vector = (0..<3).map { (s: Int) -> Double in dot(y[s], yl) }
             switch update {
             case .projection:
-                let expected = projectOntoSimplex((0..<3).map { previous[$0] - 5 * g[$0] })
+                let expected = projectOntoSimplex((0..<3).map { (s: Int) -> Double in previous[s] - 5 * g[s] })
                 #expect(norm(lambda - expected) < 1e-14)
             case .softmax(let rho):
                 #expect(lambda.allSatisfy { $0 > 0 })
-                let logits = (0..<3).map { previous[$0] - 5 * (g[$0] + rho * previous[$0]) }
-                let e = logits.map { exp($0) }
-                #expect(norm(lambda - e.map { $0 / e.reduce(0, +) }) < 1e-12)
+                let logits: Vector = (0..<3).map { (s: Int) -> Double in previous[s] - 5 * (g[s] + rho * previous[s]) }
+                let e: Vector = logits.map { exp($0) }
+                let sum: Double = e.reduce(0, +)
+                let softmax: Vector = e.map { $0 / sum }
+                #expect(norm(lambda - softmax) < 1e-12)
             }
             previous = lambda
             steps += 1

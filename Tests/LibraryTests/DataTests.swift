@@ -2,6 +2,7 @@ import CZlib
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 // MARK: - Building IDX files in memory
 
@@ -259,7 +260,10 @@ struct IDXTests {
             for _ in 0...rng.integer(below: dimensions) {
                 let at = 4 + 4 * rng.integer(below: dimensions)
                 let value = absurd[rng.integer(below: absurd.count)]
-                for k in 0..<4 { bytes[at + k] = UInt8((value >> (24 - 8 * UInt32(k))) & 0xFF) }
+                for k in 0..<4 {
+                    let shift = 24 - 8 * UInt32(k)
+                    bytes[at + k] = UInt8((value >> shift) & 0xFF)
+                }
             }
         case 4:
             bytes[3] = UInt8(rng.integer(below: 256))
@@ -320,7 +324,8 @@ struct ImageFolderTests {
         let set = try loadLabelledImages(images: dir.appendingPathComponent("i").path, labels: dir.appendingPathComponent("l.gz").path)
         #expect((set.count, set.rows, set.columns, set.pixelsPerImage) == (25, 2, 3, 6))
         #expect(set.pixels == Array(images.dropFirst(16)))
-        #expect(set.labels == (0..<25).map { UInt8($0 % 10) })
+        let expectedLabels = (0..<25).map { (i: Int) -> UInt8 in UInt8(i % 10) }
+        #expect(set.labels == expectedLabels)
     }
 
     @Test("A label ≥ 10, counts that differ, and files of the wrong rank are refused by name")

@@ -24,7 +24,7 @@ struct MetricsTests {
         #expect(try hypervolume2D([[1, 1], [5, 0]], reference: [2, 2]) == 1)
         #expect(try hypervolume2D([], reference: [1, 1]) == 0)
         // A dense sampling of the line f1 + f2 = 1 approaches the triangle area ½ from below.
-        let line = (0...1000).map { Double($0) / 1000 }.map { [$0, 1 - $0] }
+        let line: [Vector] = (0...1000).map { (i: Int) -> Vector in [Double(i) / 1000, 1 - Double(i) / 1000] }
         let area = try hypervolume2D(line, reference: [1, 1])
         #expect(area < 0.5 && area > 0.5 - 0.001)
         #expect(throws: InvalidInput.self) { try hypervolume2D([[1, 2, 3]], reference: [4, 4]) }

@@ -2,15 +2,15 @@ import ChapterSupport
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 /// Chapter 4's claims, read back from its figures (quick mode: p = 30, K = 200).
 @Suite("Chapter 4 — Warm starts")
 struct Chapter04Tests {
     @Test("Warm below cold at every step; cold stuck on a floor; warm shrinking with D; warm CG cheaper")
     func claims() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try runChapter("ch04", ["--quick", "--output", dir.path])
+        let run = try ChapterRuns.shared.run("ch04", ["--quick"])
+        let dir = run.folder
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let blocks = try dataBlocks(dir.appendingPathComponent("ch04-warm-start.gp"))
         let inner = try #require(blocks["inner_error"])

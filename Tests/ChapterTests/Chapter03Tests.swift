@@ -2,15 +2,15 @@ import ChapterSupport
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 /// Chapter 3's claims, read back from its figures and its tables (quick mode: p = 50, κ ≤ 1000).
 @Suite("Chapter 3 — CG vs Neumann")
 struct Chapter03Tests {
     /// The datablocks of a quick run: the three figures' and those of `ch03-tables.dat`.
     func runQuick() throws -> [String: DataBlock] {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try runChapter("ch03", ["--quick", "--output", dir.path])
+        let run = try ChapterRuns.shared.run("ch03", ["--quick"])
+        let dir = run.folder
         #expect(run.status == 0, "stderr: \(run.stderr)")
         var blocks: [String: DataBlock] = [:]
         for file in ["ch03-convergence.gp", "ch03-cg-vs-neumann.gp", "ch03-hypergradient.gp", "ch03-tables.dat"] {

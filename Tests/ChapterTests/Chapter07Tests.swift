@@ -2,15 +2,15 @@ import ChapterSupport
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 /// Chapter 7's claims, read back from its figures and tables (quick mode: K = 3000, 3 starts).
 @Suite("Chapter 7 — FORUM")
 struct Chapter07Tests {
     @Test("Convergence, end points on the front, flat FORUM memory, linear MOML memory, the factor of 2")
     func claims() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try runChapter("ch07", ["--quick", "--output", dir.path])
+        let run = try ChapterRuns.shared.run("ch07", ["--quick"])
+        let dir = run.folder
         #expect(run.status == 0, "stderr: \(run.stderr)")
 
         // $forum: the exact q at the end below the quick-mode bound 1e-5 (the default run

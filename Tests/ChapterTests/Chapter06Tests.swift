@@ -2,6 +2,7 @@ import ChapterSupport
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 /// Chapter 6's claims, read back from its figures and tables: a `--quick` run (N = 200,
 /// K = 20) for the structure and the claims that hold at any size, and the committed
@@ -36,7 +37,9 @@ struct Chapter06Tests {
         let trace = try #require(try dataBlocks(dir.appendingPathComponent("ch06-stochastic.gp"))["trace"])
         #expect(trace.columns == ["batch", "samples", "gap"])
         let groups = trace.groups
-        #expect(groups.map { $0[0][0] } == [Double(n), Double(n / 10), Double(n / 100)])
+        let firstColumn: [Double] = groups.map { $0[0][0] }
+        let expectedBatches: [Double] = [Double(n), Double(n / 10), Double(n / 100)]
+        #expect(firstColumn == expectedBatches)
         let budgets = groups.map { $0.last![1] }
         #expect(Set(budgets).count == 1, "budgets \(budgets)")
         for group in groups { #expect(group.allSatisfy { $0[2] > 0 } && zip(group, group.dropFirst()).allSatisfy { $0[1] < $1[1] }) }
@@ -60,9 +63,8 @@ struct Chapter06Tests {
 
     @Test("Quick run: exactness, the variance law, budgets, tables consistent with the figures")
     func quick() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try runChapter("ch06", ["--quick", "--output", dir.path])
+        let run = try ChapterRuns.shared.run("ch06", ["--quick"])
+        let dir = run.folder
         #expect(run.status == 0, "stderr: \(run.stderr)")
         try Self.checkClaims(dir, n: 200, lawTolerance: 0.5)       // 30 draws: a variance is good to ±26 %
     }

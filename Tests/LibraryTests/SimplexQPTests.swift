@@ -189,7 +189,8 @@ struct SimplexProjectionTests {
             let v = (0..<n).map { _ in 3 * rng.gaussian() }
             let p = projectOntoSimplex(v)
             #expect(p.allSatisfy { $0 >= 0 })
-            #expect(abs(p.reduce(0, +) - 1) <= 1e-12)
+            let total: Double = p.reduce(0, +)
+            #expect(abs(total - 1) <= 1e-12)
             let again = projectOntoSimplex(p)
             #expect(zip(p, again).allSatisfy { abs($0 - $1) <= 1e-12 })
             // ⟨v − p, μ − p⟩ ≤ 0 for every μ in the simplex; the vertices suffice.

@@ -2,6 +2,7 @@ import ChapterSupport
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 /// The course's plumbing, tried the way a new user breaks it: renders that cannot be
 /// put in place, chapters killed mid-save, output into a log, unusable --output values.
@@ -48,35 +49,66 @@ struct PlumbingTests {
         return result
     }
 
-    @Test("A chapter killed at any moment leaves one whole figure set, old or new, and no temporary file")
-    func killedChapterLeavesWholeSet() throws {
+    /// Waits (polling every millisecond, at most `timeout` seconds) until `condition` holds; says whether it did.
+    private func wait(timeout: Double = 20, until condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.001)
+        }
+        return try condition()
+    }
+
+    /// The moments of a run at which `killedChapterLeavesWholeSet` sends SIGTERM.
+    enum KillMoment: String, CaseIterable, CustomStringConvertible, Sendable {
+        /// As soon as the chapter has printed its first line: before its save, which must not happen.
+        case beforeSave = "before the save"
+        /// Once the first temporary file of the set exists: the save must finish, then the signal land.
+        case whileWritingTemporaries = "while the temporary files are written"
+        /// Once one file of the new set is in place and others are not: the same.
+        case betweenRenames = "between two renames"
+        var description: String { rawValue }
+    }
+
+    @Test("A chapter killed (SIGTERM) before, during or between the renames of its save leaves one whole set and no temporary file",
+          arguments: KillMoment.allCases)
+    func killedChapterLeavesWholeSet(moment: KillMoment) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let executable = binaryDirectory.appendingPathComponent("ch04")
         #expect(try runChapter("ch04", ["--quick", "--seed", "1", "--output", dir.path]).status == 0)
-        // How long a run takes, to spread the kills over it.
-        let clock = ContinuousClock()
-        let started = clock.now
-        _ = try runChapter("ch04", ["--quick", "--seed", "2", "--output", dir.path])
-        let elapsed = clock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        var rng = SeededGenerator(seed: 7)
-        for trial in 0..<16 {
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = ["--quick", "--seed", "\(10 + trial)", "--output", dir.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let fraction = 0.5 + rng.uniform()         // kill between half and 1.5 times a run's length
-            Thread.sleep(forTimeInterval: fraction * seconds)
-            process.terminate()
-            process.waitUntilExit()
-            let seen = try commands(in: dir)
-            #expect(Set(seen.values).count == 1, "trial \(trial): a mixed set \(seen)")
-            let stray = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".tmp") }
-            #expect(stray.isEmpty, "trial \(trial): temporary files left: \(stray)")
+        #expect(Set(try commands(in: dir).values) == ["1"])
+        let log = dir.appendingPathComponent("log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = try chapterExecutable("ch04")
+        process.arguments = ["--quick", "--seed", "2", "--output", dir.path]
+        // The save waits 0.3 s before each of its three renames, so a test can land a signal inside it.
+        process.environment = ProcessInfo.processInfo.environment.merging(chapterEnvironment(["MOBL_SAVE_PAUSE": "0.3"])) { _, new in new }
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let temporaries = { try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".tmp") } }
+        let reached: Bool
+        switch moment {
+        case .beforeSave:
+            reached = wait { ((try? Data(contentsOf: log))?.count ?? 0) > 0 }
+        case .whileWritingTemporaries:
+            reached = try wait { try !temporaries().isEmpty }
+        case .betweenRenames:
+            reached = try wait { try !temporaries().isEmpty && (try commands(in: dir)).values.contains("2") }
         }
+        process.terminate()
+        process.waitUntilExit()
+        // The kill must have landed (the chapter died of SIGTERM), or the test shows nothing.
+        try #require(reached, "the run never got \(moment)")
+        try #require(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM,
+                     "the kill did not land: reason \(process.terminationReason.rawValue), status \(process.terminationStatus)")
+        let seen = try commands(in: dir)
+        #expect(Set(seen.values).count == 1, "a mixed set: \(seen)")
+        // Once the save has begun it finishes: the signal waits until the new set is whole.
+        if moment != .beforeSave { #expect(Set(seen.values) == ["2"], "the save began but its set is not in place: \(seen)") }
+        let left = try temporaries()
+        #expect(left.isEmpty, "temporary files left: \(left)")
     }
 
     @Test("A figure that cannot be written leaves the old set whole and no temporary file")
@@ -98,36 +130,42 @@ struct PlumbingTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".tmp") }.isEmpty)
     }
 
-    @Test("Output reaches a log line by line: a run killed early has already shown its first lines")
+    @Test("Output reaches a log line by line: a run killed with SIGKILL (nothing flushed at exit) has already shown its first lines")
     func outputIsNotBuffered() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = dir.appendingPathComponent("log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
-        process.executableURL = binaryDirectory.appendingPathComponent("ch04")
-        // Long enough to be killed mid-run (tens of seconds).
+        process.executableURL = try chapterExecutable("ch04")
+        // Long enough (tens of seconds) to be still running when it is killed.
         process.arguments = ["--quick", "--outer-steps", "100000", "--output", dir.appendingPathComponent("figures").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(chapterEnvironment([:])) { _, new in new }
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 1.5)
-        process.terminate()
+        let header = "Chapter 4 — Warm starts", seedLine = "seed \(CommonFlags.defaultSeed)"
+        let shown = wait(timeout: 10) {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            return text.contains(header) && text.contains(seedLine)
+        }
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        try #require(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,
+                     "the kill did not land: the run ended by itself (status \(process.terminationStatus))")
         let text = try String(contentsOf: log, encoding: .utf8)
-        #expect(text.contains("Chapter 4 — Warm starts") && text.contains("seed \(CommonFlags.defaultSeed)"), "log: \(text)")
+        #expect(shown && text.contains(header) && text.contains(seedLine), "log after 10 s: \(text)")
     }
 
     @Test("Long computations show progress on standard error, never on standard output")
     func progressOnStandardError() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let quiet = try runChapter("ch04", ["--quick", "--output", dir.path])
-        let chatty = try runProcess(binaryDirectory.appendingPathComponent("ch04"), ["--quick", "--output", dir.path],
-                                    environment: ["MOBL_PROGRESS_AFTER": "0"])
+        let quiet = try ChapterRuns.shared.run("ch04", ["--quick"])
+        let chatty = try runChapter("ch04", ["--quick", "--output", dir.path], environment: ["MOBL_PROGRESS_AFTER": "0"])
         #expect(chatty.status == 0)
         #expect(chatty.stderr.hasPrefix("progress: D = 1"), "stderr: \(chatty.stderr)")
-        #expect(chatty.stdout == quiet.stdout)
+        #expect(chatty.stdout.replacingOccurrences(of: dir.path, with: "") == quiet.stdout.replacingOccurrences(of: quiet.folder.path, with: ""))
         #expect(quiet.stderr.isEmpty)
     }
 
@@ -170,13 +208,29 @@ struct PlumbingTests {
         #expect(makefile.contains("data:\n\t@scripts/need-fashion-mnist"))
     }
 
-    @Test("make test builds with the flags make figures uses, so switching between them recompiles nothing")
+    @Test("make test's build of the tests compiled and linked nothing that its release build (the one make figures uses) had made",
+          .enabled(if: FileManager.default.fileExists(atPath: buildStamp.path), "runs under make test, which writes the stamp"))
     func testBuildSharesFlags() throws {
-        // `swift test` with testable imports compiles every module a second time with
-        // other flags (about 50 s on two cores); the Makefile must keep them off.
-        let makefile = try String(contentsOf: packageRoot.appendingPathComponent("Makefile"), encoding: .utf8)
-        let testRecipe = makefile.components(separatedBy: "\ntest:")[1].components(separatedBy: "\n\n")[0]
-        #expect(testRecipe.contains("$(SWIFT) test $(TEST_FLAGS)"))
-        #expect(makefile.contains("TEST_FLAGS := -c release --disable-testable-imports"))
+        // `make test` builds as `make figures` does, touches the stamp, then `swift test` builds the
+        // test targets. Had `swift test` used other flags for the library or the chapters (testable
+        // imports are such flags: about 50 s more on two cores), it would have compiled their
+        // objects and linked their executables again, after the stamp.
+        let stamp = try #require(try FileManager.default.attributesOfItem(atPath: buildStamp.path)[.modificationDate] as? Date)
+        let release = buildStamp.deletingLastPathComponent()
+        var checked = 0, newer: [String] = []
+        for module in ["MOBL", "ChapterSupport", "weave"] + allChapters.map(\.name) {
+            let objects = try FileManager.default.contentsOfDirectory(atPath: release.appendingPathComponent("\(module).build").path)
+                .filter { $0.hasSuffix(".o") }.map { "\(module).build/\($0)" }
+            for file in objects + (module == "MOBL" || module == "ChapterSupport" ? [] : [module]) {
+                let date = try #require(try FileManager.default.attributesOfItem(atPath: release.appendingPathComponent(file).path)[.modificationDate] as? Date)
+                checked += 1
+                if date > stamp { newer.append(file) }
+            }
+        }
+        #expect(checked > 20)
+        #expect(newer.isEmpty, "rebuilt by the tests' build: \(newer.prefix(8))")
     }
 }
+
+/// The stamp `make test` writes between its release build and the tests' build.
+let buildStamp = binaryDirectory.appendingPathComponent(".figures-build-stamp")

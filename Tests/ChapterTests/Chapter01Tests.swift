@@ -2,6 +2,7 @@ import ChapterSupport
 import Foundation
 import MOBL
 import Testing
+import TestSupport
 
 /// Runs Chapter 1 as a reader would and checks, from the figures' own data, every
 /// claim the chapter makes.
@@ -22,23 +23,17 @@ struct Chapter01Tests {
         return abs(f[1] - f2)
     }
 
-    @Test("--quick run: figures render silently and the data back the chapter's claims")
+    @Test("--quick run: the data back the chapter's claims")
     func quickRun() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try runChapter("ch01", ["--quick", "--output", dir.path])
+        let run = try ChapterRuns.shared.run("ch01", ["--quick"])
+        let dir = run.folder
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(run.stderr.isEmpty)
         #expect(run.stdout.contains("seed \(CommonFlags.defaultSeed)"))
 
+        // (Every chapter's figures render: AllChaptersTests.quickRunsRender.)
         for slug in Self.slugs {
             let script = dir.appendingPathComponent("\(slug).gp")
-            let render = try renderWithGnuplot(script)
-            #expect(render.status == 0)
-            #expect(render.stderr.isEmpty, "gnuplot on \(slug): \(render.stderr)")
-            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(slug).svg").path))
-            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(slug).png").path))
-
             let blocks = try dataBlocks(script)
             #expect(blocks["front"]?.columns == ["f1", "f2"])
             #expect(blocks["linear"]?.columns == ["w1", "w2", "f1", "f2"])
@@ -175,9 +170,11 @@ struct Chapter01Tests {
 
     @Test("Without gnuplot: the install hint, a non-zero exit, and the .gp files still written")
     func missingGnuplot() throws {
+        let shared = try ChapterRuns.shared.run("ch01", ["--quick"])
+        #expect(shared.status == 0)
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(try runChapter("ch01", ["--quick", "--output", dir.path]).status == 0)
+        for slug in Self.slugs { try FileManager.default.copyItem(at: shared.file("\(slug).gp"), to: dir.appendingPathComponent("\(slug).gp")) }
         let scripts = Self.slugs.map { dir.appendingPathComponent("\($0).gp").path }
         let render = try runProcess(packageRoot.appendingPathComponent("scripts/render-figures"), scripts,
                                     environment: ["GNUPLOT": "gnuplot-that-is-not-installed", "MOBL_NO_INSTALL": "1"])
