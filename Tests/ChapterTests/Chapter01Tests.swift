@@ -23,14 +23,18 @@ struct Chapter01Tests {
         return abs(f[1] - f2)
     }
 
-    @Test("--quick run: the data back the chapter's claims")
-    func quickRun() throws {
+    /// The shared `--quick` run (five preferences, four MGDA starts).
+    func quickRun() throws -> ChapterRun {
         let run = try ChapterRuns.shared.run("ch01", ["--quick"])
-        let dir = run.folder
-        #expect(run.status == 0, "stderr: \(run.stderr)")
-        #expect(run.stderr.isEmpty)
+        try #require(run.status == 0 && run.stderr.isEmpty, "stderr: \(run.stderr)")
         #expect(run.stdout.contains("seed \(CommonFlags.defaultSeed)"))
+        return run
+    }
 
+    @Test("Both figures: every Chebyshev point on its exact optimum and its ray, f₁ falling as r₁ grows, MGDA on the front, the exact front end to end")
+    func figuresOnTheFront() throws {
+        let run = try quickRun()
+        let dir = run.folder
         // (Every chapter's figures render: AllChaptersTests.quickRunsRender.)
         for slug in Self.slugs {
             let script = dir.appendingPathComponent("\(slug).gp")
@@ -64,7 +68,12 @@ struct Chapter01Tests {
             #expect(front.allSatisfy { frontGap($0, kind) < 1e-8 })   // 10 significant digits in the file
             #expect(abs(frontParameter(front.first!, kind) + 1) < 1e-6 && abs(frontParameter(front.last!, kind) - 1) < 1e-6)
         }
+    }
 
+    @Test("VLMOP2: every linear-scalarization point in a convex tail, both tails reached; the Chebyshev points cover the front better (IGD)")
+    func linearMissesTheMiddle() throws {
+        let run = try quickRun()
+        let dir = run.folder
         // VLMOP2: every linear-scalarization point sits in a convex tail of the front
         // (|s| > 1/√2, outside the concave middle), and the Chebyshev points cover the
         // front better (smaller IGD).
@@ -80,7 +89,12 @@ struct Chapter01Tests {
         let chebyshev = try #require(two["chebyshev"]).records.map { [$0["f1"]!, $0["f2"]!] }
         #expect(try invertedGenerationalDistance(reference: truth, found: chebyshev)
                 < invertedGenerationalDistance(reference: truth, found: linear))
+    }
 
+    @Test("The tables: gap zero on the front only, linear points where s = w₁ − w₂ says, MGDA stationary, the u ablation, coverage")
+    func tables() throws {
+        let run = try quickRun()
+        let dir = run.folder
         // The printed tables (ch01-tables.dat) say the same.
         let tables = try dataBlocks(dir.appendingPathComponent("ch01-tables.dat"))
         #expect(Set(tables.keys) == ["stationarity_gap", "linear_scalarization", "mgda_runs", "chebyshev_runs", "u_ablation", "coverage"])

@@ -4,16 +4,19 @@ import MOBL
 import Testing
 import TestSupport
 
-/// Chapter 4's claims, read back from its figures (quick mode: p = 30, K = 200).
+/// Chapter 4's claims, one test each, read back from the figures of the shared `--quick` run.
 @Suite("Chapter 4 — Warm starts")
 struct Chapter04Tests {
-    @Test("Warm below cold at every step; cold stuck on a floor; warm shrinking with D; warm CG cheaper")
-    func claims() throws {
+    /// The shared `--quick` run (p = 30, K = 200).
+    func quickRun() throws -> ChapterRun {
         let run = try ChapterRuns.shared.run("ch04", ["--quick"])
-        let dir = run.folder
-        #expect(run.status == 0, "stderr: \(run.stderr)")
-        let blocks = try dataBlocks(dir.appendingPathComponent("ch04-warm-start.gp"))
-        let inner = try #require(blocks["inner_error"])
+        try #require(run.status == 0, "stderr: \(run.stderr)")
+        return run
+    }
+
+    @Test("Inner error: warm below cold after the first step; cold stuck on a floor; warm converging, and shrinking with D")
+    func innerError() throws {
+        let inner = try #require(try quickRun().blocks("ch04-warm-start.gp")["inner_error"])
         #expect(inner.columns == ["D", "k", "warm", "cold"])
         let groups = inner.groups
         #expect(groups.map { $0[0][0] } == [1, 2, 4, 8])
@@ -30,19 +33,29 @@ struct Chapter04Tests {
         }
         // The warm error shrinks with D (compare D = 1 and D = 8 along the way).
         for k in [5, 10, 20, 40] { #expect(groups[3][k][2] < groups[0][k][2]) }
-        // Hypergradient errors follow: warm ends tiny, cold keeps an O(1) bias.
-        let hyper = try #require(blocks["hypergradient_error"]).groups
+    }
+
+    @Test("Hypergradient error: warm ends below 1e-6, cold keeps an O(1) bias")
+    func hypergradientError() throws {
+        let hyper = try #require(try quickRun().blocks("ch04-warm-start.gp")["hypergradient_error"]).groups
+        #expect(hyper.count == 4)
         for group in hyper {
             #expect(group.last![2] < 1e-6)
             #expect(group.last![3] > 1e-2)
         }
-        // Warm-started CG never needs more products than cold, and far fewer in total.
-        let cg = try #require(try dataBlocks(dir.appendingPathComponent("ch04-cg-warm-start.gp"))["cg_products"]).dataRows
-        #expect(cg.allSatisfy { $0[2] <= $0[1] })
-        #expect(cg.reduce(0) { $0 + $1[2] } < 0.8 * cg.reduce(0) { $0 + $1[1] })
-        // Section 3's cost table (in ch04-tables.dat): cold inner loops never reach the
-        // target, warm ones do, and with the same inner loop warm CG spends fewer products.
-        let cost = try #require(try dataBlocks(dir.appendingPathComponent("ch04-tables.dat"))["cost"]).records
+    }
+
+    @Test("Warm-started CG never needs more products than cold, and 20 % fewer in total")
+    func warmCG() throws {
+        let cg = try #require(try quickRun().blocks("ch04-cg-warm-start.gp")["cg_products"]).dataRows
+        #expect(!cg.isEmpty && cg.allSatisfy { $0[2] <= $0[1] })
+        let warm = cg.reduce(0.0) { $0 + $1[2] }, cold = cg.reduce(0.0) { $0 + $1[1] }
+        #expect(warm < 0.8 * cold)
+    }
+
+    @Test("Cost table: cold inner loops never reach the target, warm ones do, and warm CG spends fewer products on the same steps")
+    func costTable() throws {
+        let cost = try #require(try quickRun().blocks("ch04-tables.dat")["cost"]).records
         #expect(cost.count == 12)
         let (cold, warmInner, warmBoth) = (0.0, 1.0, 2.0)      // the `start` labels
         for row in cost where row["start"] == cold {

@@ -11,20 +11,32 @@ private let realData = ProcessInfo.processInfo.environment["MOBL_DATA"].flatMap 
 /// per domain, K = 60, T = 8, preferences r_A ∈ {0.1, 0.5, 0.9}).
 @Suite("Chapter 8 — Data hyper-cleaning")
 struct Chapter08Tests {
-    @Test("Methods between the reference rows, cleaning AUCs > 0.8, a monotone sweep, first-step reading, costs as counted")
-    func claims() throws {
+    /// The shared `--quick` run.
+    func quickRun() throws -> ChapterRun {
         let run = try ChapterRuns.shared.run("ch08", ["--quick"])
-        let dir = run.folder
-        #expect(run.status == 0, "stderr: \(run.stderr)")
-        let tables = try dataBlocks(dir.appendingPathComponent("ch08-tables.dat"))
-        let names = ["AID, summed", "WC-MHGD", "FORUM", "MOML", "MoCo"]
+        try #require(run.status == 0, "stderr: \(run.stderr)")
+        return run
+    }
 
+    @Test("Reference rows: training on the clean samples only beats uniform weights on the noisy labels by 10 points on both domains")
+    func references() throws {
+        let run = try quickRun()
+        let tables = try run.blocks("ch08-tables.dat")
         // Section 3: cleaning is worth something — clean-only beats uniform-noisy on both domains.
         let references = try #require(tables["references"]).records
         #expect(references.count == 2)
         let (noisy, clean) = (references[0], references[1])
         for d in ["A", "B"] { #expect(clean["acc_\(d)"]! > noisy["acc_\(d)"]! + 0.1) }
+    }
 
+    @Test("The five methods (WC-MHGD at r_A = ½) end between the reference rows, with cleaning AUCs above 0.8")
+    func methodsBetweenReferences() throws {
+        let run = try quickRun()
+        let tables = try run.blocks("ch08-tables.dat")
+        let names = ["AID, summed", "WC-MHGD", "FORUM", "MOML", "MoCo"]
+        let references = try #require(tables["references"]).records
+        #expect(references.count == 2)
+        let (noisy, clean) = (references[0], references[1])
         // Section 4: the five methods (WC-MHGD at r_A = ½) end between the reference rows.
         // Tolerances: 2 points below the noisy row; 5 points above the clean-only row,
         // which is a reference, not a bound (FORUM's model also descends the validation
@@ -42,6 +54,13 @@ struct Chapter08Tests {
                 #expect(row["f1_\(d)"]! > 0.5 && row["f1_\(d)"]! <= 1)
             }
         }
+    }
+
+    @Test("WC-MHGD's sweep is a trade-off: f_A falls and f_B rises as r_A grows; the figure plots the same sweep")
+    func sweepIsTradeOff() throws {
+        let run = try quickRun()
+        let tables = try run.blocks("ch08-tables.dat")
+        let methods = try #require(tables["methods"]).records
         // WC-MHGD's sweep is a trade-off: f_A falls and f_B rises as r_A grows.
         let sweep = methods.filter { !$0["r1"]!.isNaN }
         #expect(sweep.map { $0["r1"]! } == [0.1, 0.5, 0.9])
@@ -49,9 +68,16 @@ struct Chapter08Tests {
             #expect(b["loss_A"]! < a["loss_A"]! && b["loss_B"]! > a["loss_B"]!)
         }
         // The figure plots the same sweep.
-        let figure = try dataBlocks(dir.appendingPathComponent("ch08-tradeoff.gp"))
+        let figure = try run.blocks("ch08-tradeoff.gp")
         #expect(try #require(figure["sweep"]).column("loss_A") == sweep.map { $0["loss_A"]! })
+    }
 
+    @Test("Costs as the library counts them: peak vectors and memory per method; FORUM makes no Hessian product")
+    func costs() throws {
+        let run = try quickRun()
+        let tables = try run.blocks("ch08-tables.dat")
+        let methods = try #require(tables["methods"]).records
+        #expect(methods.count == 7)
         // Costs as the library counts them: peak vectors S + 5 (AID-based), m + 4 (FORUM),
         // T + 3 (MOML); memory = peak · p · 8 bytes with p = 25 · 10; FORUM uses no Hessian.
         let p = 250.0
@@ -62,7 +88,12 @@ struct Chapter08Tests {
             #expect(row["gradients"]! > 0)
         }
         #expect(methods.first { $0["method"] == 2 }!["products"] == 0)
+    }
 
+    @Test("The first hypergradient: the summed descent ranks clean above corrupted samples; each objective reads its own domain best")
+    func firstStep() throws {
+        let run = try quickRun()
+        let tables = try run.blocks("ch08-tables.dat")
         // Section 2: descent on the summed objective ranks clean above corrupted samples
         // from the first step; each objective reads its own domain better than the other.
         let first = try #require(tables["first_hypergradient"]).records
@@ -70,16 +101,24 @@ struct Chapter08Tests {
         for row in first where row["objective"] == 2 { #expect(row["auc"]! > 0.7 && row["corrupted_lowered"]! > 0.5 && row["clean_raised"]! > 0.5) }
         let own = [first[0]["auc"]!, first[3]["auc"]!], cross = [first[1]["auc"]!, first[2]["auc"]!]
         #expect(cross.max()! < own.min()!)
+    }
 
+    @Test("Weight histograms: each group's shares sum to 1, and the clean samples sit higher")
+    func histograms() throws {
+        let run = try quickRun()
         // The histograms: shares of each group sum to 1, and the clean samples sit higher.
-        let weights = try #require(try dataBlocks(dir.appendingPathComponent("ch08-weights.gp"))["weights"])
+        let weights = try #require(try run.blocks("ch08-weights.gp")["weights"])
         let sigma = try weights.column("sigma")
         for column in ["clean_summed", "corrupted_summed", "clean_forum", "corrupted_forum"] {
             #expect(abs(try weights.column(column).reduce(0, +) - 1) < 1e-8)     // shares saved to 10 digits
         }
         func mean(_ column: String) throws -> Double { zip(sigma, try weights.column(column)).map(*).reduce(0, +) }
         #expect(try mean("clean_summed") > mean("corrupted_summed") && mean("clean_forum") > mean("corrupted_forum"))
+    }
 
+    @Test("The printed claims say what the numbers say")
+    func printedClaims() throws {
+        let run = try quickRun()
         // The printed claims say what the numbers say.
         #expect(run.stdout.contains("strictly monotone, a trade-off"))
         #expect(run.stdout.contains("every method's weights separate clean from corrupted samples well"))

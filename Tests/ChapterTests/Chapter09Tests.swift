@@ -17,14 +17,17 @@ struct Chapter09Tests {
         return (problem, rng.gaussianVector(problem.upperDimension))
     }
 
-    @Test("Sweep, ablations and the same-budget comparison: every printed claim from the saved data")
-    func claims() throws {
+    /// The shared `--quick` run.
+    func quickRun() throws -> ChapterRun {
         let run = try ChapterRuns.shared.run("ch09", ["--quick"])
-        let dir = run.folder
-        #expect(run.status == 0, "stderr: \(run.stderr)")
-        let tables = try dataBlocks(dir.appendingPathComponent("ch09-tables.dat"))
-        let S = 5
+        try #require(run.status == 0, "stderr: \(run.stderr)")
+        return run
+    }
 
+    @Test("The start row is the library's Φ_s(x₀) and meta-test losses, rebuilt independently")
+    func startRow() throws {
+        let run = try quickRun()
+        let tables = try run.blocks("ch09-tables.dat")
         // Section 1: the start row is the library's Φ_s(x₀) and meta-test losses (an independent rebuild).
         let (problem, x0) = try quickProblem()
         let start = try #require(tables["start"])
@@ -32,9 +35,14 @@ struct Chapter09Tests {
         for (s, row) in start.records.enumerated() {
             #expect(abs(row["train"]! - train0[s]) < 1e-9 && abs(row["test"]! - test0[s]) < 1e-9)
         }
+    }
 
+    @Test("The sweep: each family's own preference beats the uniform one on meta-test and is best on Φ_s; the printed counts match")
+    func sweep() throws {
+        let run = try quickRun()
+        let S = 5
         // Section 3: the sweep. Rows: uniform, then favouring family 1…5.
-        let sweep = try #require(try dataBlocks(dir.appendingPathComponent("ch09-sweep.gp"))["sweep"]).records
+        let sweep = try #require(try run.blocks("ch09-sweep.gp")["sweep"]).records
         #expect(sweep.count == S + 1)
         func lowest(_ prefix: String, _ s: Int) -> Int {
             let column = sweep.map { $0["\(prefix)_\(s + 1)"]! }
@@ -57,9 +65,14 @@ struct Chapter09Tests {
             #expect(abs(row["chebyshev"]! - scaled.max()!) < 1e-9)
             #expect(abs(row["misalignment"]! - (scaled.max()! - scaled.min()!) / scaled.max()!) < 1e-9)
         }
+    }
 
+    @Test("u ablation: u = 0 ends far from what u > 0 reaches; the u = 1 run is the sweep's run favouring family 1")
+    func uAblation() throws {
+        let run = try quickRun()
+        let sweep = try #require(try run.blocks("ch09-sweep.gp")["sweep"]).records
         // Section 4: u = 0 (preference-scaled MGDA) stays far from what u > 0 reaches.
-        let uBlock = try #require(try dataBlocks(dir.appendingPathComponent("ch09-u-ablation.gp"))["u_ablation"])
+        let uBlock = try #require(try run.blocks("ch09-u-ablation.gp")["u_ablation"])
         #expect(try uBlock.column("u") == [0, 0.01, 0.1, 1, 10, 100])
         let uCheb = try uBlock.column("chebyshev_train")
         #expect(uCheb[0] > 2 * uCheb.min()!)
@@ -67,10 +80,15 @@ struct Chapter09Tests {
         #expect(try uBlock.column("top_weight").allSatisfy { $0 > 0 && $0 <= 1 + 1e-12 })
         // The u = 1 run is the sweep's run favouring family 1.
         #expect(uCheb[3] == sweep[1]["chebyshev"])
+    }
 
+    @Test("D ablation: D lower-gradient calls per step, heads closer to y* with D, D moves the favoured family's loss less than r does")
+    func depthAblation() throws {
+        let run = try quickRun()
+        let sweep = try #require(try run.blocks("ch09-sweep.gp")["sweep"]).records
         // Section 5: D costs D lower-gradient calls per outer step; the heads get closer to y* with D,
         // and D moves the favoured family's meta-test loss less than the preference does.
-        let dBlock = try #require(try dataBlocks(dir.appendingPathComponent("ch09-d-ablation.gp"))["d_ablation"])
+        let dBlock = try #require(try run.blocks("ch09-d-ablation.gp")["d_ablation"])
         let depths = try dBlock.column("D"), perStep = try dBlock.column("calls_per_step")
         #expect(depths == [1, 2, 4, 8, 16, 32])
         for (d, c) in zip(depths, perStep) { #expect(abs(c - perStep[0] - (d - 1)) < 1e-9) }
@@ -80,7 +98,12 @@ struct Chapter09Tests {
         let sweepSpread = sweep.map { $0["test_1"]! }.max()! - sweep.map { $0["test_1"]! }.min()!
         #expect(dSpread < sweepSpread)
         #expect(run.stdout.contains("spans \(fixed(dSpread, 4)) over the six D, against \(fixed(sweepSpread, 4))"))
+    }
 
+    @Test("The comparison's rows: one per method, finite gaps, within one budget, r recorded, peak vectors as the library counts")
+    func comparisonRows() throws {
+        let run = try quickRun()
+        let tables = try run.blocks("ch09-tables.dat")
         // Section 6: the closing comparison's rows — one per method, finite gaps, within the budget.
         let comparison = try #require(tables["comparison"]).records
         #expect(comparison.map { Int($0["method"]!) }.sorted() == CourseMethod.allCases.map(\.rawValue))
@@ -103,6 +126,14 @@ struct Chapter09Tests {
         }
         #expect(comparison.first { $0["method"] == Double(CourseMethod.forum.rawValue) }!["hessian_vector"] == 0)
         #expect(run.stdout.contains("Every run stayed within the budget: yes"))
+    }
+
+    @Test("The methods table: the comparison's calls; the mean test loss is the mean of the columns")
+    func methodsTable() throws {
+        let run = try quickRun()
+        let tables = try run.blocks("ch09-tables.dat")
+        let S = 5
+        let comparison = try #require(tables["comparison"]).records
         // The methods table: the same calls, and the stochastic run's samples are half the tasks per call.
         let methods = try #require(tables["methods"]).records
         #expect(methods.count == 8)
@@ -111,8 +142,18 @@ struct Chapter09Tests {
             #expect(comparison.first { $0["method"] == Double(course.rawValue) }!["calls"] == row["calls"])
             #expect(abs(row["mean_test"]! - (1...S).map { row["test_\($0)"]! }.reduce(0, +) / Double(S)) < 1e-9)
         }
+    }
+
+    @Test("The oracle-call paths: one per method, from the start value, calls rising, within the budget")
+    func budgetPaths() throws {
+        let run = try quickRun()
+        let tables = try run.blocks("ch09-tables.dat")
+        let comparison = try #require(tables["comparison"]).records
+        let budget = comparison.first { $0["method"] == Double(CourseMethod.wcmhgdCG.rawValue) }!["calls"]!
+        let (problem, x0) = try quickProblem()
+        let test0 = problem.metaTestLosses(x: x0)
         // The oracle-call paths: one group per method, from the start, calls rising, ending within the budget.
-        let paths = try #require(try dataBlocks(dir.appendingPathComponent("ch09-budget.gp"))["budget_paths"])
+        let paths = try #require(try run.blocks("ch09-budget.gp")["budget_paths"])
         #expect(paths.groups.count == 8)
         let startChebyshev = zip([0.8, 0.05, 0.05, 0.05, 0.05], test0).map { $0 * $1 }.max()!
         for group in paths.groups {
@@ -120,6 +161,13 @@ struct Chapter09Tests {
             #expect(calls.first == 0 && zip(calls, calls.dropFirst()).allSatisfy { $0 < $1 } && calls.last! <= budget)
             #expect(abs(group[0][2] - startChebyshev) < 1e-9)
         }
+    }
+
+    @Test("The order sentence lists the methods by their meta-test Chebyshev value")
+    func orderSentence() throws {
+        let run = try quickRun()
+        let tables = try run.blocks("ch09-tables.dat")
+        let methods = try #require(tables["methods"]).records
         // The order sentence lists the methods by the meta-test Chebyshev value of the methods table.
         let order = methods.sorted { $0["chebyshev_test"]! < $1["chebyshev_test"]! }
         let ordered = order.map { [CourseMethod.wcmhgdCG, .wcmhgdNeumann, .stochasticWCMHGD, .linear, .mgda, .forum, .moml, .moco][Int($0["method"]!)] }
