@@ -8,11 +8,7 @@ import TestSupport
 @Suite("Chapter 4 — Warm starts")
 struct Chapter04Tests {
     /// The shared `--quick` run (p = 30, K = 200).
-    func quickRun() throws -> ChapterRun {
-        let run = try ChapterRuns.shared.run("ch04", ["--quick"])
-        try #require(run.status == 0, "stderr: \(run.stderr)")
-        return run
-    }
+    func quickRun() throws -> ChapterRun { try ChapterRuns.shared.succeeded("ch04", ["--quick"]) }
 
     @Test("Inner error: warm below cold after the first step; cold stuck on a floor; warm converging, and shrinking with D")
     func innerError() throws {

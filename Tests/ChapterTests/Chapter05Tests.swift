@@ -9,11 +9,7 @@ import TestSupport
 @Suite("Chapter 5 — WC-MHGD")
 struct Chapter05Tests {
     /// The shared `--quick` run (K = 800, five preferences, κ ∈ {2, 5, 10} in the cost sweep).
-    func quickRun() throws -> ChapterRun {
-        let run = try ChapterRuns.shared.run("ch05", ["--quick"])
-        try #require(run.status == 0, "stderr: \(run.stderr)")
-        return run
-    }
+    func quickRun() throws -> ChapterRun { try ChapterRuns.shared.succeeded("ch05", ["--quick"]) }
 
     @Test("Preference sweep: every final point within 1e-3 of the exact Chebyshev optimum of its r, which the library's bisection confirms")
     func sweepOnExactOptima() throws {

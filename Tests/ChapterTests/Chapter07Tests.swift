@@ -8,11 +8,7 @@ import TestSupport
 @Suite("Chapter 7 — FORUM")
 struct Chapter07Tests {
     /// The shared `--quick` run (K = 3000, 3 starts).
-    func quickRun() throws -> ChapterRun {
-        let run = try ChapterRuns.shared.run("ch07", ["--quick"])
-        try #require(run.status == 0, "stderr: \(run.stderr)")
-        return run
-    }
+    func quickRun() throws -> ChapterRun { try ChapterRuns.shared.succeeded("ch07", ["--quick"]) }
 
     /// The distance of (f1, f2) from the exact front, by an independent parametrization of VLMOP2's
     /// front in R^10: y_i = t for all i, t ∈ [−1/√10, 1/√10].

@@ -12,11 +12,7 @@ private let realData = ProcessInfo.processInfo.environment["MOBL_DATA"].flatMap 
 @Suite("Chapter 8 — Data hyper-cleaning")
 struct Chapter08Tests {
     /// The shared `--quick` run.
-    func quickRun() throws -> ChapterRun {
-        let run = try ChapterRuns.shared.run("ch08", ["--quick"])
-        try #require(run.status == 0, "stderr: \(run.stderr)")
-        return run
-    }
+    func quickRun() throws -> ChapterRun { try ChapterRuns.shared.succeeded("ch08", ["--quick"]) }
 
     @Test("Reference rows: training on the clean samples only beats uniform weights on the noisy labels by 10 points on both domains")
     func references() throws {

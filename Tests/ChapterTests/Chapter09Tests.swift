@@ -18,11 +18,7 @@ struct Chapter09Tests {
     }
 
     /// The shared `--quick` run.
-    func quickRun() throws -> ChapterRun {
-        let run = try ChapterRuns.shared.run("ch09", ["--quick"])
-        try #require(run.status == 0, "stderr: \(run.stderr)")
-        return run
-    }
+    func quickRun() throws -> ChapterRun { try ChapterRuns.shared.succeeded("ch09", ["--quick"]) }
 
     @Test("The start row is the library's Φ_s(x₀) and meta-test losses, rebuilt independently")
     func startRow() throws {

@@ -240,11 +240,10 @@ struct ComparisonTests {
 
     @Test("ch10 assembles every committed row, nothing retyped, and reports what is missing")
     func closingTable() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try runChapter("ch10", ["--from", figures.path, "--output", dir.path])
+        // The default run (--from figures, the committed folder), shared with the figures and book checks.
+        let run = try ChapterRuns.shared.defaultRun("ch10")
         #expect(run.status == 0, "stderr: \(run.stderr)")
-        let closing = try #require(try dataBlocks(dir.appendingPathComponent("ch10-tables.dat"))["closing"]).records
+        let closing = try #require(try run.blocks("ch10-tables.dat")["closing"]).records
         let rows = try committedRows().flatMap(\.rows)
             .sorted { ($0.problem.rawValue, $0.method.rawValue) < ($1.problem.rawValue, $1.method.rawValue) }
         #expect(closing.count == rows.count)

@@ -98,6 +98,14 @@ final class ChapterRuns: @unchecked Sendable {
         }
     }
 
+    /// The run of `chapter` with `flags`, which must have exited with status 0 (a test that
+    /// reads its results stops at once, with the run's standard error, when it did not).
+    func succeeded(_ chapter: String, _ flags: [String]) throws -> ChapterRun {
+        let run = try run(chapter, flags)
+        try #require(run.status == 0, "\(chapter) \(flags.joined(separator: " ")) exited with status \(run.status): \(run.stderr)")
+        return run
+    }
+
     /// The default run of `chapter` as the weaver and `make figures` see it.
     func defaultRun(_ chapter: String) throws -> ChapterRun { try run(chapter, woven: true) }
 
