@@ -24,6 +24,7 @@ import ChapterSupport // weave: hide
 import Foundation // weave: hide
 import MOBL // weave: hide
 let flags = Chapter01Flags.parseOrExit() // weave: hide
+do { // weave: hide
 //: The command-line flags (declared in `Flags.swift`; `ch01 --help` lists them) are in `flags`.
 let preferenceCount = flags.preferences ?? (flags.common.quick ? 5 : 9)
 let startCount = flags.starts ?? (flags.common.quick ? 4 : 8)
@@ -551,3 +552,4 @@ save(figures: try problems.map { try figure(for: $0) },
 
  Worked solutions: `book/solutions/01.md`.
  */
+} catch { fail("\(error)") } // weave: hide

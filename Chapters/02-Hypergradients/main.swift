@@ -28,6 +28,7 @@ import ChapterSupport // weave: hide
 import Foundation // weave: hide
 import MOBL // weave: hide
 let flags = Chapter02Flags.parseOrExit() // weave: hide
+do { // weave: hide
 //: The command-line flags (declared in `Flags.swift`; `ch02 --help` lists them) are in `flags`.
 let gridCount = flags.grid ?? (flags.common.quick ? 51 : 61)
 let features = flags.features
@@ -467,3 +468,4 @@ save(figures: [try ridgeFigure(), try itdFigure()],
 
  Worked solutions: `book/solutions/02.md`.
  */
+} catch { fail("\(error)") } // weave: hide

@@ -23,6 +23,7 @@ import ChapterSupport // weave: hide
 import Foundation // weave: hide
 import MOBL // weave: hide
 let flags = Chapter03Flags.parseOrExit() // weave: hide
+do { // weave: hide
 //: The command-line flags (declared in `Flags.swift`; `ch03 --help` lists them) are in `flags`.
 let p = flags.size ?? (flags.common.quick ? 50 : 200)
 let kappaMax = flags.maxKappa ?? (flags.common.quick ? 1000 : 10_000)
@@ -486,3 +487,4 @@ save(figures: [try convergenceFigure(), try scalingFigure(), try hypergradientFi
 
  Worked solutions: `book/solutions/03.md`.
  */
+} catch { fail("\(error)") } // weave: hide

@@ -20,6 +20,7 @@ import ChapterSupport // weave: hide
 import Foundation // weave: hide
 import MOBL // weave: hide
 let flags = Chapter04Flags.parseOrExit() // weave: hide
+do { // weave: hide
 //: The command-line flags (declared in `Flags.swift`; `ch04 --help` lists them) are in `flags`.
 let p = flags.size ?? (flags.common.quick ? 30 : 50)
 let n = 10
@@ -300,3 +301,4 @@ save(figures: [try warmStartFigure(), try cgFigure(depth: depths.last!)],
 
  Worked solutions: `book/solutions/04.md`.
  */
+} catch { fail("\(error)") } // weave: hide

@@ -28,6 +28,7 @@ import ChapterSupport // weave: hide
 import Foundation // weave: hide
 import MOBL // weave: hide
 let flags = Chapter05Flags.parseOrExit() // weave: hide
+do { // weave: hide
 //: The command-line flags (declared in `Flags.swift`; `ch05 --help` lists them) are in `flags`.
 let K = flags.outerSteps ?? (flags.common.quick ? 800 : 3000)
 let preferenceCount = flags.preferences ?? (flags.common.quick ? 5 : 9)
@@ -59,7 +60,6 @@ func toy(_ objectives: MOBLToy.Objectives, kappa: Double) throws -> (problem: MO
 }
 
 let (toy2, x0) = try toy(.vlmop2, kappa: flags.kappa)
-let y0 = Vector(repeating: 0, count: toy2.lowerDimension)
 
 /*:
  **Deriving the QP.** At x_k write K = [∇Φ_1, …, ∇Φ_S] (the hypergradients as
@@ -349,12 +349,14 @@ let exactChebyshev5 = chebyshevValue(optimum5.values, rLopsided)
 struct UAblation {
     let u: Double
     let run: Run
-    var chebyshev: Double { chebyshevValue(run.values, rLopsided) }
+    /// max_s r_s Φ_s at the run's end.
+    let chebyshev: Double
 }
 var uAblation: [UAblation] = []
 for value in flags.uValues {
     progress("u = \(value)")
-    uAblation.append(UAblation(u: value, run: try runWCMHGD(toy5, x0: x05, r: rLopsided, u: value)))
+    let run = try runWCMHGD(toy5, x0: x05, r: rLopsided, u: value)
+    uAblation.append(UAblation(u: value, run: run, chebyshev: chebyshevValue(run.values, rLopsided)))
 }
 var uTable = Table("u_ablation", [.init("u", format: .scientific(0)), .init("gap", "gap(x_K)", format: .scientific(2)),
                                   .init("chebyshev", "max r_sΦ_s", format: .fixed(6))]
@@ -800,3 +802,4 @@ save(figures: [try sweepFigure(), try uFigure(), try depthFigure(), try rateFigu
 
  Worked solutions: `book/solutions/05.md`.
  */
+} catch { fail("\(error)") } // weave: hide

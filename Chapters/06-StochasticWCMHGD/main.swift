@@ -24,6 +24,7 @@ import ChapterSupport // weave: hide
 import Foundation // weave: hide
 import MOBL // weave: hide
 let flags = Chapter06Flags.parseOrExit() // weave: hide
+do { // weave: hide
 //: The command-line flags (declared in `Flags.swift`; `ch06 --help` lists them) are in `flags`.
 let N = flags.samples ?? (flags.common.quick ? 200 : 1000)
 let K = flags.outerSteps ?? (flags.common.quick ? 20 : 100)
@@ -612,3 +613,4 @@ save(figures: [try stochasticFigure(), try varianceFigure(), try averagingFigure
 
  Worked solutions: `book/solutions/06.md`.
  */
+} catch { fail("\(error)") } // weave: hide

@@ -27,6 +27,7 @@ import ChapterSupport // weave: hide
 import Foundation // weave: hide
 import MOBL // weave: hide
 let flags = Chapter07Flags.parseOrExit() // weave: hide
+do { // weave: hide
 //: The command-line flags (declared in `Flags.swift`; `ch07 --help` lists them) are in `flags`.
 let K = flags.outerSteps ?? (flags.common.quick ? 3000 : 10_000)
 let T = flags.innerSteps
@@ -93,7 +94,7 @@ var rng = flags.common.generator()
 let toy = try MOBLToy.standard(.vlmop2, kappa: flags.kappa, using: &rng)
 let x0 = rng.gaussianVector(toy.upperDimension).map { 0.3 * $0 }
 let y0 = Vector(repeating: 0, count: toy.lowerDimension)
-let (n, p, m) = (toy.upperDimension, toy.lowerDimension, toy.objectiveCount)
+let (n, m) = (toy.upperDimension, toy.objectiveCount)
 let eta = 1 / toy.curvature.L
 
 /// q(z) = g(x, y) − g*(x), with the exact lower solution (the algorithm never sees it).
@@ -483,8 +484,6 @@ say("Memory: FORUM \(forumFlat ? "flat at \(Int(costTable.value(0, "forum_mem"))
  but pays N Hessian-vector products per objective per step, which FORUM never
  computes.
  */
-let cost128 = costRows.last!
-
 func costFigure() throws -> Figure {
     var figure = Figure(slug: "ch07-cost", title: "Per outer step against T: oracle calls (solid) and peak length-p vectors (dashed)",
                         xLabel: "inner steps T", yLabel: "oracle calls / length-p vectors per outer step")
@@ -887,3 +886,4 @@ save(figures: [try convergenceFigure(), try frontFigure(), try costFigure()],
 
  Worked solutions: `book/solutions/07.md`.
  */
+} catch { fail("\(error)") } // weave: hide

@@ -30,6 +30,7 @@ import ChapterSupport // weave: hide
 import Foundation // weave: hide
 import MOBL // weave: hide
 let flags = Chapter08Flags.parseOrExit() // weave: hide
+do { // weave: hide
 //: The command-line flags (declared in `Flags.swift`; `ch08 --help` lists them) are in `flags`.
 let dataFolder = flags.dataFolder
 let real = dataFolder != nil
@@ -843,3 +844,4 @@ if real {
 
  Worked solutions: `book/solutions/08.md`.
  */
+} catch { fail("\(error)") } // weave: hide

@@ -29,6 +29,7 @@ import ChapterSupport // weave: hide
 import Foundation // weave: hide
 import MOBL // weave: hide
 let flags = Chapter09Flags.parseOrExit() // weave: hide
+do { // weave: hide
 //: The command-line flags (declared in `Flags.swift`; `ch09 --help` lists them) are in `flags`.
 let quick = flags.common.quick
 let K = flags.outerSteps ?? (quick ? 15 : 60)
@@ -196,12 +197,14 @@ struct MethodRun {
     let innerError: Double
     /// (oracle calls so far, meta-test losses) every few steps, from the start x₀.
     let path: [(calls: Int, test: Vector)]
+    /// The size of the lower-level variable (all heads), for the memory column.
+    let lowerDimension: Int
     /// max_s r_s Φ_s, the weighted Chebyshev value (reference point 0), on the meta-training and meta-test losses.
     var chebyshevTrain: Double { zip(r, train).map { $0 * $1 }.max()! }
     var chebyshevTest: Double { zip(r, test).map { $0 * $1 }.max()! }
     var entry: ComparisonEntry {
         ComparisonEntry(problem: .metaLearning, method: method.course, preference: r, values: train,
-                        gap: gap, counts: counts, peakVectors: peakVectors, lowerDimension: problem.lowerDimension, seconds: seconds)
+                        gap: gap, counts: counts, peakVectors: peakVectors, lowerDimension: lowerDimension, seconds: seconds)
     }
 }
 
@@ -265,7 +268,7 @@ func runMethod(_ method: Method, r: Vector, u: Double = u, D: Int = D, budget: I
                      gap: try stationarityGap(gradients: problem.exactHypergradients(x: x)), counts: result.counts,
                      steps: last.steps, peakVectors: last.peak, seconds: seconds, lastWeights: lastWeights,
                      finalL: problem.lowerCurvature(x: x)!.L,
-                     innerError: norm(lastPoint.y - yStar) / norm(yStar), path: path)
+                     innerError: norm(lastPoint.y - yStar) / norm(yStar), path: path, lowerDimension: problem.lowerDimension)
 }
 
 /*:
@@ -665,3 +668,4 @@ save(figures: [try sweepFigure(), try uFigure(), try dFigure(), try budgetFigure
 
  Worked solutions: `book/solutions/09.md`.
  */
+} catch { fail("\(error)") } // weave: hide

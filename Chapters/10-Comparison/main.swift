@@ -26,6 +26,7 @@ import ChapterSupport // weave: hide
 import Foundation // weave: hide
 import MOBL // weave: hide
 let flags = Chapter10Flags.parseOrExit() // weave: hide
+do { // weave: hide
 //: The command-line flags (declared in `Flags.swift`; `ch10 --help` lists them) are in `flags`.
 let folder = URL(fileURLWithPath: flags.from, isDirectory: true)
 say("Chapter 10 — Choosing a method")
@@ -478,3 +479,4 @@ save(figures: [try gapFigure(), try alignmentFigure()], tables: [closing], flags
 
  Worked solutions: `book/solutions/10.md`.
  */
+} catch { fail("\(error)") } // weave: hide
