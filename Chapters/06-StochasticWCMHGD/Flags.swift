@@ -22,7 +22,7 @@ struct Chapter06Flags: ParsableCommand {
     @Option(help: "Samples N of the finite sum, even (20…100000; default 1000, 200 with --quick).")
     var samples: Int?
 
-    @Option(help: "Size ρ of the sample perturbations, ‖E_i‖₂ = ρ μ_Q (0 < ρ < 1).")
+    @Option(help: "Size ρ of the sample perturbations, ‖E_i‖₂ = ρ μ_Q (1e-6 ≤ ρ < 1; smaller ones vanish in rounding).")
     var perturbation = 0.5
 
     @Option(help: "Outer steps K of the full-batch run (2…100000; default 100, 20 with --quick); a run with batch N/d gets d·K steps.")
@@ -48,7 +48,7 @@ struct Chapter06Flags: ParsableCommand {
             try FlagCheck.require(n, in: 20...100_000, flag: "--samples")
             guard n % 2 == 0 else { throw ValidationError("--samples \(n) is odd: the perturbations come in ± pairs, so N must be even") }
         }
-        try FlagCheck.require(perturbation, above: 0, upTo: 1, closed: false, flag: "--perturbation")
+        try FlagCheck.require(perturbation, atLeast: 1e-6, below: 1, flag: "--perturbation")
         if let k = outerSteps { try FlagCheck.require(k, in: 2...100_000, flag: "--outer-steps") }
         try FlagCheck.require(divisors.count, in: 2...6, flag: "--divisors (count)")
         for d in divisors { try FlagCheck.require(d, in: 1...10_000, flag: "--divisors") }

@@ -212,16 +212,22 @@ show(varianceTable)
  */
 let ratios = zip(varianceTable.column("batch"), varianceTable.column("ratio")).filter { !$1.isNaN }
 let lawHolds = ratios.filter { $0.0 >= 10 }.map(\.1)
-let smallBatchRatio = ratios.first!.1
 let fullVariance = varianceTable.column("variance").last!
 let biasZ = varianceTable.column("bias_z").filter { !$0.isNaN }
-say("For b ≥ 10 the measured variance is \(fixed(lawHolds.min()!, 2))–\(fixed(lawHolds.max()!, 2)) times the law"
+// weave: begin-hide
+// Runs whose samples do not differ (a tiny --perturbation) have no variance to compare with the law.
+if ratios.isEmpty { say("The samples do not differ (σ_h² = \(sci(sigmaH2))): there is no variance to compare with the law.") }
+// weave: end
+if let smallest = ratios.first, let low = lawHolds.min(), let high = lawHolds.max(), let largestZ = biasZ.max() { // weave: hide
+let smallBatchRatio = smallest.1
+say("For b ≥ 10 the measured variance is \(fixed(low, 2))–\(fixed(high, 2)) times the law"
     + (lawHolds.allSatisfy { abs($0 - 1) < 0.35 } ? ", agreement within the ±\(Int((100 * (2 / Double(R)).squareRoot()).rounded())) % sampling error of a variance from \(R) draws."
                                                    : ": not the agreement the first-order law predicts.")
-    + "\nAt b = \(Int(ratios.first!.0)) it is \(fixed(smallBatchRatio, 2)) times the law"
+    + "\nAt b = \(Int(smallest.0)) it is \(fixed(smallBatchRatio, 2)) times the law"
     + (smallBatchRatio > 1.1 ? " — the second-order terms (products of two batch deviations) that the law leaves out." : ".")
     + "\nWith b = N " + (fullBatchBias.map { "every draw is the same vector (variance \(sci(fullVariance))), at distance \(sci($0)) from h_Q" } ?? "the draws differ")
-    + ".\nThe bias statistic is at most \(fixed(biasZ.max()!, 2))" + (biasZ.max()! < 3.5 ? ": no sign of bias." : ": a bias."))
+    + ".\nThe bias statistic is at most \(fixed(largestZ, 2))" + (largestZ < 3.5 ? ": no sign of bias." : ": a bias."))
+} // weave: hide
 
 func varianceFigure() throws -> Figure {
     var figure = Figure(slug: "ch06-variance", title: "Variance of the stochastic hypergradient against the batch size",
@@ -392,8 +398,6 @@ show(batchTable)
  text below compares the two smallest batches.
  */
 let tailGaps = batchTable.column("tail_gap"), floorRatios = batchTable.column("floor_ratio")
-let (smallRatio, midRatio) = (floorRatios[floorRatios.count - 1], floorRatios[floorRatios.count - 2])
-let floorAgreement = max(smallRatio, midRatio) / min(smallRatio, midRatio)
 let lowest = tailGaps.indices.min { tailGaps[$0] < tailGaps[$1] }!
 let tailDistances = batchTable.column("tail_distance")
 say("On the same budget the lowest final gap is b = \(runs[lowest].batch)'s: gap \(tailGaps.map { sci($0, 1) }.joined(separator: ", "))"
@@ -401,9 +405,17 @@ say("On the same budget the lowest final gap is b = \(runs[lowest].batch)'s: gap
 say(tailDistances.dropFirst().allSatisfy({ $0 < tailDistances[0] })
     ? "Every mini-batch run ends closer to x*_r than the full batch: \(K) exact steps were not enough to travel along the front."
     : "The full batch is not the farthest from x*_r.")
-say("gap / c_b for b = \(runs[runs.count - 2].batch) and \(runs.last!.batch): \(sci(midRatio, 2)) and \(sci(smallRatio, 2)), "
+let miniBatches = zip(runs, floorRatios).filter { !$0.1.isNaN }      // b < N: c_b > 0
+// weave: begin-hide
+if miniBatches.count < 2 { say("gap / c_b needs two mini-batch sizes b < N to compare; this run has \(miniBatches.count).") }
+// weave: end
+if miniBatches.count >= 2 { // weave: hide
+let (mid, small) = (miniBatches[miniBatches.count - 2], miniBatches[miniBatches.count - 1])
+let floorAgreement = max(small.1, mid.1) / min(small.1, mid.1)
+say("gap / c_b for b = \(mid.0.batch) and \(small.0.batch): \(sci(mid.1, 2)) and \(sci(small.1, 2)), "
     + "a factor \(fixed(floorAgreement, 2)) apart"
     + (floorAgreement < 2 ? " — the floors scale with the variance c_b, as the noise argument predicts." : " — the floors do not follow c_b closely here."))
+} // weave: hide
 
 /*:
  The figure: the exact gap against the samples processed, one curve per batch

@@ -28,7 +28,7 @@ struct Chapter07Flags: ParsableCommand {
     @Option(help: "Inner steps T for the approximate value function q̃ (1…1000).")
     var innerSteps = 32
 
-    @Option(help: "ρ in φ_k = (ρ/2)‖∇q̃‖² (0 < ρ ≤ 1).")
+    @Option(help: "ρ in φ_k = (ρ/2)‖∇q̃‖² (1e-6…1; a smaller ρ makes φ_k vanish in rounding).")
     var rho = 0.5
 
     @Option(help: "FORUM's outer step μ (0 < μ ≤ 0.3; larger steps diverge on the toy).")
@@ -49,7 +49,7 @@ struct Chapter07Flags: ParsableCommand {
     mutating func validate() throws {
         if let k = outerSteps { try FlagCheck.require(k, in: 10...100_000, flag: "--outer-steps") }
         try FlagCheck.require(innerSteps, in: 1...1000, flag: "--inner-steps")
-        try FlagCheck.require(rho, above: 0, upTo: 1, flag: "--rho")
+        try FlagCheck.require(rho, in: 1e-6...1, flag: "--rho")
         try FlagCheck.require(mu, above: 0, upTo: 0.3, flag: "--mu")
         try FlagCheck.require(kappa, in: 1...20, flag: "--kappa")
         if let s = starts { try FlagCheck.require(s, in: 1...20, flag: "--starts") }

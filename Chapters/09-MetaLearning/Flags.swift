@@ -21,7 +21,7 @@ struct Chapter09Flags: ParsableCommand {
 
     @OptionGroup var common: CommonFlags
 
-    @Option(help: "Width w of the shared representation (1…16).")
+    @Option(help: "Width w of the shared representation (4…16; narrower ones stiffen the inner problem along the run past the step α = 1/L(x₀)).")
     var width = 4
 
     @Option(help: "Meta-training tasks per family (2…64; default 16, 4 with --quick).")
@@ -49,7 +49,7 @@ struct Chapter09Flags: ParsableCommand {
     var ridge = 0.05
 
     mutating func validate() throws {
-        try FlagCheck.require(width, in: 1...16, flag: "--width")
+        try FlagCheck.require(width, in: 4...16, flag: "--width")
         if let t = tasks { try FlagCheck.require(t, in: 2...64, flag: "--tasks") }
         if let k = outerSteps { try FlagCheck.require(k, in: 5...10_000, flag: "--outer-steps") }
         try FlagCheck.require(innerSteps, in: 1...64, flag: "--inner-steps")

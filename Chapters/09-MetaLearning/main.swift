@@ -242,7 +242,7 @@ func runMethod(_ method: Method, r: Vector, u: Double = u, D: Int = D, budget: I
     case .wcmhgdNeumann:
         result = try wcmhgd(.neumann(eta: alpha, .fixed(iterations: flags.neumannTerms))).run(problem, x0: x0, y0: y0, observe: observe)
     case .stochastic:
-        var batches = SeededGenerator(seed: flags.common.seed + 9)
+        var batches = SeededGenerator(seed: flags.common.seed &+ 9)
         let half = max(1, problem.sampleCount / 2)
         result = try StochasticWCMHGD(wcmhgd(.neumann(eta: alpha / 2, .fixed(iterations: flags.neumannTerms)), alpha: alpha / 2),
                                       innerBatch: half, outerBatch: half)

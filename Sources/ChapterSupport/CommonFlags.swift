@@ -113,6 +113,13 @@ public enum FlagCheck {
         }
     }
 
+    /// low ≤ value < high.
+    public static func require(_ value: Double, atLeast low: Double, below high: Double, flag: String) throws {
+        guard value >= low, value < high else {
+            throw ValidationError("\(flag) \(value) is out of range: it must be ≥ \(low) and < \(high)")
+        }
+    }
+
     /// low < value ≤ high (or < high when `closed` is false).
     public static func require(_ value: Double, above low: Double, upTo high: Double, closed: Bool = true, flag: String) throws {
         guard value > low, closed ? value <= high : value < high else {

@@ -219,15 +219,17 @@ public struct ComparisonRow: Sendable, Equatable {
         }
         func label<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T where T.RawValue == Int {
             let v = try value(name)
-            guard v.isFinite, v == v.rounded(), let case_ = T(rawValue: Int(v)) else {
+            guard let index = wholeNumber(v), let case_ = T(rawValue: index) else {
                 throw InvalidInput("comparison column \(name)", formatNumber(v), "is not a label of \(T.self) (a whole number counting from 0)")
             }
             return case_
         }
         func count(_ name: String) throws -> Int {
             let v = try value(name)
-            guard v.isFinite, v >= 0, v == v.rounded() else { throw InvalidInput("comparison column \(name)", formatNumber(v), "must be a whole number ≥ 0") }
-            return Int(v)
+            guard let n = wholeNumber(v), n >= 0 else {
+                throw InvalidInput("comparison column \(name)", formatNumber(v), "must be a whole number from 0 to 2⁵³")
+            }
+            return n
         }
         func optional(_ name: String) throws -> Double? { let v = try value(name); return v.isNaN ? nil : v }
         problem = try label("problem", CourseProblem.self)
@@ -247,8 +249,10 @@ public struct ComparisonRow: Sendable, Equatable {
     }
 
     /// Reads every row of a `comparison` datablock.
+    /// - Throws: `InvalidInput` for another block, a block without rows, or a bad row.
     public static func rows(of block: DataBlock) throws -> [ComparisonRow] {
         guard block.name == "comparison" else { throw InvalidInput("datablock", "$\(block.name)", "is not $comparison") }
+        guard !block.dataRows.isEmpty else { throw InvalidInput("datablock $comparison", "no rows", "must hold at least one row") }
         return try block.records.map(ComparisonRow.init(record:))
     }
 }
@@ -268,10 +272,22 @@ public struct TimingRow: Sendable, Equatable {
             guard let p = record["problem"], let m = record["method"], let s = record["seconds"] else {
                 throw InvalidInput("timings row", "\(record.keys.sorted())", "needs the columns problem, method, seconds")
             }
-            guard p == p.rounded(), let problem = CourseProblem(rawValue: Int(p)) else { throw InvalidInput("timings column problem", formatNumber(p), "is not a problem label") }
-            guard m == m.rounded(), let method = CourseMethod(rawValue: Int(m)) else { throw InvalidInput("timings column method", formatNumber(m), "is not a method label") }
+            guard let problem = wholeNumber(p).flatMap(CourseProblem.init(rawValue:)) else {
+                throw InvalidInput("timings column problem", formatNumber(p), "is not a problem label")
+            }
+            guard let method = wholeNumber(m).flatMap(CourseMethod.init(rawValue:)) else {
+                throw InvalidInput("timings column method", formatNumber(m), "is not a method label")
+            }
             guard s.isFinite, s >= 0 else { throw InvalidInput("timings column seconds", formatNumber(s), "must be a finite number ≥ 0") }
             return TimingRow(problem: problem, method: method, seconds: s)
         }
     }
+}
+
+/// A number read from a file as a whole number, or nil when it is not one that converts
+/// exactly: finite, integral and at most 2⁵³ in size (a larger Double → Int conversion
+/// would trap, or round).
+func wholeNumber(_ value: Double) -> Int? {
+    guard value.isFinite, value == value.rounded(), abs(value) <= 9_007_199_254_740_992 else { return nil }
+    return Int(value)
 }

@@ -178,6 +178,36 @@ func page(_ parts: [Segment], _ printed: [(line: Int, output: Output)]) -> Strin
     return blocks.joined(separator: "\n\n") + "\n"
 }
 
+/// What an interrupt must clean up: the scratch folder, and the chapter running into it.
+final class Cleanup: @unchecked Sendable {
+    static let shared = Cleanup()
+    private let lock = NSLock()
+    private var folder: URL?
+    private var child: Process?
+    private var sources: [DispatchSourceSignal] = []
+
+    /// On SIGINT, SIGTERM or SIGHUP: stop the running chapter, remove the scratch folder, and
+    /// exit with 128 + the signal's number (the shell's convention for a run ended by a signal).
+    func install(scratch: URL) {
+        lock.withLock { folder = scratch }
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            signal(number, SIG_IGN)      // delivered to the source below instead
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                lock.withLock {
+                    if let child, child.isRunning { child.terminate(); child.waitUntilExit() }
+                    if let folder { try? FileManager.default.removeItem(at: folder) }
+                }
+                exit(128 + number)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func running(_ process: Process?) { lock.withLock { child = process } }
+}
+
 func run(_ executable: URL, _ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = executable
@@ -190,8 +220,10 @@ func run(_ executable: URL, _ arguments: [String]) throws -> String {
     let output = Pipe()
     process.standardOutput = output
     try process.run()
+    Cleanup.shared.running(process)
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    Cleanup.shared.running(nil)
     guard process.terminationStatus == 0 else {
         throw Failure(description: "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
     }
@@ -221,6 +253,7 @@ func main() throws {
     let book = URL(fileURLWithPath: outputFolder, isDirectory: true)
     try fileManager.createDirectory(at: book, withIntermediateDirectories: true)
     let scratch = fileManager.temporaryDirectory.appendingPathComponent("weave-\(UUID().uuidString)")
+    Cleanup.shared.install(scratch: scratch)
     defer { try? fileManager.removeItem(at: scratch) }
     var contents: [String] = []
     for folder in folders {

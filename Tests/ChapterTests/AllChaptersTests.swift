@@ -182,20 +182,28 @@ struct ChapterOption {
     let name: String
     let kind: String
     let help: String
+    /// Takes several values (`--depths 1 2 4`).
+    let repeating: Bool
 
-    /// The range the help states: "(a…b…", "each a…b", "0 < β ≤ b", "> 0, ≤ b" or "0 < x < b".
-    var statedRange: (low: Double, high: Double, outside: [String])? {
+    /// The range the help states — "(a…b…", "each a…b", "a ≤ x < b", "0 < β ≤ b", "> 0, ≤ b" or
+    /// "0 < x < b" — as values just outside it (to be refused) and values at its ends (to be accepted:
+    /// 1e-300 stands for "just above 0", b·(1 − 1e-9) for "just below b").
+    var statedRange: (outside: [String], edges: [String])? {
         let number = #"(-?[0-9][0-9._]*(?:e-?[0-9]+)?)"#
         func value(_ text: Substring) -> Double? { Double(text.replacingOccurrences(of: "_", with: "")) }
         func format(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
         let closed = try! Regex(number + "…" + number, as: (Substring, Substring, Substring).self)
         if let m = help.firstMatch(of: closed), let a = value(m.1), let b = value(m.2) {
-            return (a, b, [format(a - 1), format(b + 1)])
+            return ([format(a - 1), format(b + 1)], [format(a), format(b)])
         }
-        let openAtZero = try! Regex("(?:0 < [^ ]+ |> 0, )(?:≤|<) " + number, as: (Substring, Substring).self)
-        if let m = help.firstMatch(of: openAtZero), let b = value(m.1) {
+        let halfOpen = try! Regex(number + " ≤ [^ ]+ < " + number, as: (Substring, Substring, Substring).self)
+        if let m = help.firstMatch(of: halfOpen), let a = value(m.1), let b = value(m.2) {
+            return ([format(a - 1), format(b)], [format(a), format(b * (1 - 1e-9))])
+        }
+        let openAtZero = try! Regex("(?:0 < [^ ]+ |> 0, )(≤|<) " + number, as: (Substring, Substring, Substring).self)
+        if let m = help.firstMatch(of: openAtZero), let b = value(m.2) {
             // Open at 0: 0 itself is refused, and anything above b.
-            return (0, b, ["0", format(b + 1)])
+            return (["0", format(b + 1)], ["1e-300", m.1 == "≤" ? format(b) : format(b * (1 - 1e-9))])
         }
         return nil
     }
@@ -211,6 +219,7 @@ func chapterOptions(_ chapter: String) throws -> [ChapterOption] {
     let common: Set<String> = ["output", "quick", "seed", "timings", "help"]
     return arguments.compactMap { argument in
         guard let name = (argument["preferredName"] as? [String: Any])?["name"] as? String, !common.contains(name) else { return nil }
-        return ChapterOption(name: name, kind: argument["kind"] as? String ?? "", help: argument["abstract"] as? String ?? "")
+        return ChapterOption(name: name, kind: argument["kind"] as? String ?? "", help: argument["abstract"] as? String ?? "",
+                             repeating: argument["isRepeating"] as? Bool ?? false)
     }
 }

@@ -91,6 +91,43 @@ struct BookTests {
         #expect(contents.contains("1. [Chapter 1 — Demo](01-Demo.md)"))
     }
 
+    @Test("The weaver, interrupted (SIGINT, SIGTERM) while a chapter runs, stops it and leaves no scratch folder",
+          arguments: [SIGINT, SIGTERM])
+    func weaveInterrupted(signal: Int32) throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let chapter = root.appendingPathComponent("Chapters/01-Slow")
+        try FileManager.default.createDirectory(at: chapter, withIntermediateDirectories: true)
+        try Data("//: text\n".utf8).write(to: chapter.appendingPathComponent("main.swift"))
+        // A chapter that makes its --output folder inside the weaver's scratch folder, then takes a while.
+        let bin = root.appendingPathComponent("bin"), scratchParent = root.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: scratchParent, withIntermediateDirectories: true)
+        try Data("#!/bin/sh\nmkdir -p \"$2\"\nexec sleep 30\n".utf8).write(to: bin.appendingPathComponent("ch01"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("ch01").path)
+        let process = Process()
+        process.executableURL = binaryDirectory.appendingPathComponent("weave")
+        process.arguments = ["--output", root.appendingPathComponent("book").path, "--bin", bin.path,
+                             "--chapters", root.appendingPathComponent("Chapters").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratchParent.path]) { _, new in new }
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let scratch = { try FileManager.default.contentsOfDirectory(atPath: scratchParent.path) }
+        let deadline = Date().addingTimeInterval(20)
+        // Wait until the chapter has made its folder inside the scratch folder.
+        while Date() < deadline, try scratch().first.map({ try !FileManager.default.contentsOfDirectory(atPath:
+            scratchParent.appendingPathComponent($0).path).isEmpty }) != true {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        try #require(try !scratch().isEmpty, "the weaver never made its scratch folder")
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        try #require(process.terminationReason == .exit && process.terminationStatus == 128 + signal,
+                     "the weaver did not stop on the signal: reason \(process.terminationReason.rawValue), status \(process.terminationStatus)")
+        let left = try scratch()
+        #expect(left.isEmpty, "left behind: \(left)")
+    }
+
     @Test("The weaver refuses a chapter that fails, naming it")
     func weaveFailingChapter() throws {
         let root = try temporaryDirectory()

@@ -90,6 +90,24 @@ struct LinearSolverTests {
         }
     }
 
+    @Test("CG with 1000 fixed steps on a 10-dimensional system never reports a curvature that merely underflowed",
+          arguments: [10.0, 1000])
+    func cgPastTheDimension(kappa: Double) throws {
+        // `ch05 --cg-steps 1000` once died here: the toy's system is solved within about p steps,
+        // the updated residual then keeps shrinking towards 1e-160, pᵀHp underflows to 0, and CG
+        // reported "non-positive curvature" for a definite H.
+        var rng = SeededGenerator(seed: CommonFlags.defaultSeed)
+        let toy = try MOBLToy.standard(.vlmop2, kappa: kappa, using: &rng)
+        let hessian = toy.Q
+        for trial in 0..<40 {
+            let b = trial < 10 ? (0..<10).map { Double($0 == trial ? 1 : 0) } : rng.gaussianVector(10)
+            let exact = try Cholesky(hessian).solve(b)
+            let result = try conjugateGradient({ hessian.times($0) }, b, stop: .fixed(iterations: 1000))
+            #expect(result.converged)
+            #expect(norm(result.solution - exact) <= 1e-12 * kappa * norm(exact), "trial \(trial)")
+        }
+    }
+
     @Test("CG reports non-convergence when the budget is too small")
     func cgBudget() throws {
         var rng = SeededGenerator(seed: 55)

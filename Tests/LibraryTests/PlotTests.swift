@@ -80,6 +80,17 @@ struct PlotTests {
         #expect(throws: InvalidInput.self) { try figure.script() }
     }
 
+    @Test("On a log axis an exact zero (a gap that vanished) is left out: gnuplot renders the rest silently")
+    func logAxisZeros() throws {
+        var figure = try sampleFigure()
+        figure.logY = true
+        figure.blocks = [try DataBlock("curve", columns: ["x", "y"], rows: [[0, 1], [0.5, 0], [1, 1e-300], [2, 2]])]
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let render = try renderWithGnuplot(try figure.write(to: dir))
+        #expect(render.status == 0 && render.stderr.isEmpty, "gnuplot: \(render.stderr)")
+    }
+
     @Test("Bad figures and corrupt data are refused with the rule they break")
     func badInput() throws {
         #expect(throws: InvalidInput.self) { try DataBlock("bad name", columns: ["x"], rows: []) }
@@ -88,8 +99,12 @@ struct PlotTests {
         var figure = try sampleFigure()
         figure.series[0].block = "missing"
         #expect(throws: InvalidInput.self) { try figure.script() }
+        // A log axis: a negative value is refused, and so is a series with nothing positive.
         var logFigure = try sampleFigure()
-        logFigure.logY = true      // y holds 0: not on a log axis
+        logFigure.logY = true
+        logFigure.blocks = [try DataBlock("curve", columns: ["x", "y"], rows: [[0, 1], [0.5, -1e-300], [2, 2]])]
+        #expect(throws: InvalidInput.self) { try logFigure.script() }
+        logFigure.blocks = [try DataBlock("curve", columns: ["x", "y"], rows: [[0, 0], [0.5, -0.0]])]
         #expect(throws: InvalidInput.self) { try logFigure.script() }
         var badSlug = try sampleFigure()
         badSlug.slug = "figure 1"

@@ -154,6 +154,26 @@ struct SimplexQPTests {
         }
     }
 
+    @Test("P that is PSD up to rounding is accepted, subnormal Gram entries included; an indefinite P is refused")
+    func semidefiniteUpToRounding() throws {
+        // The Gram matrix `ch05 --kappa 1000` met at a converged point: gradients of size ~1e-161,
+        // entries in the subnormal range (a few significant bits each), c = 0.
+        let tiny = Double.leastNonzeroMagnitude      // 4.9e-324
+        let subnormal = Matrix([[48 * tiny, 2 * tiny], [2 * tiny, 0]])      // 2.37e-322, 1e-323: as printed in that run
+        let solution = try solveSimplexQP(P: subnormal, c: [0, 0])
+        #expect(abs(solution.weights.reduce(0, +) - 1) < 1e-12 && solution.weights.allSatisfy { $0 >= 0 })
+        // Nearly parallel gradients of ordinary size: the Gram matrix is singular up to rounding.
+        var rng = SeededGenerator(seed: 91)
+        let g = rng.gaussianVector(20)
+        let parallel = [g, g.map { $0 * (1 + 1e-15) }, g.map { -$0 }]
+        _ = try minNormWeights(gradients: parallel)
+        // Genuinely indefinite, at every scale: refused.
+        for scale in [1e-300, 1.0, 1e300] {
+            let indefinite = Matrix([[scale, 0], [0, -1e-6 * scale]])
+            #expect(throws: InvalidInput.self, "scale \(scale)") { try solveSimplexQP(P: indefinite, c: [0, 0]) }
+        }
+    }
+
     @Test("Bad input is refused with the rule it breaks")
     func badInput() {
         #expect(throws: InvalidInput.self) { try solveSimplexQP(P: Matrix([[1, 0], [0, -1]]), c: [0, 0]) }   // indefinite

@@ -17,6 +17,10 @@ public struct ProcessOutput: Sendable {
     public let reason: Process.TerminationReason
     public let stdout: String
     public let stderr: String
+
+    public init(status: Int32, reason: Process.TerminationReason, stdout: String, stderr: String) {
+        (self.status, self.reason, self.stdout, self.stderr) = (status, reason, stdout, stderr)
+    }
 }
 
 /// Runs an executable to completion and captures its output (through files, so that a

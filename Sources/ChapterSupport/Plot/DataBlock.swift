@@ -20,8 +20,8 @@ public struct DataBlock: Equatable, Sendable {
     public let columns: [String]
     public let rows: [[Double]]
 
-    /// - Throws: `InvalidInput` for a name that is not an identifier, a row whose
-    ///   length differs from the column count, or a non-finite number.
+    /// - Throws: `InvalidInput` for a name that is not an identifier, a column name used
+    ///   twice, a row whose length differs from the column count, or a non-finite number.
     public init(_ name: String, columns: [String], rows: [[Double]], allowingMissing: Bool = false) throws {
         guard let first = name.first, first.isLetter || first == "_",
               name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
@@ -29,6 +29,10 @@ public struct DataBlock: Equatable, Sendable {
         }
         guard !columns.isEmpty, columns.allSatisfy({ !$0.isEmpty && !$0.contains(where: \.isWhitespace) }) else {
             throw InvalidInput("columns of $\(name)", "\(columns)", "must be non-empty names without spaces")
+        }
+        guard Set(columns).count == columns.count else {
+            let repeated = columns.filter { c in columns.filter { $0 == c }.count > 1 }
+            throw InvalidInput("columns of $\(name)", "\(columns)", "must each appear once ('\(repeated[0])' repeats)")
         }
         for (i, row) in rows.enumerated() where !row.isEmpty {
             guard row.count == columns.count else {

@@ -95,8 +95,9 @@ public struct Figure: Sendable {
     /// The whole gnuplot script.
     ///
     /// - Throws: `InvalidInput` for a slug that is not `chNN-words`, a series that
-    ///   names a missing datablock or column, a log axis over non-positive data, or
-    ///   a figure with nothing to draw.
+    ///   names a missing datablock or column, a log axis over negative or infinite data
+    ///   or over a series with no positive value (exact zeros are allowed: gnuplot
+    ///   leaves them out), or a figure with nothing to draw.
     public func script() throws -> String {
         guard slug.range(of: #"^ch[0-9]{2}-[a-z0-9-]+$"#, options: .regularExpression) != nil else {
             throw InvalidInput("figure slug", "'\(slug)'", "must look like chNN-words (lower case, digits, dashes)")
@@ -115,10 +116,17 @@ public struct Figure: Sendable {
             for column in [s.x, s.y] where !(1...block.columns.count).contains(column) {
                 throw InvalidInput("series '\(s.title ?? s.block)'", "column \(column)", "must be 1…\(block.columns.count) of $\(s.block)")
             }
+            // On a log axis an exact 0 (a gap that vanished to the last bit) has no place:
+            // gnuplot leaves such points out, silently. A negative or non-finite value is a
+            // mistake, and a series with nothing positive would draw nothing (gnuplot warns).
             for (axis, isLog, column) in [("x", logX, s.x), ("y", logY, s.y)] where isLog {
                 let rows = s.index.map { block.groups[$0] } ?? block.dataRows
-                if let bad = rows.first(where: { $0[column - 1] <= 0 }) {
-                    throw InvalidInput("$\(s.block) on log \(axis) axis", describe(bad), "log-scale data must be > 0")
+                if let bad = rows.first(where: { $0[column - 1] < 0 || $0[column - 1].isInfinite }) {
+                    throw InvalidInput("$\(s.block) on log \(axis) axis", describe(bad), "log-scale data must be ≥ 0 (exact zeros are left out)")
+                }
+                guard rows.contains(where: { $0[column - 1] > 0 }) else {
+                    throw InvalidInput("series '\(s.title ?? s.block)' on log \(axis) axis", "no positive value",
+                                       "must have a point to draw")
                 }
             }
         }

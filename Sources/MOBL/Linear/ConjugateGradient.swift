@@ -25,7 +25,12 @@
 ///   end (+1 for a warm start's initial residual). If rounding has made the updated
 ///   residual drift from the true one, the check fails, CG restarts from the true
 ///   residual and checks again (one product per check).
-/// - Throws: ``NonPositiveCurvature`` when pᵀHp ≤ 0; ``InvalidInput`` for an invalid
+/// - Postcondition: with more steps than the dimension, the updated residual of a
+///   solvable system keeps shrinking far below rounding level, towards underflow, where
+///   pᵀHp becomes 0 or NaN. Under either stopping rule the solve stops as converged once
+///   ‖r‖ ≤ ε²‖b‖ (ε the machine epsilon; or r = 0), with the true residual checked and
+///   reported, instead of reporting a curvature failure of a definite H.
+/// - Throws: ``NonPositiveCurvature`` when pᵀHp ≤ 0 at a residual above rounding level; ``InvalidInput`` for an invalid
 ///   stopping rule or mismatched lengths.
 public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialGuess: Vector? = nil,
                               stop: StoppingRule, observe: ((Int, Vector) -> Bool)? = nil) throws -> LinearSolveResult {
@@ -44,14 +49,22 @@ public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialG
     var keepGoing = observe?(0, v) ?? true
     var k = 0
     var trueResidual: Double? = nil
+    var atRoundingFloor = false
+    // Below ε²‖b‖ the updated residual says nothing the true one could show (that stays near
+    // ε‖H‖‖v‖): further steps shrink every number towards underflow until pᵀHp is 0 or NaN.
+    let floor = Double.ulpOfOne * Double.ulpOfOne * bNorm
     while keepGoing && k < stop.maxIterations {
-        if rr.squareRoot() <= target || rr == 0 {
+        if rr.squareRoot() <= floor { atRoundingFloor = true }
+        if rr.squareRoot() <= target || rr == 0 || atRoundingFloor {
             // The recursively updated residual says "done": confirm with the true one.
             // Rounding can make the two drift apart; then restart from the true residual.
             var r0 = b
             axpy(-1, h(v), &r0)
             let size = norm(r0)
-            if size <= target * (1 + 1e-6) || rr == 0 { trueResidual = size; break }
+            if size <= target * (1 + 1e-6) || atRoundingFloor {
+                trueResidual = size
+                break
+            }
             r = r0
             p = r0
             rr = size * size
@@ -81,7 +94,7 @@ public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialG
     let converged: Bool
     switch stop {
     case .tolerance(let tol, _): converged = relative <= tol * (1 + 1e-6)
-    case .fixed(let n): converged = k == n || residual == 0
+    case .fixed(let n): converged = k == n || residual == 0 || atRoundingFloor
     }
     return LinearSolveResult(solution: v, iterations: k, products: products, residualNorm: residual,
                              relativeResidual: relative, converged: converged, peakVectors: 4)

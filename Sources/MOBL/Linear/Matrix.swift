@@ -193,12 +193,15 @@ extension Matrix {
     /// Whether this symmetric matrix is positive semidefinite, up to rounding.
     ///
     /// Attempts a ``Cholesky`` factorization of `A + δI` with
-    /// `δ = relativeTolerance · max|Aᵢⱼ|`; a Gram matrix, PSD up to rounding,
-    /// passes, while any eigenvalue below −δ makes a pivot non-positive and fails.
-    public func isPositiveSemidefinite(relativeTolerance: Double = 1e-10) -> Bool {
+    /// `δ = relativeTolerance · max|Aᵢⱼ| + absoluteTolerance`; a Gram matrix, PSD up to
+    /// rounding, passes, while any eigenvalue below −δ makes a pivot non-positive and
+    /// fails. `absoluteTolerance` is for entries whose absolute error is known (e.g.
+    /// entries computed in the subnormal range, which carry an error of the order of
+    /// `Double.leastNonzeroMagnitude` whatever their size).
+    public func isPositiveSemidefinite(relativeTolerance: Double = 1e-10, absoluteTolerance: Double = 0) -> Bool {
         guard rows == columns else { return false }
         var shifted = self
-        let delta = relativeTolerance * max(maxAbsEntry, .leastNormalMagnitude)
+        let delta = relativeTolerance * max(maxAbsEntry, .leastNormalMagnitude) + absoluteTolerance
         for i in 0..<rows { shifted[i, i] += delta }
         return (try? Cholesky(shifted)) != nil
     }

@@ -49,7 +49,10 @@ public let simplexQPMaximumSize = 12
 /// Solves `min wᵀPw + cᵀw` over λ ∈ Δ_S, ν ≥ 0 exactly (see ``SimplexQPSolution``).
 ///
 /// - Parameters:
-///   - P: symmetric positive semidefinite, (S + m) × (S + m).
+///   - P: symmetric positive semidefinite, (S + m) × (S + m), up to rounding: after
+///     dividing P and c by σ = max(max|P|, max|c|), P + δI must be positive definite
+///     with δ = 1e-10 + 4(S + m)·`Double.leastNonzeroMagnitude`/σ (the second term
+///     matters only for entries in the subnormal range, whose absolute error it is).
 ///   - c: the linear term, length S + m.
 ///   - m: the number of trailing unknowns that are only ≥ 0.
 /// - Throws: ``InvalidInput`` for mismatched sizes, S < 1, S + m > 12, a non-symmetric
@@ -81,7 +84,12 @@ public func solveSimplexQP(P: Matrix, c: Vector, nonnegativeCount m: Int = 0) th
         scaledP.storage = P.storage.map { $0 / sigma }
         scaledC = c.map { $0 / sigma }
     }
-    guard scaledP.isPositiveSemidefinite() else {
+    // P must be PSD up to rounding: an eigenvalue of the scaled P above −δ counts as ≥ 0, with
+    // δ = 1e-10 (relative to the problem's scale, now 1) plus the absolute error of entries that
+    // were computed among subnormal numbers (gradients of size ~1e-160 have Gram entries ~1e-320,
+    // each known only to ±Double.leastNonzeroMagnitude: after scaling, ±that/σ).
+    let subnormalError = sigma > 0 ? 4 * Double(n) * Double.leastNonzeroMagnitude / sigma : 0
+    guard scaledP.isPositiveSemidefinite(relativeTolerance: 1e-10, absoluteTolerance: subnormalError) else {
         throw InvalidInput("P", "indefinite", "must be positive semidefinite (the QP would not be convex)")
     }
     var best: (w: Vector, residual: Double)? = nil
