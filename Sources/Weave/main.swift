@@ -194,10 +194,11 @@ final class Cleanup: @unchecked Sendable {
             signal(number, SIG_IGN)      // delivered to the source below instead
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
-                lock.withLock {
-                    if let child, child.isRunning { child.terminate(); child.waitUntilExit() }
-                    if let folder { try? FileManager.default.removeItem(at: folder) }
-                }
+                // The lock is never released: the main thread, which sees its chapter end, must not
+                // go on to report that as a failure of its own while this exits.
+                lock.lock()
+                if let child, child.isRunning { child.terminate(); child.waitUntilExit() }
+                if let folder { try? FileManager.default.removeItem(at: folder) }
                 exit(128 + number)
             }
             source.resume()

@@ -98,7 +98,7 @@ public struct ValueFunctionConstraint: Sendable {
         for _ in 0..<steps { axpy(-eta, oracles.lowerGradientY(x: x, y: yTilde), &yTilde) }
         value = oracles.lowerValue(x: x, y: y) - oracles.lowerValue(x: x, y: yTilde)
         let gx = oracles.lowerGradientX(x: x, y: y) - oracles.lowerGradientX(x: x, y: yTilde)
-        gradient = gx + oracles.lowerGradientY(x: x, y: y)
+        gradient = stacked(gx, oracles.lowerGradientY(x: x, y: y))
         self.yTilde = yTilde
     }
 }
@@ -196,41 +196,71 @@ public struct FORUM: Sendable {
         }
         try problem.checkPoint(x: x0, y: y0)
         let oracles = CountedOracles(problem)
-        let (n, m) = (problem.upperDimension, problem.objectiveCount)
-        var smoothed: Vector? = momentum == .paper ? nil : Vector(repeating: 0, count: m)
+        var state = State(y: y0, smoothedWeights: momentum == .paper ? nil : Vector(repeating: 0, count: problem.objectiveCount))
         return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
-            let constraint = try ValueFunctionConstraint(oracles, x: x, y: y, steps: innerSteps, eta: eta)
-            let values = oracles.upperValues(x: x, y: y)
-            var gradients = (0..<m).map { oracles.upperGradientX($0, x: x, y: y) + oracles.upperGradientY($0, x: x, y: y) }
-            // Finite, and small enough that their Gram matrix is finite too.
-            guard values.allSatisfy(\.isFinite), constraint.value.isFinite,
-                  (gradients + [constraint.gradient]).allSatisfy({ normSquared($0).isFinite }) else {
-                throw Diverged("FORUM", step: k, quantity: "the values or gradients")
-            }
-            if normalizeGradients {
-                gradients = gradients.map { g in let size = norm(g); return size > 0 ? (1 / size) * g : g }
-            }
-            let direction = try FORUMDirection(gradients: gradients, constraintGradient: constraint.gradient, rho: rho)
-            let beta = momentumWeight(k)
-            let lambda: Vector
-            if let previous = smoothed {
-                lambda = (0..<m).map { (1 - beta) * previous[$0] + beta * direction.lambda[$0] }
-            } else {
-                lambda = direction.lambda          // β_0 = 1
-            }
-            smoothed = lambda
-            let nu = forumMultiplier(lambda: lambda, gradients: gradients, constraintGradient: constraint.gradient,
-                                     phi: direction.phi, printed: printedMultiplier)
-            var combined = combination(lambda, gradients)
-            axpy(nu, constraint.gradient, &combined)
-            let step = -mu * combined
-            let record = ConstraintRecord(qTilde: constraint.value, nu: nu, kktGap: normSquared(combined),
-                                          yStep: Array(step[n...]))
-            let iterate = OuterIterate(k: k, x: x, y: y, values: values, hypergradients: gradients.map { Array($0[..<n]) },
-                                       weights: lambda, step: upperStepScale * Array(step[..<n]), solveProducts: 0,
-                                       peakVectors: m + 4, counts: oracles.counts, constraint: record)
-            axpy(1, Array(step[n...]), &y)
+            let iterate = try step(k, x: x, state: &state, oracles: oracles)
+            y = state.y
             return iterate
+        }
+    }
+
+    /// What FORUM carries from one outer step to the next: y_k and λ̃_{k−1}.
+    public struct State: Sendable {
+        /// The lower block y_k of z_k = (x_k, y_k).
+        public var y: Vector
+        /// λ̃_{k−1}; nil before the first step (the paper's β_0 = 1 then takes λ_0).
+        public var smoothedWeights: Vector?
+
+        public init(y: Vector, smoothedWeights: Vector?) { (self.y, self.smoothedWeights) = (y, smoothedWeights) }
+    }
+
+    /// One outer step of FORUM at z_k = (x_k, y_k) (arXiv 2401.09257, Algorithm 1), line by line;
+    /// moves state.y to y_{k+1} and returns the record, whose ``OuterIterate/step`` is x_{k+1} − x_k.
+    public func step(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles) throws -> OuterIterate {
+        let (n, y) = (x.count, state.y)
+        // q̃(z_k) and ∇q̃(z_k): T steps ỹ ← ỹ − η∇_y g(x_k, ỹ) from y_k, then Danskin's gradient (no Hessian).
+        let constraint = try ValueFunctionConstraint(oracles, x: x, y: y, steps: innerSteps, eta: eta)
+        // ∇F_i(z_k) = (∇_x f_i, ∇_y f_i) for every objective i.
+        let values = oracles.upperValues(x: x, y: y)
+        var gradients = (0..<values.count).map {
+            stacked(oracles.upperGradientX($0, x: x, y: y), oracles.upperGradientY($0, x: x, y: y))
+        }
+        try requireFinite(values, gradients, constraint, step: k)
+        gradients = authorsCodeScaling(gradients)      // the paper's ∇F_i unless normalizeGradients
+        // λ_k from the direction QP with φ_k = (ρ/2)‖∇q̃(z_k)‖².
+        let direction = try FORUMDirection(gradients: gradients, constraintGradient: constraint.gradient, rho: rho)
+        // λ̃_k = (1 − β_k) λ̃_{k−1} + β_k λ_k with β_k = (k + 1)^{−3/4}.
+        let beta = momentumWeight(k)
+        let lambda = state.smoothedWeights.map { previous in
+            (0..<previous.count).map { (1 - beta) * previous[$0] + beta * direction.lambda[$0] }
+        } ?? direction.lambda
+        state.smoothedWeights = lambda
+        // ν_k = ν(λ̃_k) = max(Σ_i λ̃_{k,i} π_i, 0).
+        let nu = forumMultiplier(lambda: lambda, gradients: gradients, constraintGradient: constraint.gradient,
+                                 phi: direction.phi, printed: printedMultiplier)
+        // z_{k+1} = z_k − μ(Σ_i λ̃_{k,i} ∇F_i + ν_k ∇q̃).
+        var combined = combination(lambda, gradients)
+        axpy(nu, constraint.gradient, &combined)
+        let step = -mu * combined
+        let record = ConstraintRecord(qTilde: constraint.value, nu: nu, kktGap: normSquared(combined), yStep: Array(step[n...]))
+        state.y = y
+        axpy(1, Array(step[n...]), &state.y)
+        return OuterIterate(k: k, x: x, y: y, values: values, hypergradients: gradients.map { Array($0[..<n]) },
+                            weights: lambda, step: upperStepScale * Array(step[..<n]), solveProducts: 0,
+                            peakVectors: values.count + 4, counts: oracles.counts, constraint: record)
+    }
+
+    /// The authors' code's option, not the paper's: each ∇F_i scaled to unit length (``normalizeGradients``).
+    func authorsCodeScaling(_ gradients: [Vector]) -> [Vector] {
+        guard normalizeGradients else { return gradients }
+        return gradients.map { g in let size = norm(g); return size > 0 ? (1 / size) * g : g }
+    }
+
+    /// Finite values and gradients, small enough that their Gram matrix is finite too; else ``Diverged``.
+    func requireFinite(_ values: Vector, _ gradients: [Vector], _ constraint: ValueFunctionConstraint, step k: Int) throws {
+        guard values.allSatisfy(\.isFinite), constraint.value.isFinite,
+              (gradients + [constraint.gradient]).allSatisfy({ normSquared($0).isFinite }) else {
+            throw Diverged("FORUM", step: k, quantity: "the values or gradients")
         }
     }
 }

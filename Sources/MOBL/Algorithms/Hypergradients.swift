@@ -19,6 +19,13 @@ struct HypergradientBatch {
     /// The most length-p vectors held at once while the S estimates were computed
     /// (see above).
     let peakVectors: Int
+
+    /// Throws ``Diverged`` when a value or a hypergradient is not finite.
+    func requireFinite(_ method: String, step k: Int) throws {
+        guard values.allSatisfy(\.isFinite), gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            throw Diverged(method, step: k, quantity: "the values or hypergradients")
+        }
+    }
 }
 
 func aidHypergradients(_ oracles: CountedOracles, objectives: Range<Int>, x: Vector, y: Vector,

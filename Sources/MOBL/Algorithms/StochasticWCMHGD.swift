@@ -12,7 +12,7 @@
 ///         x_{k+1} = x_k − β Σ_s r_s λ̄_{k,s} ĥ_s
 ///
 /// The settings of the deterministic algorithm (preference, u, z, K, D, α, β, the
-/// solver, warm starts, an optional baseline rule) are a ``WCMHGD`` value, validated by
+/// solver, warm starts) are a ``WCMHGD`` value, validated by
 /// ``WCMHGD/validate(objectives:)``, and the loop is WC-MHGD's own: only the inner
 /// steps and the estimates differ. So with b_inner = b = N every batch is the whole
 /// data set, and on a problem that answers a full batch with its full oracles
@@ -52,7 +52,7 @@ public struct StochasticWCMHGD: Sendable {
     ///
     /// - Throws: ``InvalidInput`` naming the value and the rule: WC-MHGD's rules
     ///   (``WCMHGD/validate(objectives:)``); b_inner or b outside 1…N; γ outside (0, 1];
-    ///   γ < 1 with a baseline rule (the average is of the Chebyshev weights); a
+    ///   a baseline rule (the stochastic algorithm weights by the Chebyshev QP); a
     ///   Neumann solver with a tolerance instead of Q terms.
     public func validate(_ problem: any FiniteSumBilevelProblem) throws {
         try settings.validate(objectives: problem.objectiveCount)
@@ -66,8 +66,8 @@ public struct StochasticWCMHGD: Sendable {
         guard averaging > 0, averaging <= 1 else {
             throw InvalidInput("averaging γ", "\(averaging)", "must be in (0, 1] (1 turns the moving average off)")
         }
-        if settings.baseline != nil && averaging < 1 {
-            throw InvalidInput("averaging γ", "\(averaging)", "must be 1 with a baseline rule (the average is of the Chebyshev weights)")
+        if settings.baseline != nil {
+            throw InvalidInput("baseline", "set", "must be nil: stochastic WC-MHGD weights by the Chebyshev QP (a baseline rule is a WCMHGD option)")
         }
         if case .neumann(_, .tolerance) = settings.solver {
             throw InvalidInput("solver", "Neumann with a tolerance", "must be Neumann with a fixed number of terms Q (a random series has no residual to test)")
@@ -88,36 +88,72 @@ public struct StochasticWCMHGD: Sendable {
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(settings.alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
-        let (n, s) = (problem.sampleCount, problem.objectiveCount)
-        let (steps, alpha, solver, warmSolve) = (settings.innerSteps, settings.alpha, settings.solver, settings.warmSolve)
-        let (innerBatch, outerBatch) = (self.innerBatch, self.outerBatch)
-        return try settings.runLoop(
-            oracles, x0: x0, y0: y0, method: "stochastic WC-MHGD", averaging: averaging, observe: observe,
-            inner: { x, start in
-                var y = start
-                for _ in 0..<steps {
-                    axpy(-alpha, try oracles.lowerGradientY(x: x, y: y, batch: rng.batch(of: innerBatch, from: n)), &y)
-                }
-                return y
-            },
-            estimate: { k, x, y, warm in
-                var gradients: [Vector] = [], values: Vector = [], products = 0, peak = 0
-                for objective in 0..<s {
-                    let estimate = try stochasticHypergradient(oracles, objective: objective, x: x, y: y, solver: solver,
-                                                               hessianBatch: outerBatch, outerBatch: outerBatch,
-                                                               warmStart: warmSolve ? warm[objective] : nil, using: &rng)
-                    if let solve = estimate.solve, !solve.converged, solver.stopsOnTolerance {
-                        throw DidNotConverge("the linear solve for objective \(objective + 1) at outer step \(k)",
-                                             "relative residual \(solve.relativeResidual) after \(solve.iterations) iterations")
-                    }
-                    warm[objective] = estimate.v
-                    gradients.append(estimate.gradient)
-                    values.append(estimate.value)
-                    products += estimate.counts.hessianVector
-                    peak = max(peak, estimate.peakVectors)
-                }
-                return HypergradientBatch(gradients: gradients, values: values, products: products,
-                                          peakVectors: peak + s - 1)
-            })
+        var state = State(base: WCMHGD.State(settings, y0: y0, objectives: problem.objectiveCount), sampleCount: problem.sampleCount)
+        return try outerLoop(steps: settings.outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
+            let iterate = try step(k, x: x, state: &state, oracles: oracles, using: &rng)
+            y = state.base.y
+            return iterate
+        }
+    }
+
+    /// What stochastic WC-MHGD carries between steps: WC-MHGD's state and the average λ̄.
+    public struct State: Sendable {
+        public var base: WCMHGD.State
+        /// N, the samples of the finite sum.
+        public let sampleCount: Int
+        /// λ̄_{k−1} (nil before the first step, and when γ = 1).
+        public var averageWeights: Vector? = nil
+
+        public init(base: WCMHGD.State, sampleCount: Int) { (self.base, self.sampleCount) = (base, sampleCount) }
+    }
+
+    /// One outer step at x_k, line by line as in the box above; every batch is drawn from `rng`.
+    public func step(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles,
+                     using rng: inout SeededGenerator) throws -> OuterIterate {
+        let (n, settings) = (state.sampleCount, settings)
+        // y_k: D steps y ← y − α∇_y g_B(x_k, y), a fresh batch B of b_inner samples per step.
+        var y = settings.warmInner ? state.base.y : state.base.y0
+        for _ in 0..<settings.innerSteps {
+            axpy(-settings.alpha, try oracles.lowerGradientY(x: x, y: y, batch: rng.batch(of: innerBatch, from: n)), &y)
+        }
+        state.base.y = y
+        // ĥ_s, φ_s: stochastic AID at (x_k, y_k) with batches of b samples (``stochasticHypergradient``).
+        let h = try stochasticHypergradients(oracles, x: x, y: y, warm: &state.base.v, step: k, using: &rng)
+        try h.requireFinite("stochastic WC-MHGD", step: k)
+        if k == 0 && settings.normalizePreference { state.base.r = try settings.normalized(state.base.r, values: h.values) }
+        // λ_k = the weighting QP on (ĥ, φ).
+        var lambda = try chebyshevWeights(gradients: h.gradients, values: h.values, preference: state.base.r, u: settings.u,
+                                          reference: settings.reference).weights
+        // λ̄_k = (1 − γ) λ̄_{k−1} + γ λ_k   (γ = 1: λ̄_k = λ_k).
+        if averaging < 1 {
+            if let previous = state.averageWeights { lambda = combination([1 - averaging, averaging], [previous, lambda]) }
+            state.averageWeights = lambda
+        }
+        // x_{k+1} = x_k − β Σ_s r_s λ̄_{k,s} ĥ_s.
+        let step = -settings.beta * combination(hadamard(state.base.r, lambda), h.gradients)
+        return OuterIterate(k: k, x: x, y: y, values: h.values, hypergradients: h.gradients, weights: lambda,
+                            step: step, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
+    }
+
+    /// The S stochastic AID estimates at (x, y), each solve warm-started from `warm[s]` when
+    /// asked; a CG solve with a tolerance that misses it throws ``DidNotConverge``.
+    func stochasticHypergradients(_ oracles: CountedOracles, x: Vector, y: Vector, warm: inout [Vector?], step k: Int,
+                                  using rng: inout SeededGenerator) throws -> HypergradientBatch {
+        var gradients: [Vector] = [], values: Vector = [], products = 0, peak = 0
+        for objective in warm.indices {
+            let estimate = try stochasticHypergradient(oracles, objective: objective, x: x, y: y, solver: settings.solver,
+                                                       hessianBatch: outerBatch, outerBatch: outerBatch,
+                                                       warmStart: settings.warmSolve ? warm[objective] : nil, using: &rng)
+            if let solve = estimate.solve, !solve.converged, settings.solver.stopsOnTolerance {
+                throw DidNotConverge("the linear solve for objective \(objective + 1) at outer step \(k)",
+                                     "relative residual \(solve.relativeResidual) after \(solve.iterations) iterations")
+            }
+            warm[objective] = estimate.v
+            gradients.append(estimate.gradient)
+            values.append(estimate.value)
+            products += estimate.counts.hessianVector
+            peak = max(peak, estimate.peakVectors)
+        }
+        return HypergradientBatch(gradients: gradients, values: values, products: products, peakVectors: peak + warm.count - 1)
     }
 }

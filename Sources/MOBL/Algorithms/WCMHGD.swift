@@ -109,60 +109,72 @@ public struct WCMHGD: Sendable {
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
-        return try runLoop(oracles, x0: x0, y0: y0, method: "WC-MHGD", averaging: 1, observe: observe,
-                           inner: { x, start in
-                               try innerGradientDescent(oracles, x: x, start: start, steps: innerSteps, stepSize: alpha,
-                                                        measureFinalGradient: false).y
-                           },
-                           estimate: { k, x, y, warm in
-                               try aidHypergradients(oracles, objectives: 0..<oracles.objectiveCount, x: x, y: y, solver: solver,
-                                                     warm: &warm, warmStart: warmSolve, step: k)
-                           })
-    }
-
-    /// The outer loop every WC-MHGD variant shares: at each step the inner loop (from
-    /// the last y when warm), the S hypergradient estimates and values, the weights
-    /// (the Chebyshev QP, or the baseline rule), optionally averaged,
-    /// λ̄_k = (1 − γ) λ̄_{k−1} + γ λ_k (γ = 1: no averaging, λ̄_k = λ_k exactly), and
-    /// the step x_{k+1} = x_k − β Σ_s r_s λ̄_{k,s} ĥ_s. The variants differ only in the
-    /// `inner` and `estimate` closures (exact oracles or mini-batches).
-    func runLoop(_ oracles: CountedOracles, x0: Vector, y0: Vector, method: String, averaging gamma: Double,
-                 observe: OuterObserver, inner: (_ x: Vector, _ start: Vector) throws -> Vector,
-                 estimate: (_ k: Int, _ x: Vector, _ y: Vector, _ warm: inout [Vector?]) throws -> HypergradientBatch) throws -> OuterResult {
-        let s = oracles.objectiveCount
-        var v = [Vector?](repeating: nil, count: s)
-        var r = preference
-        var average: Vector? = nil
+        var state = State(self, y0: y0, objectives: problem.objectiveCount)
         return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
-            y = try inner(x, warmInner ? y : y0)
-            let estimate = try estimate(k, x, y, &v)
-            guard estimate.values.allSatisfy(\.isFinite), estimate.gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
-                throw Diverged(method, step: k, quantity: "the values or hypergradients")
-            }
-            let weights: Vector, step: Vector
-            if let rule = baseline {
-                let (d, applied) = try rule.direction(gradients: estimate.gradients, values: estimate.values)
-                (weights, step) = (applied, beta * d)
-            } else {
-                if k == 0 && normalizePreference {
-                    let size = norm(hadamard(r, estimate.values))
-                    guard size > 0 else {
-                        throw InvalidInput("‖r ⊙ φ(x₀)‖", "0", "must be > 0 to normalize the preference (all values are zero at x₀)")
-                    }
-                    r = (1 / size) * r
-                }
-                var lambda = try chebyshevWeights(gradients: estimate.gradients, values: estimate.values, preference: r,
-                                                  u: u, reference: reference).weights
-                if gamma < 1 {
-                    if let previous = average { lambda = combination([1 - gamma, gamma], [previous, lambda]) }
-                    average = lambda
-                }
-                (weights, step) = (lambda, -beta * combination(hadamard(r, lambda), estimate.gradients))
-            }
-            let iterate = OuterIterate(k: k, x: x, y: y, values: estimate.values, hypergradients: estimate.gradients,
-                                       weights: weights, step: step, solveProducts: estimate.products,
-                                       peakVectors: estimate.peakVectors, counts: oracles.counts)
+            let iterate = baseline == nil ? try step(k, x: x, state: &state, oracles: oracles)
+                                          : try baselineStep(k, x: x, state: &state, oracles: oracles)
+            y = state.y
             return iterate
         }
+    }
+
+    /// What WC-MHGD carries from one outer step to the next.
+    public struct State: Sendable {
+        /// The inner point y_k: where the next inner loop starts when warm.
+        public var y: Vector
+        /// y₀, where every inner loop starts when cold.
+        public let y0: Vector
+        /// v_s, the last solution of ∇²_yy g v = ∇_y f_s for each objective (warm starts).
+        public var v: [Vector?]
+        /// The preference in use: r, or r/‖r ⊙ φ(x₀)‖ from the first step on (``WCMHGD/normalizePreference``).
+        public var r: Vector
+
+        public init(_ settings: WCMHGD, y0: Vector, objectives s: Int) {
+            (y, self.y0, v, r) = (y0, y0, Array(repeating: nil, count: s), settings.preference)
+        }
+    }
+
+    /// One outer step of WC-MHGD at x_k (arXiv 2511.07824, Algorithm 1), line by line;
+    /// returns the step's record, whose ``OuterIterate/step`` is x_{k+1} − x_k.
+    public func step(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles) throws -> OuterIterate {
+        // y_k: D inner steps y ← y − α∇_y g(x_k, y), from y_{k−1} (warm) or y₀.
+        state.y = try innerGradientDescent(oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
+                                           stepSize: alpha, measureFinalGradient: false).y
+        // For each s: ∇²_yy g v_s = ∇_y f_s by CG or Neumann from v_s of step k − 1; ĥ_s = ∇_x f_s − ∇²_xy g v_s; φ_s = f_s.
+        let h = try aidHypergradients(oracles, objectives: 0..<state.v.count, x: x, y: state.y, solver: solver,
+                                      warm: &state.v, warmStart: warmSolve, step: k)
+        try h.requireFinite("WC-MHGD", step: k)
+        if k == 0 && normalizePreference { state.r = try normalized(state.r, values: h.values) }
+        // λ_k = argmin_{λ∈Δ_S} ‖Σ_s r_s λ_s ĥ_s‖² − u Σ_s λ_s r_s (φ_s − z_s), the weighting QP.
+        let lambda = try chebyshevWeights(gradients: h.gradients, values: h.values, preference: state.r, u: u,
+                                          reference: reference).weights
+        // x_{k+1} = x_k − β Σ_s r_s λ_{k,s} ĥ_s.
+        let step = -beta * combination(hadamard(state.r, lambda), h.gradients)
+        return OuterIterate(k: k, x: x, y: state.y, values: h.values, hypergradients: h.gradients, weights: lambda,
+                            step: step, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
+    }
+
+    /// The step of a comparison run (``baseline`` set, not the paper's algorithm): the
+    /// same inner loop and hypergradients as ``step(_:x:state:oracles:)``, then the
+    /// baseline rule's weights and direction (linear scalarization or MGDA) times β.
+    public func baselineStep(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles) throws -> OuterIterate {
+        guard let rule = baseline else { throw InvalidInput("baseline", "nil", "must be set for a baseline step") }
+        state.y = try innerGradientDescent(oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
+                                           stepSize: alpha, measureFinalGradient: false).y
+        let h = try aidHypergradients(oracles, objectives: 0..<state.v.count, x: x, y: state.y, solver: solver,
+                                      warm: &state.v, warmStart: warmSolve, step: k)
+        try h.requireFinite("WC-MHGD", step: k)
+        let (d, weights) = try rule.direction(gradients: h.gradients, values: h.values)
+        return OuterIterate(k: k, x: x, y: state.y, values: h.values, hypergradients: h.gradients, weights: weights,
+                            step: beta * d, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
+    }
+
+    /// r / ‖r ⊙ φ(x₀)‖ (``normalizePreference``).
+    func normalized(_ r: Vector, values: Vector) throws -> Vector {
+        let size = norm(hadamard(r, values))
+        guard size > 0 else {
+            throw InvalidInput("‖r ⊙ φ(x₀)‖", "0", "must be > 0 to normalize the preference (all values are zero at x₀)")
+        }
+        return (1 / size) * r
     }
 }

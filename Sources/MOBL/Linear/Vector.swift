@@ -57,3 +57,7 @@ public func hadamard(_ a: Vector, _ b: Vector) -> Vector {
     precondition(a.count == b.count, "hadamard: lengths \(a.count) and \(b.count) differ")
     return zip(a, b).map { $0 * $1 }
 }
+
+/// (a, b) as one vector of length a.count + b.count: the joint variable z = (x, y) and
+/// gradients on it. (Written out, because `a + b` on arrays concatenates, which reads as a sum.)
+public func stacked(_ a: Vector, _ b: Vector) -> Vector { a + b }
