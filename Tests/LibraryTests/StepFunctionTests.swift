@@ -115,4 +115,38 @@ struct StepFunctionTests {
         }
         #expect(forumRun == forumSteps)
     }
+
+    @Test("A loop over step() is run(): MOML, MoCo and hypergradient descent, iterate for iterate, bit for bit")
+    func stepIsRunForTheBaselines() throws {
+        let (toy, x0) = try Self.toy(.polygon(5))
+        let y0 = Vector(repeating: 0, count: toy.lowerDimension)
+        let alpha = 1 / toy.curvature.L
+        /// The steps of `run`, and of a loop over `step` from a fresh state and fresh counted oracles.
+        func compare(_ name: String, run: (@escaping OuterObserver) throws -> Void, step: (Int, Vector, CountedOracles) throws -> OuterIterate) throws {
+            var fromRun: [Vector] = []
+            try run { fromRun.append($0.step); return true }
+            let oracles = CountedOracles(toy)
+            var x = x0, fromSteps: [Vector] = []
+            for k in 0..<fromRun.count {
+                let iterate = try step(k, x, oracles)
+                fromSteps.append(iterate.step)
+                axpy(1, iterate.step, &x)
+            }
+            #expect(fromRun.count == 12 && fromRun == fromSteps, "\(name)")
+        }
+        let moml = MOML(outerSteps: 12, innerSteps: 5, alpha: alpha, beta: 0.5)
+        var momlState = MOML.State(y: y0, y0: y0)
+        try compare("MOML", run: { _ = try moml.run(toy, x0: x0, y0: y0, observe: $0) },
+                    step: { try moml.step($0, x: $1, state: &momlState, oracles: $2) })
+        let moco = MoCo(outerSteps: 12, innerSteps: 2, alpha: alpha, mu: 0.5, gamma: 0.1, tracking: .decaying(initial: 0.9, power: 0.5),
+                        solver: .conjugateGradient(.fixed(iterations: 4)))
+        var mocoState = MoCo.State(y0: y0, objectives: 5)
+        try compare("MoCo", run: { _ = try moco.run(toy, x0: x0, y0: y0, observe: $0) },
+                    step: { try moco.step($0, x: $1, state: &mocoState, oracles: $2) })
+        let descent = HypergradientDescent(outerSteps: 12, innerSteps: 3, alpha: alpha, beta: 0.5,
+                                           solver: .neumann(eta: alpha, .fixed(iterations: 5)), objective: 2)
+        var descentState = HypergradientDescent.State(y: y0, y0: y0)
+        try compare("hypergradient descent", run: { _ = try descent.run(toy, x0: x0, y0: y0, observe: $0) },
+                    step: { try descent.step($0, x: $1, state: &descentState, oracles: $2) })
+    }
 }

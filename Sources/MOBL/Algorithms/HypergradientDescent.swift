@@ -56,18 +56,37 @@ public struct HypergradientDescent: Sendable {
         try requirePositive(beta, "outer step β")
         try problem.checkPoint(x: x0, y: y0)
         let oracles = CountedOracles(problem)
-        var v: [Vector?] = [nil]
+        var state = State(y: y0, y0: y0)
         return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
-            y = try innerGradientDescent(oracles, x: x, start: warmInner ? y : y0, steps: innerSteps,
-                                         stepSize: alpha, measureFinalGradient: false).y
-            let estimate = try aidHypergradients(oracles, objectives: objective..<(objective + 1), x: x, y: y, solver: solver,
-                                                 warm: &v, warmStart: warmSolve, step: k)
-            let step = -beta * estimate.gradients[0]
-            let iterate = OuterIterate(k: k, x: x, y: y, values: estimate.values, hypergradients: estimate.gradients,
-                                       weights: [1], step: step, solveProducts: estimate.products,
-                                       peakVectors: estimate.peakVectors, counts: oracles.counts)
+            let iterate = try step(k, x: x, state: &state, oracles: oracles)
+            y = state.y
             return iterate
         }
     }
-}
 
+    /// What the loop carries from one outer step to the next.
+    public struct State: Sendable {
+        /// y_k, where the next inner loop starts when warm.
+        public var y: Vector
+        /// y₀, where every inner loop starts when cold.
+        public let y0: Vector
+        /// v_{k−1}, the last solution of the linear system (the next solve's warm start).
+        public var v: [Vector?] = [nil]
+
+        public init(y: Vector, y0: Vector) { (self.y, self.y0) = (y, y0) }
+    }
+
+    /// One outer step at x_k, line by line as in the box above.
+    public func step(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles) throws -> OuterIterate {
+        // y_k = D steps of y ← y − α∇_y g(x_k, y), from y_{k−1} (warm) or y₀ (cold).
+        state.y = try innerGradientDescent(oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
+                                           stepSize: alpha, measureFinalGradient: false).y
+        // v_k solves ∇²_yy g v = ∇_y f (from v_{k−1} or 0); ĥ_k = ∇_x f − ∇²_xy g v_k.
+        let h = try aidHypergradients(oracles, objectives: objective..<(objective + 1), x: x, y: state.y, solver: solver,
+                                      warm: &state.v, warmStart: warmSolve, step: k)
+        // x_{k+1} = x_k − β ĥ_k.
+        let step = -beta * h.gradients[0]
+        return OuterIterate(k: k, x: x, y: state.y, values: h.values, hypergradients: h.gradients, weights: [1],
+                            step: step, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
+    }
+}

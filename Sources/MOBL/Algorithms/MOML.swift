@@ -80,26 +80,49 @@ public struct MOML: Sendable {
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
+        var state = State(y: y0, y0: y0)
         return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
-            let batch = try itdHypergradients(oracles, objectives: 0..<oracles.objectiveCount, x: x,
-                                              start: warmInner ? y : y0, steps: innerSteps, stepSize: alpha)
-            y = batch.y
-            guard batch.values.allSatisfy(\.isFinite), batch.gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
-                throw Diverged("MOML", step: k, quantity: "the values or hypergradients")
-            }
-            var lambda = try minNormWeights(gradients: batch.gradients).weights
-            if let range = clipTwoObjectiveWeight {
-                guard lambda.count == 2 else {
-                    throw InvalidInput("clipTwoObjectiveWeight", "\(range)", "applies to S = 2 only (this problem has S = \(lambda.count))")
-                }
-                let first = min(max(lambda[0], range.lowerBound), range.upperBound)
-                lambda = [first, 1 - first]
-            }
-            let step = -beta * combination(lambda, batch.gradients)
-            let iterate = OuterIterate(k: k, x: x, y: y, values: batch.values, hypergradients: batch.gradients,
-                                       weights: lambda, step: step, solveProducts: 0,
-                                       peakVectors: batch.peakVectors, counts: oracles.counts)
+            let iterate = try step(k, x: x, state: &state, oracles: oracles)
+            y = state.y
             return iterate
         }
+    }
+
+    /// What MOML carries from one outer step to the next.
+    public struct State: Sendable {
+        /// y_T of the last step: where the next unrolled loop starts when warm.
+        public var y: Vector
+        /// The caller's y₀, where every unrolled loop starts when cold.
+        public let y0: Vector
+
+        public init(y: Vector, y0: Vector) { (self.y, self.y0) = (y, y0) }
+    }
+
+    /// One outer step of MOML at x_k (Ye et al. 2021), line by line as in the box above.
+    public func step(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles) throws -> OuterIterate {
+        // y_{t+1} = y_t − α∇_y g(x_k, y_t), t < T, from y_T of step k − 1 (warm) or y₀; all T + 1 kept.
+        // ĥ_s = ∇_x f_s(x_k, y_T) + J_Tᵀ ∇_y f_s(x_k, y_T): one reverse pass per objective (ITD).
+        let h = try itdHypergradients(oracles, objectives: 0..<oracles.objectiveCount, x: x,
+                                      start: warmInner ? state.y : state.y0, steps: innerSteps, stepSize: alpha)
+        state.y = h.y
+        guard h.values.allSatisfy(\.isFinite), h.gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            throw Diverged("MOML", step: k, quantity: "the values or hypergradients")
+        }
+        // λ_k = argmin_{λ∈Δ_S} ‖Σ_s λ_s ĥ_s‖², MGDA's min-norm weights.
+        let lambda = try authorsCodeClip(try minNormWeights(gradients: h.gradients).weights)
+        // x_{k+1} = x_k − β Σ_s λ_{k,s} ĥ_s.
+        let step = -beta * combination(lambda, h.gradients)
+        return OuterIterate(k: k, x: x, y: state.y, values: h.values, hypergradients: h.gradients, weights: lambda,
+                            step: step, solveProducts: 0, peakVectors: h.peakVectors, counts: oracles.counts)
+    }
+
+    /// The authors' code's variant, not the paper's (``clipTwoObjectiveWeight``): λ₁ clipped, λ₂ = 1 − λ₁.
+    func authorsCodeClip(_ lambda: Vector) throws -> Vector {
+        guard let range = clipTwoObjectiveWeight else { return lambda }
+        guard lambda.count == 2 else {
+            throw InvalidInput("clipTwoObjectiveWeight", "\(range)", "applies to S = 2 only (this problem has S = \(lambda.count))")
+        }
+        let first = min(max(lambda[0], range.lowerBound), range.upperBound)
+        return [first, 1 - first]
     }
 }

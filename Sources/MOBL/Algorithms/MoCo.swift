@@ -124,32 +124,55 @@ public struct MoCo: Sendable {
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
-        let s = oracles.objectiveCount
-        var v = [Vector?](repeating: nil, count: s)
-        var tracked: [Vector] = []
-        var lambda = Vector(repeating: 1 / Double(s), count: s)
+        var state = State(y0: y0, objectives: problem.objectiveCount)
         return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
-            y = try innerGradientDescent(oracles, x: x, start: warmInner ? y : y0, steps: innerSteps, stepSize: alpha,
-                                         measureFinalGradient: false).y
-            let estimate = try aidHypergradients(oracles, objectives: 0..<s, x: x, y: y, solver: solver,
-                                                 warm: &v, warmStart: warmSolve, step: k)
-            guard estimate.values.allSatisfy(\.isFinite), estimate.gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
-                throw Diverged("MoCo", step: k, quantity: "the values or hypergradients")
-            }
-            if tracked.isEmpty {
-                tracked = estimate.gradients
-            } else {
-                let beta = tracking.weight(at: k)
-                for j in 0..<s { tracked[j] = combination([1 - beta, beta], [tracked[j], estimate.gradients[j]]) }
-            }
-            lambda = updatedWeights(lambda, tracked: tracked)
-            guard lambda.allSatisfy(\.isFinite) else { throw Diverged("MoCo", step: k, quantity: "the weights λ") }
-            let step = -mu * combination(lambda, tracked)
-            let iterate = OuterIterate(k: k, x: x, y: y, values: estimate.values, hypergradients: tracked,
-                                       weights: lambda, step: step, solveProducts: estimate.products,
-                                       peakVectors: estimate.peakVectors, counts: oracles.counts)
+            let iterate = try step(k, x: x, state: &state, oracles: oracles)
+            y = state.y
             return iterate
         }
+    }
+
+    /// What MoCo carries from one outer step to the next.
+    public struct State: Sendable {
+        /// y_k, where the next inner loop starts when warm.
+        public var y: Vector
+        /// y₀, where every inner loop starts when cold.
+        public let y0: Vector
+        /// v_s, the last solutions of ∇²_yy g v = ∇_y f_s (warm starts).
+        public var v: [Vector?]
+        /// The tracked columns y_s of Y (empty before the first step).
+        public var tracked: [Vector] = []
+        /// λ (starts at (1/S, …, 1/S)).
+        public var lambda: Vector
+
+        public init(y0: Vector, objectives s: Int) {
+            (y, self.y0, v, lambda) = (y0, y0, Array(repeating: nil, count: s), Vector(repeating: 1 / Double(s), count: s))
+        }
+    }
+
+    /// One outer step of MoCo at x_k (Fernando et al. 2023, Algorithm 1 on AID hypergradients), line by line.
+    public func step(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles) throws -> OuterIterate {
+        // y_k: D inner steps y ← y − α∇_y g(x_k, y), from y_{k−1} (warm) or y₀.
+        state.y = try innerGradientDescent(oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
+                                           stepSize: alpha, measureFinalGradient: false).y
+        // ĥ_s: AID at (x_k, y_k), v_s by CG or Neumann from the last v_s.
+        let h = try aidHypergradients(oracles, objectives: 0..<state.v.count, x: x, y: state.y, solver: solver,
+                                      warm: &state.v, warmStart: warmSolve, step: k)
+        try h.requireFinite("MoCo", step: k)
+        // Y ← Y − β_k (Y − Ĥ), Y starting at Ĥ of step 0.
+        if state.tracked.isEmpty {
+            state.tracked = h.gradients
+        } else {
+            let beta = tracking.weight(at: k)
+            for j in state.tracked.indices { state.tracked[j] = combination([1 - beta, beta], [state.tracked[j], h.gradients[j]]) }
+        }
+        // λ ← Π_Δ(λ − γ YᵀY λ)   (or the authors' softmax update, ``WeightUpdate/softmax(rho:)``).
+        state.lambda = updatedWeights(state.lambda, tracked: state.tracked)
+        guard state.lambda.allSatisfy(\.isFinite) else { throw Diverged("MoCo", step: k, quantity: "the weights λ") }
+        // x_{k+1} = x_k − μ Y λ.
+        let step = -mu * combination(state.lambda, state.tracked)
+        return OuterIterate(k: k, x: x, y: state.y, values: h.values, hypergradients: state.tracked, weights: state.lambda,
+                            step: step, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
     }
 
     /// One λ update from the tracked columns: Π_Δ(λ − γ YᵀYλ) or softmax(λ − γ(YᵀY + ρI)λ).
