@@ -1,64 +1,5 @@
 import Foundation
 
-/// The five task families of ``MetaLearning``: few-shot regression tasks on inputs
-/// a ∈ [−5, 5] whose shapes conflict, so that a narrow shared representation has to
-/// trade them off. Each family is a distribution over tasks; a task is one function
-/// t(a) with parameters drawn uniformly from the family's ranges:
-///
-/// - ``slowSine``: A sin(ωa + φ), A ∈ [0.5, 1.5], ω ∈ [0.4, 0.8], φ ∈ [0, 2π);
-/// - ``fastSine``: A sin(ωa + φ), A ∈ [0.5, 1.5], ω ∈ [1.6, 2.4], φ ∈ [0, 2π);
-/// - ``line``: m·a/5 + b, m ∈ [−1.5, 1.5], b ∈ [−1, 1];
-/// - ``kink``: A(|a − a₀| − 1)/2, A ∈ [−1.5, 1.5], a₀ ∈ [−3, 3];
-/// - ``step``: A tanh(k(a − a₀)), A ∈ [−1.5, 1.5], k ∈ [1, 4], a₀ ∈ [−3, 3].
-public enum TaskFamily: Int, CaseIterable, Sendable {
-    case slowSine, fastSine, line, kink, step
-
-    /// The name printed in tables.
-    public var name: String {
-        switch self {
-        case .slowSine: return "slow sine"
-        case .fastSine: return "fast sine"
-        case .line: return "line"
-        case .kink: return "kink |a−a₀|"
-        case .step: return "step tanh"
-        }
-    }
-
-    /// Draws one task's parameters (the order of ``value(_:parameters:)``).
-    public func drawParameters(using rng: inout SeededGenerator) -> Vector {
-        switch self {
-        case .slowSine: return [rng.uniform(0.5, 1.5), rng.uniform(0.4, 0.8), rng.uniform(0, 2 * Double.pi)]
-        case .fastSine: return [rng.uniform(0.5, 1.5), rng.uniform(1.6, 2.4), rng.uniform(0, 2 * Double.pi)]
-        case .line: return [rng.uniform(-1.5, 1.5), rng.uniform(-1, 1)]
-        case .kink: return [rng.uniform(-1.5, 1.5), rng.uniform(-3, 3)]
-        case .step: return [rng.uniform(-1.5, 1.5), rng.uniform(1, 4), rng.uniform(-3, 3)]
-        }
-    }
-
-    /// The task's function t(a) for parameters drawn by ``drawParameters(using:)``.
-    public func value(_ a: Double, parameters p: Vector) -> Double {
-        switch self {
-        case .slowSine, .fastSine: return p[0] * sin(p[1] * a + p[2])
-        case .line: return p[0] * a / 5 + p[1]
-        case .kink: return p[0] * (abs(a - p[1]) - 1) / 2
-        case .step: return p[0] * tanh(p[1] * (a - p[2]))
-        }
-    }
-}
-
-/// One few-shot regression task: K support shots (the lower level fits the task's head
-/// on them) and Q query points (the upper level scores the head on them).
-public struct FewShotTask: Sendable {
-    /// The family the task was drawn from.
-    public let family: TaskFamily
-    /// The drawn parameters of the task's function (see ``TaskFamily``).
-    public let parameters: Vector
-    /// The K support inputs a and targets t.
-    public let supportInputs: Vector, supportTargets: Vector
-    /// The Q query inputs and targets.
-    public let queryInputs: Vector, queryTargets: Vector
-}
-
 /// Multi-objective meta-learning: few-shot regression over S = 5 task families
 /// (``TaskFamily``) with a shared representation (upper level) and one ridge head per
 /// task (lower level).
@@ -264,17 +205,17 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
         return z
     }
 
-    private func head(_ y: Vector, _ task: Int) -> Vector { Array(y[(task * settings.width)..<((task + 1) * settings.width)]) }
+    func head(_ y: Vector, _ task: Int) -> Vector { Array(y[(task * settings.width)..<((task + 1) * settings.width)]) }
 
     /// Z y − t.
-    private static func residual(_ z: Matrix, _ y: Vector, _ t: Vector) -> Vector {
+    static func residual(_ z: Matrix, _ y: Vector, _ t: Vector) -> Vector {
         var r = z.times(y)
         for i in r.indices { r[i] -= t[i] }
         return r
     }
 
     /// gradient += scale · Φᵀ u vᵀ (an M × w outer product, row-major).
-    private static func addOuter(_ scale: Double, _ phi: Matrix, _ u: Vector, _ v: Vector, into gradient: inout Vector) {
+    static func addOuter(_ scale: Double, _ phi: Matrix, _ u: Vector, _ v: Vector, into gradient: inout Vector) {
         let (m, w) = (phi.columns, v.count)
         var projected = Vector(repeating: 0, count: m)        // Φᵀ u
         for i in 0..<phi.rows where u[i] != 0 {
@@ -288,7 +229,7 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
     }
 
     /// The per-task ridge matrix Z_τᵀZ_τ/K + cI (half the task's Hessian block).
-    private func ridgeMatrix(_ z: Matrix) -> Matrix {
+    func ridgeMatrix(_ z: Matrix) -> Matrix {
         let w = settings.width
         var a = Matrix(rows: w, columns: w)
         let k = Double(z.rows)
@@ -303,12 +244,12 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
     }
 
     /// The closed-form ridge head argmin_y (1/K)‖Z y − t‖² + c‖y‖² = (ZᵀZ/K + cI)⁻¹ Zᵀt/K.
-    private func ridgeHead(_ z: Matrix, _ t: Vector) -> Vector {
+    func ridgeHead(_ z: Matrix, _ t: Vector) -> Vector {
         let chol = factor(ridgeMatrix(z))
         return chol.solve((1 / Double(z.rows)) * z.transposeTimes(t))
     }
 
-    private func factor(_ a: Matrix) -> Cholesky {
+    func factor(_ a: Matrix) -> Cholesky {
         do { return try Cholesky(a, name: "ZᵀZ/K + cI") } catch {
             preconditionFailure("MetaLearning: \(error) (c > 0 makes it positive definite; the representation is not finite)")
         }
@@ -316,206 +257,13 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
 
     /// The tasks of a batch with the weight each task's oracle gets: all tasks with 1,
     /// or the batch's tasks with T/|B|.
-    private func weighted(_ batch: [Int]?) -> [(task: Int, weight: Double)] {
+    func weighted(_ batch: [Int]?) -> [(task: Int, weight: Double)] {
         guard let batch else { return trainTasks.indices.map { ($0, 1) } }
         let scale = Double(trainTasks.count) / Double(batch.count)
         return batch.map { ($0, scale) }
     }
-
-    // MARK: - Oracles
-
-    /// μ = 2c and L = max_τ 2(λ_max(Z_τᵀZ_τ)/K + c), both exact at x (the w × w
-    /// eigenvalues per task by ``symmetricEigenvalues(_:)``).
-    public func lowerCurvature(x: Vector) -> (mu: Double, L: Double)? {
-        var largest = 0.0
-        let support = designs(x).support
-        for tau in trainTasks.indices {
-            let a = ridgeMatrix(support[tau])
-            let top: Double? = (try? symmetricEigenvalues(a))?.last
-            // The trace bounds λ_max of a positive semidefinite matrix if the eigenvalues fail.
-            largest = max(largest, top ?? (0..<settings.width).reduce(0) { $0 + a[$1, $1] })
-        }
-        return (2 * settings.ridge, 2 * largest)
-    }
-
-    public func upperValues(x: Vector, y: Vector) -> Vector {
-        let query = designs(x).query
-        return tasksOfFamily.map { tasks in
-            var total = 0.0
-            for tau in tasks {
-                let r = Self.residual(query[tau], head(y, tau), trainTasks[tau].queryTargets)
-                total += normSquared(r) / Double(r.count)
-            }
-            return total / Double(tasks.count)
-        }
-    }
-
-    private func lowerValue(x: Vector, y: Vector, tasks: [(task: Int, weight: Double)]) -> Double {
-        var total = 0.0
-        let support = designs(x).support
-        for (tau, weight) in tasks {
-            let yt = head(y, tau)
-            let r = Self.residual(support[tau], yt, trainTasks[tau].supportTargets)
-            total += weight * (normSquared(r) / Double(r.count) + settings.ridge * normSquared(yt))
-        }
-        return total
-    }
-
-    public func lowerValue(x: Vector, y: Vector) -> Double { lowerValue(x: x, y: y, tasks: weighted(nil)) }
-
-    public func upperGradientX(_ s: Int, x: Vector, y: Vector) -> Vector {
-        var gradient = Vector(repeating: 0, count: upperDimension)
-        let tasks = tasksOfFamily[s], query = designs(x).query
-        for tau in tasks {
-            let yt = head(y, tau)
-            let r = Self.residual(query[tau], yt, trainTasks[tau].queryTargets)
-            Self.addOuter(2 / (Double(r.count) * Double(tasks.count)), queryFeatures[tau], r, yt, into: &gradient)
-        }
-        return gradient
-    }
-
-    public func upperGradientY(_ s: Int, x: Vector, y: Vector) -> Vector {
-        let w = settings.width
-        var gradient = Vector(repeating: 0, count: lowerDimension)
-        let tasks = tasksOfFamily[s], query = designs(x).query
-        for tau in tasks {
-            let z = query[tau]
-            let r = Self.residual(z, head(y, tau), trainTasks[tau].queryTargets)
-            let g = z.transposeTimes(r)
-            let scale = 2 / (Double(r.count) * Double(tasks.count))
-            for k in 0..<w { gradient[tau * w + k] = scale * g[k] }
-        }
-        return gradient
-    }
-
-    public func lowerGradientX(x: Vector, y: Vector) -> Vector {
-        var gradient = Vector(repeating: 0, count: upperDimension)
-        let support = designs(x).support
-        for tau in trainTasks.indices {
-            let yt = head(y, tau)
-            let r = Self.residual(support[tau], yt, trainTasks[tau].supportTargets)
-            Self.addOuter(2 / Double(r.count), supportFeatures[tau], r, yt, into: &gradient)
-        }
-        return gradient
-    }
-
-    private func lowerGradientY(x: Vector, y: Vector, tasks: [(task: Int, weight: Double)]) -> Vector {
-        let w = settings.width
-        var gradient = Vector(repeating: 0, count: lowerDimension)
-        let support = designs(x).support
-        for (tau, weight) in tasks {
-            let z = support[tau]
-            let yt = head(y, tau)
-            let g = z.transposeTimes(Self.residual(z, yt, trainTasks[tau].supportTargets))
-            let k = Double(z.rows)
-            for j in 0..<w { gradient[tau * w + j] = weight * (2 / k * g[j] + 2 * settings.ridge * yt[j]) }
-        }
-        return gradient
-    }
-
-    public func lowerGradientY(x: Vector, y: Vector) -> Vector { lowerGradientY(x: x, y: y, tasks: weighted(nil)) }
-
-    private func lowerHessianVector(x: Vector, v: Vector, tasks: [(task: Int, weight: Double)]) -> Vector {
-        let w = settings.width
-        var product = Vector(repeating: 0, count: lowerDimension)
-        let support = designs(x).support
-        for (tau, weight) in tasks {
-            let z = support[tau]
-            let vt = head(v, tau)
-            let h = z.transposeTimes(z.times(vt))
-            let k = Double(z.rows)
-            for j in 0..<w { product[tau * w + j] = weight * (2 / k * h[j] + 2 * settings.ridge * vt[j]) }
-        }
-        return product
-    }
-
-    public func lowerHessianVector(x: Vector, y: Vector, _ v: Vector) -> Vector { lowerHessianVector(x: x, v: v, tasks: weighted(nil)) }
-
-    private func lowerMixedVector(x: Vector, y: Vector, v: Vector, tasks: [(task: Int, weight: Double)]) -> Vector {
-        var product = Vector(repeating: 0, count: upperDimension)
-        let support = designs(x).support
-        for (tau, weight) in tasks {
-            let z = support[tau]
-            let (yt, vt) = (head(y, tau), head(v, tau))
-            let r = Self.residual(z, yt, trainTasks[tau].supportTargets)
-            let scale = weight * 2 / Double(z.rows)
-            Self.addOuter(scale, supportFeatures[tau], r, vt, into: &product)
-            Self.addOuter(scale, supportFeatures[tau], z.times(vt), yt, into: &product)
-        }
-        return product
-    }
-
-    public func lowerMixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector { lowerMixedVector(x: x, y: y, v: v, tasks: weighted(nil)) }
-
-    // MARK: - Batch oracles (tasks as samples)
-
-    /// (T/|B|) Σ_{τ∈B} g_τ.
-    public func lowerValue(x: Vector, y: Vector, batch: [Int]) -> Double { lowerValue(x: x, y: y, tasks: weighted(batch)) }
-    /// (T/|B|) Σ_{τ∈B} ∇_y g_τ (zero outside the batch's heads).
-    public func lowerGradientY(x: Vector, y: Vector, batch: [Int]) -> Vector { lowerGradientY(x: x, y: y, tasks: weighted(batch)) }
-    /// (T/|B|) Σ_{τ∈B} ∇²_yy g_τ · v.
-    public func lowerHessianVector(x: Vector, y: Vector, _ v: Vector, batch: [Int]) -> Vector {
-        lowerHessianVector(x: x, v: v, tasks: weighted(batch))
-    }
-    /// (T/|B|) Σ_{τ∈B} ∇²_xy g_τ · v.
-    public func lowerMixedVector(x: Vector, y: Vector, _ v: Vector, batch: [Int]) -> Vector {
-        lowerMixedVector(x: x, y: y, v: v, tasks: weighted(batch))
-    }
-
-    // MARK: - Exact answers
-
-    /// y*(x): every head by its closed form, one w × w Cholesky per task.
-    public func lowerSolution(x: Vector) -> Vector {
-        let support = designs(x).support
-        return trainTasks.indices.flatMap { tau in
-            ridgeHead(support[tau], trainTasks[tau].supportTargets)
-        }
-    }
-
-    /// ∇Φ_s(x) by the implicit function theorem at y*(x): v_τ = H_τ⁻¹ ∇_{y_τ} f_s by a
-    /// dense per-task solve (H_τ = 2(Z_τᵀZ_τ/K + cI)), then ∇_x f_s − ∇²_xy g · v.
-    public func exactHypergradients(x: Vector) -> [Vector] {
-        let w = settings.width
-        let y = lowerSolution(x: x)
-        let factors = designs(x).support.map { factor(ridgeMatrix($0)) }
-        return (0..<objectiveCount).map { s in
-            let fy = upperGradientY(s, x: x, y: y)
-            var v = Vector(repeating: 0, count: lowerDimension)
-            for tau in tasksOfFamily[s] {
-                let solved = factors[tau].solve(head(fy, tau))
-                for k in 0..<w { v[tau * w + k] = 0.5 * solved[k] }
-            }
-            var gradient = upperGradientX(s, x: x, y: y)
-            axpy(-1, lowerMixedVector(x: x, y: y, v), &gradient)
-            return gradient
-        }
-    }
-
-    // MARK: - Meta-test
-
-    /// Per family, the mean over its meta-test tasks of the query loss (1/Q)‖Z^q y − t^q‖²
-    /// of the head fitted on the task's support set by the closed-form ridge with
-    /// representation x (the same c as the lower level).
-    public func metaTestLosses(x: Vector) -> Vector {
-        taskLosses(x: x, tasks: testTasks, support: testSupportFeatures, query: testQueryFeatures)
-    }
-
-    /// The same measure on the meta-training tasks: equal to Φ_s(x) (to rounding).
-    public func metaTrainLosses(x: Vector) -> Vector {
-        taskLosses(x: x, tasks: trainTasks, support: supportFeatures, query: queryFeatures)
-    }
-
-    private func taskLosses(x: Vector, tasks: [FewShotTask], support: [Matrix], query: [Matrix]) -> Vector {
-        var totals = Vector(repeating: 0, count: objectiveCount), counts = Vector(repeating: 0, count: objectiveCount)
-        for (k, task) in tasks.enumerated() {
-            let yt = ridgeHead(Self.design(support[k], x, width: settings.width), task.supportTargets)
-            let r = Self.residual(Self.design(query[k], x, width: settings.width), yt, task.queryTargets)
-            totals[task.family.rawValue] += normSquared(r) / Double(r.count)
-            counts[task.family.rawValue] += 1
-        }
-        return (0..<objectiveCount).map { totals[$0] / counts[$0] }
-    }
 }
+
 
 /// The designs of the last x a ``MetaLearning`` problem saw (behind a lock, so one
 /// problem may be used from several threads).
