@@ -17,6 +17,7 @@
 #                       any documentation warning fails it
 #   make data           make sure Fashion-MNIST is installed (Chapter 8's real data; MNIST
 #                       itself is downloaded by hand, see README.md "Real data (Chapter 8)")
+#   make format         format the library and the chapters (.swift-format: 4 spaces, 120 columns)
 #   make clean          remove the build folder
 #
 # gnuplot (and, for make data, Debian's dataset-fashion-mnist) is installed automatically
@@ -29,7 +30,7 @@ DOCS := .build/docs
 # Chapters/01-ParetoFronts -> 01 ; the executable of chapter 01 is ch01.
 CHAPTER_NUMBERS := $(sort $(foreach d,$(wildcard Chapters/[0-9][0-9]-*),$(firstword $(subst -, ,$(notdir $(d))))))
 
-.PHONY: figures timings test test-all test-library chapter book build docs bench data clean
+.PHONY: figures timings test test-all test-library chapter book build docs bench data format clean
 
 figures: build
 	@for n in $(CHAPTER_NUMBERS); do \
@@ -95,6 +96,9 @@ docs:
 
 data:
 	@scripts/need-fashion-mnist
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Sources Chapters
 
 clean:
 	rm -rf .build

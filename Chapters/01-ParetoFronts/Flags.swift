@@ -29,8 +29,9 @@ struct Chapter01Flags: ParsableCommand {
     @Option(help: "Step budget of every descent run (1…1000000); a run that needs more is reported as not converged.")
     var steps = 20_000
 
-    @Option(name: .customLong("step-size"),
-            help: "Step size β of every descent run (0 < β ≤ 10; stable below 2/L: 4 on VLMOP1, 1 on VLMOP2).")
+    @Option(
+        name: .customLong("step-size"),
+        help: "Step size β of every descent run (0 < β ≤ 10; stable below 2/L: 4 on VLMOP1, 1 on VLMOP2).")
     var stepSize = 0.5
 
     @Option(help: "Weight u of the preference term in the Chebyshev weighting QP (0…1000).")

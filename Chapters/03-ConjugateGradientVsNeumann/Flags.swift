@@ -21,13 +21,16 @@ struct Chapter03Flags: ParsableCommand {
     @Option(help: "Size p of the test matrices (16…1000; default 200, 50 with --quick).")
     var size: Int?
 
-    @Option(help: "Largest condition number of the sweep, a power of ten (100…100000; default 10000, 1000 with --quick).")
+    @Option(
+        help: "Largest condition number of the sweep, a power of ten (100…100000; default 10000, 1000 with --quick).")
     var maxKappa: Double?
 
     @Option(help: "Target relative error of the linear solves (1e-12…1e-2).")
     var target = 1e-6
 
-    @Option(help: "Repetitions of the stochastic Neumann estimator per batch size (10…10000; default 200, 50 with --quick).")
+    @Option(
+        help: "Repetitions of the stochastic Neumann estimator per batch size (10…10000; default 200, 50 with --quick)."
+    )
     var repetitions: Int?
 
     mutating func validate() throws {

@@ -41,7 +41,9 @@ struct Chapter04Flags: ParsableCommand {
         try FlagCheck.require(target, in: 1e-12...1e-1, flag: "--target")
         try FlagCheck.require(depths.count, in: 1...8, flag: "--depths (count)")
         for d in depths { try FlagCheck.require(d, in: 1...10_000, flag: "--depths") }
-        guard Set(depths).count == depths.count else { throw ValidationError("--depths \(depths) repeats a value: each D once") }
+        guard Set(depths).count == depths.count else {
+            throw ValidationError("--depths \(depths) repeats a value: each D once")
+        }
         try FlagCheck.require(outerStep, above: 0, upTo: 2, closed: false, flag: "--outer-step")
         depths.sort()
     }

@@ -19,7 +19,8 @@ struct Chapter05Flags: ParsableCommand {
 
     @OptionGroup var common: CommonFlags
 
-    @Option(help: "Outer steps K of the sweep, baseline and ablation runs (100…100000; default 3000, 800 with --quick).")
+    @Option(
+        help: "Outer steps K of the sweep, baseline and ablation runs (100…100000; default 3000, 800 with --quick).")
     var outerSteps: Int?
 
     @Option(help: "Preferences r₁ = i/(m+1), i = 1…m, in the sweep (3…99; default 9, 5 with --quick).")
@@ -58,11 +59,17 @@ struct Chapter05Flags: ParsableCommand {
         try FlagCheck.require(cgSteps, in: 1...1000, flag: "--cg-steps")
         try FlagCheck.require(uValues.count, in: 2...12, flag: "--u-values (count)")
         for value in uValues { try FlagCheck.require(value, in: 0...1e6, flag: "--u-values") }
-        guard uValues.contains(0) else { throw ValidationError("--u-values \(uValues) must include 0 (the MGDA limit the ablation compares with)") }
-        guard Set(uValues).count == uValues.count else { throw ValidationError("--u-values \(uValues) repeats a value: each u once") }
+        guard uValues.contains(0) else {
+            throw ValidationError("--u-values \(uValues) must include 0 (the MGDA limit the ablation compares with)")
+        }
+        guard Set(uValues).count == uValues.count else {
+            throw ValidationError("--u-values \(uValues) repeats a value: each u once")
+        }
         try FlagCheck.require(depths.count, in: 2...10, flag: "--depths (count)")
         for d in depths { try FlagCheck.require(d, in: 1...1000, flag: "--depths") }
-        guard Set(depths).count == depths.count else { throw ValidationError("--depths \(depths) repeats a value: each D once") }
+        guard Set(depths).count == depths.count else {
+            throw ValidationError("--depths \(depths) repeats a value: each D once")
+        }
         try FlagCheck.require(epsilon, in: 1e-12...1e-2, flag: "--epsilon")
         if let b = budget { try FlagCheck.require(b, in: 100...1_000_000, flag: "--budget") }
         uValues.sort()

@@ -25,16 +25,24 @@ struct Chapter06Flags: ParsableCommand {
     @Option(help: "Size ρ of the sample perturbations, ‖E_i‖₂ = ρ μ_Q (1e-6 ≤ ρ < 1; smaller ones vanish in rounding).")
     var perturbation = 0.5
 
-    @Option(help: "Outer steps K of the full-batch run (2…100000; default 100, 20 with --quick); a run with batch N/d gets d·K steps.")
+    @Option(
+        help:
+            "Outer steps K of the full-batch run (2…100000; default 100, 20 with --quick); a run with batch N/d gets d·K steps."
+    )
     var outerSteps: Int?
 
-    @Option(parsing: .upToNextOption, help: "Batch divisors d (batch b = N/d), 2 to 6 values, each dividing N; the first must be 1 (full batch).")
+    @Option(
+        parsing: .upToNextOption,
+        help: "Batch divisors d (batch b = N/d), 2 to 6 values, each dividing N; the first must be 1 (full batch).")
     var divisors: [Int] = [1, 10, 100]
 
     @Option(help: "Neumann terms Q of every hypergradient (1…1000).")
     var terms = 20
 
-    @Option(help: "Repetitions of the estimator per batch size in the variance measurement (10…100000; default 100, 30 with --quick).")
+    @Option(
+        help:
+            "Repetitions of the estimator per batch size in the variance measurement (10…100000; default 100, 30 with --quick)."
+    )
     var repetitions: Int?
 
     @Option(help: "Weight γ of the newest λ in the moving average (0 < γ < 1).")
@@ -46,14 +54,20 @@ struct Chapter06Flags: ParsableCommand {
     mutating func validate() throws {
         if let n = samples {
             try FlagCheck.require(n, in: 20...100_000, flag: "--samples")
-            guard n % 2 == 0 else { throw ValidationError("--samples \(n) is odd: the perturbations come in ± pairs, so N must be even") }
+            guard n % 2 == 0 else {
+                throw ValidationError("--samples \(n) is odd: the perturbations come in ± pairs, so N must be even")
+            }
         }
         try FlagCheck.require(perturbation, atLeast: 1e-6, below: 1, flag: "--perturbation")
         if let k = outerSteps { try FlagCheck.require(k, in: 2...100_000, flag: "--outer-steps") }
         try FlagCheck.require(divisors.count, in: 2...6, flag: "--divisors (count)")
         for d in divisors { try FlagCheck.require(d, in: 1...10_000, flag: "--divisors") }
-        guard divisors.first == 1 else { throw ValidationError("--divisors \(divisors): the first must be 1, the full batch") }
-        guard Set(divisors).count == divisors.count else { throw ValidationError("--divisors \(divisors) repeats a value: each d once") }
+        guard divisors.first == 1 else {
+            throw ValidationError("--divisors \(divisors): the first must be 1, the full batch")
+        }
+        guard Set(divisors).count == divisors.count else {
+            throw ValidationError("--divisors \(divisors) repeats a value: each d once")
+        }
         let n = samples ?? (common.quick ? 200 : 1000)
         for d in divisors where n % d != 0 {
             throw ValidationError("--divisors \(d) does not divide N = \(n): every batch N/d must be a whole number")

@@ -40,7 +40,8 @@ struct Chapter07Flags: ParsableCommand {
     @Option(help: "Seeded starts for the end-point picture (1…20; default 5, 3 with --quick).")
     var starts: Int?
 
-    @Option(parsing: .upToNextOption, help: "Inner steps T of the cost comparison, 2 to 12 increasing values, each 1…4096.")
+    @Option(
+        parsing: .upToNextOption, help: "Inner steps T of the cost comparison, 2 to 12 increasing values, each 1…4096.")
     var depths: [Int] = [4, 8, 16, 32, 64, 128]
 
     @Option(help: "CG steps N of the AID baselines (1…100).")

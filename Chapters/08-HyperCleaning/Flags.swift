@@ -25,11 +25,15 @@ struct Chapter08Flags: ParsableCommand {
 
     @OptionGroup var common: CommonFlags
 
-    @Option(help: "A folder holding mnist/ (and optionally fashion-mnist/) with the standard IDX file names; overrides the environment variable MOBL_DATA. Without it (and without MOBL_DATA) the synthetic problem runs.")
+    @Option(
+        help:
+            "A folder holding mnist/ (and optionally fashion-mnist/) with the standard IDX file names; overrides the environment variable MOBL_DATA. Without it (and without MOBL_DATA) the synthetic problem runs."
+    )
     var data: String?
 
-    @Option(parsing: .upToNextOption,
-            help: "Inner steps T to run, 1 to 4 values, each 1…512 (default 8 synthetic; 16 32 64 128 on real data).")
+    @Option(
+        parsing: .upToNextOption,
+        help: "Inner steps T to run, 1 to 4 values, each 1…512 (default 8 synthetic; 16 32 64 128 on real data).")
     var innerSteps: [Int] = []
 
     @Option(help: "Outer steps K of every method (1…100000; default 150 synthetic, 60 with --quick and on real data).")
@@ -38,7 +42,10 @@ struct Chapter08Flags: ParsableCommand {
     @Option(help: "Training samples per domain (50…60000; default 300 synthetic, 150 with --quick, 5000 on real data).")
     var trainSize: Int?
 
-    @Option(help: "Synthetic data: how many classes of domain B are shifted on the shared features (0 = no conflict, or 2…10).")
+    @Option(
+        help:
+            "Synthetic data: how many classes of domain B are shifted on the shared features (0 = no conflict, or 2…10)."
+    )
     var conflicted = 5
 
     @Option(help: "Seeds of the real-data table (1…10; the synthetic run uses one).")
@@ -72,7 +79,8 @@ struct Chapter08Flags: ParsableCommand {
         if let n = trainSize { try FlagCheck.require(n, in: 50...60_000, flag: "--train-size") }
         try FlagCheck.require(seeds, in: 1...10, flag: "--seeds")
         guard conflicted == 0 || (2...10).contains(conflicted) else {
-            throw ValidationError("--conflicted \(conflicted) must be 0 (no conflict) or 2…10 (a cycle of one class changes nothing)")
+            throw ValidationError(
+                "--conflicted \(conflicted) must be 0 (no conflict) or 2…10 (a cycle of one class changes nothing)")
         }
         if let p = preferences { try FlagCheck.require(p, in: 3...15, flag: "--preferences") }
         try FlagCheck.require(outerStep, above: 0, upTo: 1000, flag: "--outer-step")

@@ -6,7 +6,8 @@ import ChapterSupport
 struct Chapter09Flags: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ch09",
-        abstract: "Chapter 9 — Multi-objective meta-learning: five task families compete for one shared representation.",
+        abstract:
+            "Chapter 9 — Multi-objective meta-learning: five task families compete for one shared representation.",
         discussion: """
             Few-shot regression over five families of tasks (slow and fast sines, lines, kinks, \
             steps) with a shared representation of width w (the upper level, on random Fourier \
@@ -21,7 +22,10 @@ struct Chapter09Flags: ParsableCommand {
 
     @OptionGroup var common: CommonFlags
 
-    @Option(help: "Width w of the shared representation (4…16; narrower ones stiffen the inner problem along the run past the step α = 1/L(x₀)).")
+    @Option(
+        help:
+            "Width w of the shared representation (4…16; narrower ones stiffen the inner problem along the run past the step α = 1/L(x₀))."
+    )
     var width = 4
 
     @Option(help: "Meta-training tasks per family (2…64; default 16, 4 with --quick).")

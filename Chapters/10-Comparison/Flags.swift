@@ -19,14 +19,17 @@ struct Chapter10Flags: ParsableCommand {
 
     @OptionGroup var common: CommonFlags
 
-    @Option(help: ArgumentHelp("Folder holding the chapters' chNN-tables.dat and chNN-timings.dat files.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Folder holding the chapters' chNN-tables.dat and chNN-timings.dat files.", valueName: "dir")
+    )
     var from = "figures"
 
     mutating func validate() throws {
         var isDirectory: ObjCBool = false
         guard !from.isEmpty else { throw ValidationError("--from must name a folder, got an empty string") }
         guard FileManager.default.fileExists(atPath: from, isDirectory: &isDirectory) else {
-            throw ValidationError("--from \(from): no such folder (it must hold the chapters' chNN-tables.dat files; run make figures)")
+            throw ValidationError(
+                "--from \(from): no such folder (it must hold the chapters' chNN-tables.dat files; run make figures)")
         }
         guard isDirectory.boolValue else { throw ValidationError("--from \(from) is a file: it must be a folder") }
     }

@@ -36,12 +36,16 @@ while let flag = arguments.popFirst() {
     case "--no-numpy":
         useNumPy = false
     default:
-        FileHandle.standardError.write("error: unknown flag \(flag) (flags: --reps R, --no-numpy)\n".data(using: .utf8)!)
+        FileHandle.standardError.write(
+            "error: unknown flag \(flag) (flags: --reps R, --no-numpy)\n".data(using: .utf8)!)
         exit(2)
     }
 }
 
-func say(_ line: String = "") { print(line); fflush(stdout) }
+func say(_ line: String = "") {
+    print(line)
+    fflush(stdout)
+}
 func format(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
 
 /// Best and median wall time of `body` over `reps` runs after one warm-up, in ms.
@@ -59,12 +63,15 @@ func time(_ body: () -> Void) -> (best: Double, median: Double) {
 
 // MARK: 1. Copy bandwidth
 
-let copyCount = 1 << 25                       // 32 Mi doubles = 256 MiB, far beyond any cache
+let copyCount = 1 << 25  // 32 Mi doubles = 256 MiB, far beyond any cache
 var source = [Double](repeating: 1, count: copyCount)
 var target = [Double](repeating: 0, count: copyCount)
 for i in stride(from: 0, to: copyCount, by: 4096) { source[i] = Double(i) }
 
-struct CopyPointers: @unchecked Sendable { let from: UnsafePointer<Double>; let to: UnsafeMutablePointer<Double> }
+struct CopyPointers: @unchecked Sendable {
+    let from: UnsafePointer<Double>
+    let to: UnsafeMutablePointer<Double>
+}
 
 func copyTime(threads: Int) -> (best: Double, median: Double) {
     source.withUnsafeBufferPointer { s in
@@ -80,7 +87,7 @@ func copyTime(threads: Int) -> (best: Double, median: Double) {
     }
 }
 
-let copyBytes = Double(2 * copyCount * 8)     // read + write
+let copyBytes = Double(2 * copyCount * 8)  // read + write
 let copy1 = copyTime(threads: 1), copy2 = copyTime(threads: 2)
 let bandwidth1 = copyBytes / (copy1.best / 1e3) / 1e9
 let bandwidth2 = copyBytes / (copy2.best / 1e3) / 1e9
@@ -94,9 +101,18 @@ func fmaLoop(_ iterations: Int, _ seed: Double) -> Double {
     let a = SIMD4<Double>(repeating: 1 + 1e-12 * seed), b = SIMD4<Double>(repeating: 1e-9)
     var z0 = a, z1 = a, z2 = a, z3 = a, z4 = a, z5 = a, z6 = a, z7 = a, z8 = a, z9 = a, z10 = a, z11 = a
     for _ in 0..<iterations {
-        z0 = z0.addingProduct(a, b); z1 = z1.addingProduct(a, b); z2 = z2.addingProduct(a, b); z3 = z3.addingProduct(a, b)
-        z4 = z4.addingProduct(a, b); z5 = z5.addingProduct(a, b); z6 = z6.addingProduct(a, b); z7 = z7.addingProduct(a, b)
-        z8 = z8.addingProduct(a, b); z9 = z9.addingProduct(a, b); z10 = z10.addingProduct(a, b); z11 = z11.addingProduct(a, b)
+        z0 = z0.addingProduct(a, b)
+        z1 = z1.addingProduct(a, b)
+        z2 = z2.addingProduct(a, b)
+        z3 = z3.addingProduct(a, b)
+        z4 = z4.addingProduct(a, b)
+        z5 = z5.addingProduct(a, b)
+        z6 = z6.addingProduct(a, b)
+        z7 = z7.addingProduct(a, b)
+        z8 = z8.addingProduct(a, b)
+        z9 = z9.addingProduct(a, b)
+        z10 = z10.addingProduct(a, b)
+        z11 = z11.addingProduct(a, b)
     }
     let s = z0 + z1 + z2 + z3 + z4 + z5 + z6 + z7 + z8 + z9 + z10 + z11
     return s.sum()
@@ -123,7 +139,8 @@ func randomImages(_ count: Int) throws -> SoftmaxDesign {
 }
 let sizes = CleaningDomain.Sizes(train: domainSize, validation: 1000, selection: 1000, test: 1000)
 let domains = try (0..<2).map { k in
-    try CleaningDomain(name: "domain \(k)", samples: randomImages(sizes.total), sizes: sizes, corruption: 0.5, using: &rng)
+    try CleaningDomain(
+        name: "domain \(k)", samples: randomImages(sizes.total), sizes: sizes, corruption: 0.5, using: &rng)
 }
 let problem = try HyperCleaning(domains: domains, ridge: 1e-3)
 let design = problem.train
@@ -137,22 +154,42 @@ let omega = (0..<n).map { _ in rng.uniform() / Double(domainSize) }
 let workspace = SoftmaxWorkspace()
 var output = Vector(repeating: 0, count: p)
 let designBytes = Double(n * D * 8)
-say("Design: N = \(n) samples × D = \(D) features (float64, \(format(designBytes / 1e6, 1)) MB), C = \(classes) classes, p = D·C = \(p)")
+say(
+    "Design: N = \(n) samples × D = \(D) features (float64, \(format(designBytes / 1e6, 1)) MB), C = \(classes) classes, p = D·C = \(p)"
+)
 
 func gradientCall(_ W: Vector) {
-    _ = W.withUnsafeBufferPointer { w in omega.withUnsafeBufferPointer { o in output.withUnsafeMutableBufferPointer {
-        design.gradient(w, rowWeights: o, into: $0, workspace: workspace) } } }
+    _ = W.withUnsafeBufferPointer { w in
+        omega.withUnsafeBufferPointer { o in
+            output.withUnsafeMutableBufferPointer {
+                design.gradient(w, rowWeights: o, into: $0, workspace: workspace)
+            }
+        }
+    }
 }
 func hessianCall(_ W: Vector) {
-    W.withUnsafeBufferPointer { w in V.withUnsafeBufferPointer { v in omega.withUnsafeBufferPointer { o in
-        output.withUnsafeMutableBufferPointer { design.hessianVector(w, v, rowWeights: o, into: $0, workspace: workspace) } } } }
+    W.withUnsafeBufferPointer { w in
+        V.withUnsafeBufferPointer { v in
+            omega.withUnsafeBufferPointer { o in
+                output.withUnsafeMutableBufferPointer {
+                    design.hessianVector(w, v, rowWeights: o, into: $0, workspace: workspace)
+                }
+            }
+        }
+    }
 }
 var flip = false
-let fusedGradient = time { flip.toggle(); gradientCall(flip ? otherW : W) }
+let fusedGradient = time {
+    flip.toggle()
+    gradientCall(flip ? otherW : W)
+}
 gradientCall(otherW)
 gradientCall(W)
 let swiftGradient = output
-let fusedHessian = time { flip.toggle(); hessianCall(flip ? otherW : W) }
+let fusedHessian = time {
+    flip.toggle()
+    hessianCall(flip ? otherW : W)
+}
 hessianCall(W)
 let fusedHessianCached = time { hessianCall(W) }
 let swiftHessian = output
@@ -164,12 +201,14 @@ let plainError = norm(plainGradient - swiftGradient) / norm(plainGradient)
 
 struct NumPyTimes: Decodable {
     let numpy: String
-    let gradient_best_ms, gradient_median_ms, hvp_best_ms, hvp_median_ms, hvp_cached_best_ms, hvp_cached_median_ms: Double
+    let gradient_best_ms, gradient_median_ms, hvp_best_ms, hvp_median_ms, hvp_cached_best_ms,
+        hvp_cached_median_ms: Double
 }
 
 /// The folder the NumPy scripts read the data from and write their results to (removed
 /// at the end of the run); nil with --no-numpy.
-let numpyFolder: URL? = useNumPy ? FileManager.default.temporaryDirectory.appendingPathComponent("mobl-bench-\(getpid())") : nil
+let numpyFolder: URL? =
+    useNumPy ? FileManager.default.temporaryDirectory.appendingPathComponent("mobl-bench-\(getpid())") : nil
 if let folder = numpyFolder { try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
 /// Why NumPy was skipped, once it was (then section 3 skips it too).
 var numpySkipped: String? = useNumPy ? nil : "--no-numpy"
@@ -181,7 +220,9 @@ func write(labels: [Int], _ name: String) {
     labels.map(Int64.init).withUnsafeBytes { try? Data($0).write(to: numpyFolder!.appendingPathComponent(name)) }
 }
 func read(_ name: String, count: Int) -> [Double]? {
-    guard let data = try? Data(contentsOf: numpyFolder!.appendingPathComponent(name)), data.count == count * 8 else { return nil }
+    guard let data = try? Data(contentsOf: numpyFolder!.appendingPathComponent(name)), data.count == count * 8 else {
+        return nil
+    }
     return data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
 }
 func relativeDifference(_ reference: Vector, _ other: Vector) -> Double { norm(reference - other) / norm(reference) }
@@ -189,10 +230,16 @@ func relativeDifference(_ reference: Vector, _ other: Vector) -> Double { norm(r
 /// Runs `python3 scripts/<script> FOLDER reps` on the data in numpyFolder and decodes the
 /// JSON line it prints; nil (saying why) when NumPy is unavailable or the script failed.
 func runPython<Output: Decodable>(_ script: String, reps: Int, as: Output.Type) -> Output? {
-    func skip(_ reason: String) -> Output? { numpySkipped = reason; say("NumPy: skipped (\(reason))."); return nil }
+    func skip(_ reason: String) -> Output? {
+        numpySkipped = reason
+        say("NumPy: skipped (\(reason)).")
+        return nil
+    }
     if let reason = numpySkipped { return skip(reason) }
     let path = "scripts/\(script)"
-    guard FileManager.default.fileExists(atPath: path) else { return skip("run from the project folder: \(path) not found") }
+    guard FileManager.default.fileExists(atPath: path) else {
+        return skip("run from the project folder: \(path) not found")
+    }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", path, numpyFolder!.path, "\(reps)"]
@@ -214,7 +261,8 @@ func runPython<Output: Decodable>(_ script: String, reps: Int, as: Output.Type) 
 /// Runs scripts/bench_numpy.py on the same data; nil (with the reason) when NumPy is missing.
 func runNumPy() -> (NumPyTimes, gradientError: Double, hessianError: Double)? {
     if numpySkipped == nil {
-        try? "\(n) \(D) \(classes)".write(to: numpyFolder!.appendingPathComponent("sizes.txt"), atomically: true, encoding: .utf8)
+        try? "\(n) \(D) \(classes)".write(
+            to: numpyFolder!.appendingPathComponent("sizes.txt"), atomically: true, encoding: .utf8)
         write(design.features.storage, "design.bin")
         write(labels: design.labels, "labels.bin")
         write(omega, "omega.bin")
@@ -233,30 +281,47 @@ func runNumPy() -> (NumPyTimes, gradientError: Double, hessianError: Double)? {
 let numpy = runNumPy()
 say()
 let copyBandwidth = max(bandwidth1, bandwidth2)
-say("Kernel                   Swift best  median    NumPy best  median  Swift/NumPy   design GB/s  of copy   roof   of roof")
+say(
+    "Kernel                   Swift best  median    NumPy best  median  Swift/NumPy   design GB/s  of copy   roof   of roof"
+)
 /// `passes` multiply–adds per design entry and class: 2 for the gradient (logits,
 /// accumulation), 3 for the Hessian-vector product (logits of W and of V, accumulation).
 func row(_ name: String, _ swift: (best: Double, median: Double), _ numpyTimes: (Double, Double)?, passes: Int) {
     let rate = designBytes / (swift.best / 1e3) / 1e9
     // The fastest this kernel could be: the larger of reading the design at copy
     // bandwidth and doing its multiply–adds at the measured compute rate.
-    let roofMilliseconds = max(designBytes / (copyBandwidth * 1e9), Double(passes * n * D * classes) / peakMultiplyAdds) * 1e3
-    let numpyText = numpyTimes.map { "\(format($0.0, 2).leftPadded(8)) ms \(format($0.1, 2).leftPadded(7))" } ?? "     –            "
+    let roofMilliseconds =
+        max(designBytes / (copyBandwidth * 1e9), Double(passes * n * D * classes) / peakMultiplyAdds) * 1e3
+    let numpyText =
+        numpyTimes.map { "\(format($0.0, 2).leftPadded(8)) ms \(format($0.1, 2).leftPadded(7))" }
+        ?? "     –            "
     let ratio = numpyTimes.map { format(swift.best / $0.0, 3) } ?? "–"
-    say("\(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(format(swift.best).leftPadded(7)) ms \(format(swift.median).leftPadded(7))  \(numpyText)   \(ratio.leftPadded(8))   \(format(rate, 1).leftPadded(10))   \(format(100 * rate / copyBandwidth, 0).leftPadded(5))%  \(format(roofMilliseconds, 2).leftPadded(5)) ms  \(format(100 * roofMilliseconds / swift.best, 0).leftPadded(4))%")
+    say(
+        "\(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(format(swift.best).leftPadded(7)) ms \(format(swift.median).leftPadded(7))  \(numpyText)   \(ratio.leftPadded(8))   \(format(rate, 1).leftPadded(10))   \(format(100 * rate / copyBandwidth, 0).leftPadded(5))%  \(format(roofMilliseconds, 2).leftPadded(5)) ms  \(format(100 * roofMilliseconds / swift.best, 0).leftPadded(4))%"
+    )
 }
-extension String { func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self } }
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}
 row("gradient", fusedGradient, numpy.map { ($0.0.gradient_best_ms, $0.0.gradient_median_ms) }, passes: 2)
 row("Hessian-vector", fusedHessian, numpy.map { ($0.0.hvp_best_ms, $0.0.hvp_median_ms) }, passes: 3)
-row("Hessian-vector, same W", fusedHessianCached, numpy.map { ($0.0.hvp_cached_best_ms, $0.0.hvp_cached_median_ms) }, passes: 2)
+row(
+    "Hessian-vector, same W", fusedHessianCached, numpy.map { ($0.0.hvp_cached_best_ms, $0.0.hvp_cached_median_ms) },
+    passes: 2)
 say("(gradient, Hessian-vector: a new W at every call; same W: the softmax step at W is reused, as in")
 say(" a CG solve — by the kernels' cache in Swift, computed once beforehand in NumPy.)")
 say("(design GB/s: the N × D design's bytes over the best time; of copy: that over the copy bandwidth;")
 say(" roof: the larger of reading the design at copy bandwidth and its multiply–adds at the compute rate.)")
-say("gradient (plain formulas)  \(format(plainGradientTime, 1)) ms, one run; relative difference from fused \(String(format: "%.1e", plainError))")
+say(
+    "gradient (plain formulas)  \(format(plainGradientTime, 1)) ms, one run; relative difference from fused \(String(format: "%.1e", plainError))"
+)
 if let numpy {
-    say("NumPy \(numpy.0.numpy) agrees: relative difference \(String(format: "%.1e", numpy.gradientError)) (gradient), \(String(format: "%.1e", numpy.hessianError)) (Hessian-vector).")
-    say("Swift is \(format(numpy.0.gradient_best_ms / fusedGradient.best, 1))× faster than NumPy on the gradient, \(format(numpy.0.hvp_best_ms / fusedHessian.best, 1))× on the Hessian-vector product and \(format(numpy.0.hvp_cached_best_ms / fusedHessianCached.best, 1))× on it at the same W (best times).")
+    say(
+        "NumPy \(numpy.0.numpy) agrees: relative difference \(String(format: "%.1e", numpy.gradientError)) (gradient), \(String(format: "%.1e", numpy.hessianError)) (Hessian-vector)."
+    )
+    say(
+        "Swift is \(format(numpy.0.gradient_best_ms / fusedGradient.best, 1))× faster than NumPy on the gradient, \(format(numpy.0.hvp_best_ms / fusedHessian.best, 1))× on the Hessian-vector product and \(format(numpy.0.hvp_cached_best_ms / fusedHessianCached.best, 1))× on it at the same W (best times)."
+    )
 }
 say()
 
@@ -285,33 +350,50 @@ struct MethodTiming {
     let run: (@escaping OuterObserver) throws -> OuterResult
 }
 let methods: [MethodTiming] = [
-    MethodTiming(name: "linear scalarization (AID, CG 10)", key: "linear",
-                 settings: ["inner_steps": linear.innerSteps, "alpha": linear.alpha, "beta": linear.beta,
-                            "cg_iterations": cgIterations, "weights": linearWeights]) {
+    MethodTiming(
+        name: "linear scalarization (AID, CG 10)", key: "linear",
+        settings: [
+            "inner_steps": linear.innerSteps, "alpha": linear.alpha, "beta": linear.beta,
+            "cg_iterations": cgIterations, "weights": linearWeights,
+        ]
+    ) {
         try linear.run(problem, x0: x0, y0: y0, observe: $0)
     },
-    MethodTiming(name: "WC-MHGD (AID, CG 10)", key: "wcmhgd",
-                 settings: ["inner_steps": wcmhgd.innerSteps, "alpha": wcmhgd.alpha, "beta": wcmhgd.beta,
-                            "cg_iterations": cgIterations, "preference": wcmhgd.preference, "u": wcmhgd.u]) {
+    MethodTiming(
+        name: "WC-MHGD (AID, CG 10)", key: "wcmhgd",
+        settings: [
+            "inner_steps": wcmhgd.innerSteps, "alpha": wcmhgd.alpha, "beta": wcmhgd.beta,
+            "cg_iterations": cgIterations, "preference": wcmhgd.preference, "u": wcmhgd.u,
+        ]
+    ) {
         try wcmhgd.run(problem, x0: x0, y0: y0, observe: $0)
     },
-    MethodTiming(name: "FORUM", key: "forum",
-                 settings: ["inner_steps": forum.innerSteps, "eta": forum.eta, "rho": forum.rho, "mu": forum.mu]) {
+    MethodTiming(
+        name: "FORUM", key: "forum",
+        settings: ["inner_steps": forum.innerSteps, "eta": forum.eta, "rho": forum.rho, "mu": forum.mu]
+    ) {
         try forum.run(problem, x0: x0, y0: y0, observe: $0)
     },
-    MethodTiming(name: "MOML (ITD through T)", key: "moml",
-                 settings: ["inner_steps": moml.innerSteps, "alpha": moml.alpha, "beta": moml.beta]) {
+    MethodTiming(
+        name: "MOML (ITD through T)", key: "moml",
+        settings: ["inner_steps": moml.innerSteps, "alpha": moml.alpha, "beta": moml.beta]
+    ) {
         try moml.run(problem, x0: x0, y0: y0, observe: $0)
     },
-    MethodTiming(name: "MoCo (AID, CG 10)", key: "moco",
-                 settings: ["inner_steps": moco.innerSteps, "alpha": moco.alpha, "mu": moco.mu, "gamma": moco.gamma,
-                            "cg_iterations": cgIterations]) {
+    MethodTiming(
+        name: "MoCo (AID, CG 10)", key: "moco",
+        settings: [
+            "inner_steps": moco.innerSteps, "alpha": moco.alpha, "mu": moco.mu, "gamma": moco.gamma,
+            "cg_iterations": cgIterations,
+        ]
+    ) {
         try moco.run(problem, x0: x0, y0: y0, observe: $0)
     },
 ]
-precondition(!wcmhgd.normalizePreference && wcmhgd.reference == nil && moco.weightUpdate == .projection
-             && forum.momentum == .paper && !forum.normalizeGradients && !forum.printedMultiplier
-             && moml.clipTwoObjectiveWeight == nil, "bench_numpy_methods.py mirrors these options only")
+precondition(
+    !wcmhgd.normalizePreference && wcmhgd.reference == nil && moco.weightUpdate == .projection
+        && forum.momentum == .paper && !forum.normalizeGradients && !forum.printedMultiplier
+        && moml.clipTwoObjectiveWeight == nil, "bench_numpy_methods.py mirrors these options only")
 
 say("One outer iteration at this size, T = \(T) inner steps, from x = 0, W = 0 (best of 3):")
 say("method                              time      in gradients   oracle calls (grad / Hv / mixed)   peak vectors")
@@ -322,18 +404,26 @@ for method in methods {
     var peak = 0
     for _ in 0..<3 {
         let start = DispatchTime.now().uptimeNanoseconds
-        last = try method.run { peak = $0.peakVectors; return true }
+        last = try method.run {
+            peak = $0.peakVectors
+            return true
+        }
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
     }
     let c = last!.counts
     swiftResults.append((best, last!.x, last!.y))
-    say("\(method.name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(format(best, 1).leftPadded(7)) ms   \(format(best / gradientMilliseconds, 1).leftPadded(8))        \(String(c.lowerGradient + c.upperGradient).leftPadded(5)) / \(String(c.hessianVector).leftPadded(3)) / \(String(c.mixedVector).leftPadded(3))              \(peak)")
+    say(
+        "\(method.name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(format(best, 1).leftPadded(7)) ms   \(format(best / gradientMilliseconds, 1).leftPadded(8))        \(String(c.lowerGradient + c.upperGradient).leftPadded(5)) / \(String(c.hessianVector).leftPadded(3)) / \(String(c.mixedVector).leftPadded(3))              \(peak)"
+    )
 }
 say()
 
 // The same iteration in NumPy (scripts/bench_numpy_methods.py) on the same data and
 // settings; its x₁ and W₁ are read back and compared with ours.
-struct NumPyMethodTimes: Decodable { let numpy: String; let best_ms: [String: Double] }
+struct NumPyMethodTimes: Decodable {
+    let numpy: String
+    let best_ms: [String: Double]
+}
 if numpySkipped == nil {
     let scale = problem.domainOfSample.map { 1 / Double(domains[$0].train.count) }
     write(scale, "scale.bin")
@@ -341,8 +431,10 @@ if numpySkipped == nil {
         write(set.features.storage, "validation\(s).bin")
         write(labels: set.labels, "validation\(s)_labels.bin")
     }
-    let settings: [String: Any] = ["ridge": problem.ridge, "L": L, "validation_counts": problem.validation.map(\.count),
-                                   "methods": Dictionary(uniqueKeysWithValues: methods.map { ($0.key, $0.settings) })]
+    let settings: [String: Any] = [
+        "ridge": problem.ridge, "L": L, "validation_counts": problem.validation.map(\.count),
+        "methods": Dictionary(uniqueKeysWithValues: methods.map { ($0.key, $0.settings) }),
+    ]
     try JSONSerialization.data(withJSONObject: settings, options: [.sortedKeys])
         .write(to: numpyFolder!.appendingPathComponent("methods.json"))
 }
@@ -351,13 +443,20 @@ if let numpyMethods = runPython("bench_numpy_methods.py", reps: 3, as: NumPyMeth
     say("method                              Swift       NumPy     Swift/NumPy   rel. diff x₁   rel. diff W₁")
     for (method, swift) in zip(methods, swiftResults) {
         guard let numpyTime = numpyMethods.best_ms[method.key], let x1 = read("\(method.key)_x.bin", count: n),
-              let y1 = read("\(method.key)_y.bin", count: p) else {
+            let y1 = read("\(method.key)_y.bin", count: p)
+        else {
             say("\(method.name.padding(toLength: 34, withPad: " ", startingAt: 0)) (no NumPy result)")
             continue
         }
-        let differences = [relativeDifference(x1, swift.x), relativeDifference(y1, swift.y)].map { String(format: "%.1e", $0) }
-        say("\(method.name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(format(swift.best, 1).leftPadded(7)) ms  \(format(numpyTime, 1).leftPadded(7)) ms  \(format(swift.best / numpyTime, 3).leftPadded(10))   \(differences[0].leftPadded(12))   \(differences[1].leftPadded(12))")
+        let differences = [relativeDifference(x1, swift.x), relativeDifference(y1, swift.y)].map {
+            String(format: "%.1e", $0)
+        }
+        say(
+            "\(method.name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(format(swift.best, 1).leftPadded(7)) ms  \(format(numpyTime, 1).leftPadded(7)) ms  \(format(swift.best / numpyTime, 3).leftPadded(10))   \(differences[0].leftPadded(12))   \(differences[1].leftPadded(12))"
+        )
     }
-    say("(rel. diff: ‖x₁(NumPy) − x₁(Swift)‖ / ‖x₁(NumPy)‖ after the iteration, likewise for W₁; NumPy \(numpyMethods.numpy).)")
+    say(
+        "(rel. diff: ‖x₁(NumPy) − x₁(Swift)‖ / ‖x₁(NumPy)‖ after the iteration, likewise for W₁; NumPy \(numpyMethods.numpy).)"
+    )
 }
 if let folder = numpyFolder { try? FileManager.default.removeItem(at: folder) }

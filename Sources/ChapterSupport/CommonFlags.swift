@@ -15,27 +15,36 @@ public struct CommonFlags: ParsableArguments, Sendable {
     /// The seed every chapter uses unless told otherwise.
     public static let defaultSeed: UInt64 = 20_260_101
 
-    @Option(name: .long, help: ArgumentHelp("Folder for the figure scripts and tables (created if missing).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Folder for the figure scripts and tables (created if missing).", valueName: "dir"))
     public var output: String = "figures"
 
     @Flag(name: .long, help: "Small sizes, for the tests (seconds become fractions of a second).")
     public var quick = false
 
-    @Option(name: .long, help: ArgumentHelp("Seed of the course's random generator (a whole number 0 … 2⁶⁴ − 1).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Seed of the course's random generator (a whole number 0 … 2⁶⁴ − 1).", valueName: "n"))
     public var seed: UInt64 = CommonFlags.defaultSeed
 
-    @Flag(name: .long, help: "Also print wall times, and write chNN-timings.dat (the wall time of the runs the closing comparison uses). Not deterministic, so off by default: the book and the committed tables leave it out.")
+    @Flag(
+        name: .long,
+        help:
+            "Also print wall times, and write chNN-timings.dat (the wall time of the runs the closing comparison uses). Not deterministic, so off by default: the book and the committed tables leave it out."
+    )
     public var timings = false
 
     public init() {}
 
     public mutating func validate() throws {
-        _ = ProgressClock.start      // the clock for `progress` starts with the chapter
-        acceptEndingSignals()        // Ctrl-C and kill reach the chapter whoever started it
+        _ = ProgressClock.start  // the clock for `progress` starts with the chapter
+        acceptEndingSignals()  // Ctrl-C and kill reach the chapter whoever started it
         try checkOutputFolder(output)
         #if DEBUG
-        say("note: this is a debug build, in which the numerical code runs 10–50× slower;\n"
-            + "      use `swift run -c release chNN` or `make chapter N=…` for the intended speed.")
+            say(
+                "note: this is a debug build, in which the numerical code runs 10–50× slower;\n"
+                    + "      use `swift run -c release chNN` or `make chapter N=…` for the intended speed.")
         #endif
     }
 
@@ -48,12 +57,22 @@ public struct CommonFlags: ParsableArguments, Sendable {
         var arguments = CommandLine.arguments.dropFirst()[...]
         while let word = arguments.first {
             arguments = arguments.dropFirst()
-            if word == "--output" { arguments = arguments.dropFirst(); continue }
+            if word == "--output" {
+                arguments = arguments.dropFirst()
+                continue
+            }
             if word.hasPrefix("--output=") { continue }
-            if word == "--timings" { continue }     // changes what is printed, not the figures
+            if word == "--timings" { continue }  // changes what is printed, not the figures
             // A data folder is the reader's own: name it DIR, never this machine's path.
-            if word == "--data" { arguments = arguments.dropFirst(); words += ["--data", "DIR"]; continue }
-            if word.hasPrefix("--data=") { words.append("--data=DIR"); continue }
+            if word == "--data" {
+                arguments = arguments.dropFirst()
+                words += ["--data", "DIR"]
+                continue
+            }
+            if word.hasPrefix("--data=") {
+                words.append("--data=DIR")
+                continue
+            }
             words.append(word.contains(" ") ? "'\(word)'" : word)
         }
         words.insert(contentsOf: implied, at: 1)
@@ -79,7 +98,9 @@ func checkOutputFolder(_ output: String) throws {
         throw ValidationError("--output is \(path.utf8.count) bytes long: a folder path must be at most 1024 bytes")
     }
     for component in path.split(separator: "/") where component.utf8.count > 255 {
-        throw ValidationError("--output has a \(component.utf8.count)-byte name '\(component.prefix(20))…': each name in a path must be at most 255 bytes")
+        throw ValidationError(
+            "--output has a \(component.utf8.count)-byte name '\(component.prefix(20))…': each name in a path must be at most 255 bytes"
+        )
     }
     let fileManager = FileManager.default
     var probe = path
@@ -109,7 +130,8 @@ func checkOutputFolder(_ output: String) throws {
 public enum FlagCheck {
     public static func require<T: Comparable>(_ value: T, in range: ClosedRange<T>, flag: String) throws {
         guard range.contains(value) else {
-            throw ValidationError("\(flag) \(value) is out of range: it must be between \(range.lowerBound) and \(range.upperBound)")
+            throw ValidationError(
+                "\(flag) \(value) is out of range: it must be between \(range.lowerBound) and \(range.upperBound)")
         }
     }
 
@@ -121,9 +143,12 @@ public enum FlagCheck {
     }
 
     /// low < value ≤ high (or < high when `closed` is false).
-    public static func require(_ value: Double, above low: Double, upTo high: Double, closed: Bool = true, flag: String) throws {
+    public static func require(_ value: Double, above low: Double, upTo high: Double, closed: Bool = true, flag: String)
+        throws
+    {
         guard value > low, closed ? value <= high : value < high else {
-            throw ValidationError("\(flag) \(value) is out of range: it must be > \(low) and \(closed ? "≤" : "<") \(high)")
+            throw ValidationError(
+                "\(flag) \(value) is out of range: it must be > \(low) and \(closed ? "≤" : "<") \(high)")
         }
     }
 }

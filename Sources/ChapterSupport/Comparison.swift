@@ -118,8 +118,10 @@ public struct ComparisonEntry: Sendable {
     /// Wall time of the run in seconds (not deterministic: saved only in the timings).
     public let seconds: Double
 
-    public init(problem: CourseProblem, method: CourseMethod, preference: Vector?, values: Vector, gap: Double,
-                counts: OracleCounts, peakVectors: Int, lowerDimension: Int, seconds: Double) {
+    public init(
+        problem: CourseProblem, method: CourseMethod, preference: Vector?, values: Vector, gap: Double,
+        counts: OracleCounts, peakVectors: Int, lowerDimension: Int, seconds: Double
+    ) {
         self.problem = problem
         self.method = method
         self.preference = preference
@@ -153,27 +155,31 @@ public struct ComparisonEntry: Sendable {
 
 /// The `comparison` datablock: one row per entry, every column deterministic.
 public func comparisonTable(_ entries: [ComparisonEntry]) -> Table {
-    var table = Table("comparison", [
-        .init("problem", format: .label(CourseProblem.allCases.map(\.name))),
-        .init("method", format: .label(CourseMethod.allCases.map(\.name))),
-        .init("control", "preference control", format: .label(PreferenceControl.allCases.map(\.name))),
-        .init("r1", "r_1", format: .fixed(3), missing: "-"),
-        .init("misalignment", "misalignment", format: .scientific(2), missing: "-"),
-        .init("gap", "stationarity gap", format: .scientific(2)),
-        .init("calls", "oracle calls", format: .integer),
-        .init("upper_gradients", "∇f", format: .integer), .init("lower_gradients", "∇g", format: .integer),
-        .init("hessian_vector", "∇²g·v", format: .integer), .init("mixed", "∇²_xy g·v", format: .integer),
-        .init("peak_vectors", "peak p-vectors", format: .integer),
-        .init("memory_kib", "memory KiB", format: .fixed(1)),
-    ])
+    var table = Table(
+        "comparison",
+        [
+            .init("problem", format: .label(CourseProblem.allCases.map(\.name))),
+            .init("method", format: .label(CourseMethod.allCases.map(\.name))),
+            .init("control", "preference control", format: .label(PreferenceControl.allCases.map(\.name))),
+            .init("r1", "r_1", format: .fixed(3), missing: "-"),
+            .init("misalignment", "misalignment", format: .scientific(2), missing: "-"),
+            .init("gap", "stationarity gap", format: .scientific(2)),
+            .init("calls", "oracle calls", format: .integer),
+            .init("upper_gradients", "∇f", format: .integer), .init("lower_gradients", "∇g", format: .integer),
+            .init("hessian_vector", "∇²g·v", format: .integer), .init("mixed", "∇²_xy g·v", format: .integer),
+            .init("peak_vectors", "peak p-vectors", format: .integer),
+            .init("memory_kib", "memory KiB", format: .fixed(1)),
+        ])
     for entry in entries {
-        table.append([("problem", Double(entry.problem.rawValue)), ("method", Double(entry.method.rawValue)),
-                      ("control", Double(entry.method.preferenceControl.rawValue)), ("r1", entry.preference?.first),
-                      ("misalignment", entry.misalignment), ("gap", entry.gap), ("calls", Double(entry.calls)),
-                      ("upper_gradients", Double(entry.counts.upperGradient)),
-                      ("lower_gradients", Double(entry.counts.lowerGradient)),
-                      ("hessian_vector", Double(entry.counts.hessianVector)), ("mixed", Double(entry.counts.mixedVector)),
-                      ("peak_vectors", Double(entry.peakVectors)), ("memory_kib", entry.memoryKiB)])
+        table.append([
+            ("problem", Double(entry.problem.rawValue)), ("method", Double(entry.method.rawValue)),
+            ("control", Double(entry.method.preferenceControl.rawValue)), ("r1", entry.preference?.first),
+            ("misalignment", entry.misalignment), ("gap", entry.gap), ("calls", Double(entry.calls)),
+            ("upper_gradients", Double(entry.counts.upperGradient)),
+            ("lower_gradients", Double(entry.counts.lowerGradient)),
+            ("hessian_vector", Double(entry.counts.hessianVector)), ("mixed", Double(entry.counts.mixedVector)),
+            ("peak_vectors", Double(entry.peakVectors)), ("memory_kib", entry.memoryKiB),
+        ])
     }
     return table
 }
@@ -181,17 +187,21 @@ public func comparisonTable(_ entries: [ComparisonEntry]) -> Table {
 /// The `timings` datablock: the wall time of each entry, in the same row order as
 /// ``comparisonTable(_:)``.
 public func timingsTable(_ entries: [ComparisonEntry]) -> Table {
-    var table = Table("timings", [
-        .init("problem", format: .label(CourseProblem.allCases.map(\.name))),
-        .init("method", format: .label(CourseMethod.allCases.map(\.name))),
-        .init("seconds", "wall s", format: .fixed(4)),
-    ])
+    var table = Table(
+        "timings",
+        [
+            .init("problem", format: .label(CourseProblem.allCases.map(\.name))),
+            .init("method", format: .label(CourseMethod.allCases.map(\.name))),
+            .init("seconds", "wall s", format: .fixed(4)),
+        ])
     for entry in entries {
-        table.append(["problem": Double(entry.problem.rawValue), "method": Double(entry.method.rawValue), "seconds": entry.seconds])
+        table.append([
+            "problem": Double(entry.problem.rawValue), "method": Double(entry.method.rawValue),
+            "seconds": entry.seconds,
+        ])
     }
     return table
 }
-
 
 /// One row of a `comparison` datablock, read back (the closing chapter and the tests
 /// read the chapters' saved tables through this, never by column position).
@@ -214,13 +224,17 @@ public struct ComparisonRow: Sendable, Equatable {
     ///   count that is not a whole number ≥ 0, or a gap that is not a finite number ≥ 0.
     public init(record: [String: Double]) throws {
         func value(_ name: String) throws -> Double {
-            guard let v = record[name] else { throw InvalidInput("comparison row", "\(record.keys.sorted())", "lacks the column '\(name)'") }
+            guard let v = record[name] else {
+                throw InvalidInput("comparison row", "\(record.keys.sorted())", "lacks the column '\(name)'")
+            }
             return v
         }
         func label<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T where T.RawValue == Int {
             let v = try value(name)
             guard let index = wholeNumber(v), let case_ = T(rawValue: index) else {
-                throw InvalidInput("comparison column \(name)", formatNumber(v), "is not a label of \(T.self) (a whole number counting from 0)")
+                throw InvalidInput(
+                    "comparison column \(name)", formatNumber(v),
+                    "is not a label of \(T.self) (a whole number counting from 0)")
             }
             return case_
         }
@@ -231,14 +245,19 @@ public struct ComparisonRow: Sendable, Equatable {
             }
             return n
         }
-        func optional(_ name: String) throws -> Double? { let v = try value(name); return v.isNaN ? nil : v }
+        func optional(_ name: String) throws -> Double? {
+            let v = try value(name)
+            return v.isNaN ? nil : v
+        }
         problem = try label("problem", CourseProblem.self)
         method = try label("method", CourseMethod.self)
         control = try label("control", PreferenceControl.self)
         r1 = try optional("r1")
         misalignment = try optional("misalignment")
         gap = try value("gap")
-        guard gap.isFinite, gap >= 0 else { throw InvalidInput("comparison column gap", formatNumber(gap), "must be a finite number ≥ 0") }
+        guard gap.isFinite, gap >= 0 else {
+            throw InvalidInput("comparison column gap", formatNumber(gap), "must be a finite number ≥ 0")
+        }
         calls = try count("calls")
         upperGradients = try count("upper_gradients")
         lowerGradients = try count("lower_gradients")
@@ -251,8 +270,12 @@ public struct ComparisonRow: Sendable, Equatable {
     /// Reads every row of a `comparison` datablock.
     /// - Throws: `InvalidInput` for another block, a block without rows, or a bad row.
     public static func rows(of block: DataBlock) throws -> [ComparisonRow] {
-        guard block.name == "comparison" else { throw InvalidInput("datablock", "$\(block.name)", "is not $comparison") }
-        guard !block.dataRows.isEmpty else { throw InvalidInput("datablock $comparison", "no rows", "must hold at least one row") }
+        guard block.name == "comparison" else {
+            throw InvalidInput("datablock", "$\(block.name)", "is not $comparison")
+        }
+        guard !block.dataRows.isEmpty else {
+            throw InvalidInput("datablock $comparison", "no rows", "must hold at least one row")
+        }
         return try block.records.map(ComparisonRow.init(record:))
     }
 }
@@ -270,7 +293,8 @@ public struct TimingRow: Sendable, Equatable {
         guard block.name == "timings" else { throw InvalidInput("datablock", "$\(block.name)", "is not $timings") }
         return try block.records.map { record in
             guard let p = record["problem"], let m = record["method"], let s = record["seconds"] else {
-                throw InvalidInput("timings row", "\(record.keys.sorted())", "needs the columns problem, method, seconds")
+                throw InvalidInput(
+                    "timings row", "\(record.keys.sorted())", "needs the columns problem, method, seconds")
             }
             guard let problem = wholeNumber(p).flatMap(CourseProblem.init(rawValue:)) else {
                 throw InvalidInput("timings column problem", formatNumber(p), "is not a problem label")
@@ -278,7 +302,9 @@ public struct TimingRow: Sendable, Equatable {
             guard let method = wholeNumber(m).flatMap(CourseMethod.init(rawValue:)) else {
                 throw InvalidInput("timings column method", formatNumber(m), "is not a method label")
             }
-            guard s.isFinite, s >= 0 else { throw InvalidInput("timings column seconds", formatNumber(s), "must be a finite number ≥ 0") }
+            guard s.isFinite, s >= 0 else {
+                throw InvalidInput("timings column seconds", formatNumber(s), "must be a finite number ≥ 0")
+            }
             return TimingRow(problem: problem, method: method, seconds: s)
         }
     }

@@ -63,7 +63,8 @@ public func fail(_ message: String) -> Never {
 public func progress(_ message: @autoclosure () -> String) {
     let now = Date()
     guard now.timeIntervalSince(ProgressClock.start) >= ProgressClock.after,
-          now.timeIntervalSince(ProgressClock.last) > 0.5 else { return }
+        now.timeIntervalSince(ProgressClock.last) > 0.5
+    else { return }
     ProgressClock.last = now
     FileHandle.standardError.write(Data("progress: \(message())\n".utf8))
 }
@@ -95,29 +96,38 @@ enum ProgressClock {
 /// - `tablesStem` names the tables and timings files in place of chNN, for a run whose
 ///   tables must not replace the default run's (Chapter 8's real run: `ch08-real`).
 /// - On failure prints the reason and exits with status 1.
-public func save(figures: [Figure], tables: [Table] = [], timings: Table? = nil, flags: CommonFlags,
-                 impliedFlags: [String] = [], tablesStem: String? = nil, line: UInt = #line) {
+public func save(
+    figures: [Figure], tables: [Table] = [], timings: Table? = nil, flags: CommonFlags,
+    impliedFlags: [String] = [], tablesStem: String? = nil, line: UInt = #line
+) {
     guard let chapter = figures.first.map({ String($0.slug.prefix(4)) }) else { fail("save needs at least one figure") }
     let stem = tablesStem ?? chapter
     var files: [(name: String, text: String)] = []
     for var figure in figures {
         figure.command = flags.reproducingCommand(figure.slug, implied: impliedFlags)
-        do { files.append(("\(figure.slug).gp", try figure.script())) } catch { fail("figure \(figure.slug) is invalid: \(error)") }
+        do { files.append(("\(figure.slug).gp", try figure.script())) } catch {
+            fail("figure \(figure.slug) is invalid: \(error)")
+        }
     }
     if !tables.isEmpty {
         do {
             let blocks = try tables.map { try $0.dataBlock.scriptText }
-            let header = ["# The tables of \(stem) that no figure plots, as gnuplot datablocks (first line: column names).",
-                          "# Regenerate: swift run -c release \(flags.reproducingCommand(chapter, implied: impliedFlags))", ""]
+            let header = [
+                "# The tables of \(stem) that no figure plots, as gnuplot datablocks (first line: column names).",
+                "# Regenerate: swift run -c release \(flags.reproducingCommand(chapter, implied: impliedFlags))", "",
+            ]
             files.append(("\(stem)-tables.dat", (header + blocks.flatMap { [$0, ""] }).joined(separator: "\n")))
         } catch { fail("a table of \(chapter) is invalid: \(error)") }
     }
     if let timings, flags.timings {
         do {
-            let header = ["# Wall times of \(stem)'s comparison runs on the machine that wrote this file (not deterministic).",
-                          "# Machine: \(machineDescription)",
-                          "# Regenerate: swift run -c release \(flags.reproducingCommand(chapter, implied: impliedFlags))", ""]
-            files.append(("\(stem)-timings.dat", (header + [try timings.dataBlock.scriptText, ""]).joined(separator: "\n")))
+            let header = [
+                "# Wall times of \(stem)'s comparison runs on the machine that wrote this file (not deterministic).",
+                "# Machine: \(machineDescription)",
+                "# Regenerate: swift run -c release \(flags.reproducingCommand(chapter, implied: impliedFlags))", "",
+            ]
+            files.append(
+                ("\(stem)-timings.dat", (header + [try timings.dataBlock.scriptText, ""]).joined(separator: "\n")))
         } catch { fail("the timings of \(chapter) are invalid: \(error)") }
     }
     do {
@@ -141,7 +151,8 @@ public func save(figures: [Figure], tables: [Table] = [], timings: Table? = nil,
 /// cores and the operating system (what the closing chapter quotes beside wall times).
 public var machineDescription: String {
     let info = ProcessInfo.processInfo
-    return "\(info.activeProcessorCount) logical cores, \(info.physicalMemory / (1 << 30)) GiB, \(info.operatingSystemVersionString)"
+    return
+        "\(info.activeProcessorCount) logical cores, \(info.physicalMemory / (1 << 30)) GiB, \(info.operatingSystemVersionString)"
 }
 
 /// Writes `files` into `directory` so that a reader sees the old set or the new set,

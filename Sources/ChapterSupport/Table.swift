@@ -83,11 +83,14 @@ public struct Table: Sendable {
                 }
                 row[c] = value
             } else {
-                precondition(columns[c].missing != nil, "Table \(name), column \(key): missing value in a column without a `missing` text")
+                precondition(
+                    columns[c].missing != nil,
+                    "Table \(name), column \(key): missing value in a column without a `missing` text")
             }
         }
-        precondition(given.count == columns.count,
-                     "Table \(name): row lacks \(columns.map(\.name).filter { !given.contains($0) })")
+        precondition(
+            given.count == columns.count,
+            "Table \(name): row lacks \(columns.map(\.name).filter { !given.contains($0) })")
         rows.append(row)
     }
 

@@ -72,8 +72,13 @@ func segments(of source: String) throws -> [Segment] {
             } else {
                 if !rest.trimmingCharacters(in: .whitespaces).isEmpty { prose.append(rest) }
                 i += 1
-                while i < lines.count && !lines[i].contains("*/") { prose.append(lines[i]); i += 1 }
-                guard i < lines.count else { throw Failure(description: "line \(number): a /*: block never ends with */") }
+                while i < lines.count && !lines[i].contains("*/") {
+                    prose.append(lines[i])
+                    i += 1
+                }
+                guard i < lines.count else {
+                    throw Failure(description: "line \(number): a /*: block never ends with */")
+                }
                 let last = lines[i].components(separatedBy: "*/")[0]
                 if !last.trimmingCharacters(in: .whitespaces).isEmpty { prose.append(last) }
                 i += 1
@@ -143,9 +148,10 @@ func page(_ parts: [Segment], _ printed: [(line: Int, output: Output)]) -> Strin
     for (line, output) in printed {
         // The code segment holding the line; output from a helper defined earlier
         // stays with the code that is running now (the book never goes backwards).
-        let holder = codeIndices.last { index in
-            if case .code(_, let first, _) = parts[index] { return first <= line } else { return false }
-        } ?? current
+        let holder =
+            codeIndices.last { index in
+                if case .code(_, let first, _) = parts[index] { return first <= line } else { return false }
+            } ?? current
         current = max(current, holder)
         attached[current, default: []].append(output)
     }
@@ -191,13 +197,16 @@ final class Cleanup: @unchecked Sendable {
     func install(scratch: URL) {
         lock.withLock { folder = scratch }
         for number in [SIGINT, SIGTERM, SIGHUP] {
-            signal(number, SIG_IGN)      // delivered to the source below instead
+            signal(number, SIG_IGN)  // delivered to the source below instead
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
                 // The lock is never released: the main thread, which sees its chapter end, must not
                 // go on to report that as a failure of its own while this exits.
                 lock.lock()
-                if let child, child.isRunning { child.terminate(); child.waitUntilExit() }
+                if let child, child.isRunning {
+                    child.terminate()
+                    child.waitUntilExit()
+                }
                 if let folder { try? FileManager.default.removeItem(at: folder) }
                 exit(128 + number)
             }
@@ -226,7 +235,10 @@ func run(_ executable: URL, _ arguments: [String]) throws -> String {
     process.waitUntilExit()
     Cleanup.shared.running(nil)
     guard process.terminationStatus == 0 else {
-        throw Failure(description: "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
+        throw Failure(
+            description:
+                "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)"
+        )
     }
     return String(decoding: data, as: UTF8.self)
 }
@@ -244,7 +256,9 @@ func main() throws {
         case "--bin": binaries = value
         case "--chapters": chaptersFolder = value
         case "--runs": runsFolder = value
-        default: throw Failure(description: "unknown flag \(flag); the flags are --output DIR, --bin DIR, --chapters DIR, --runs DIR")
+        default:
+            throw Failure(
+                description: "unknown flag \(flag); the flags are --output DIR, --bin DIR, --chapters DIR, --runs DIR")
         }
     }
     let fileManager = FileManager.default

@@ -24,7 +24,8 @@ public struct DataBlock: Equatable, Sendable {
     ///   twice, a row whose length differs from the column count, or a non-finite number.
     public init(_ name: String, columns: [String], rows: [[Double]], allowingMissing: Bool = false) throws {
         guard let first = name.first, first.isLetter || first == "_",
-              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+        else {
             throw InvalidInput("datablock name", "'\(name)'", "must be a letter or _ followed by letters, digits or _")
         }
         guard !columns.isEmpty, columns.allSatisfy({ !$0.isEmpty && !$0.contains(where: \.isWhitespace) }) else {
@@ -36,7 +37,8 @@ public struct DataBlock: Equatable, Sendable {
         }
         for (i, row) in rows.enumerated() where !row.isEmpty {
             guard row.count == columns.count else {
-                throw InvalidInput("row \(i + 1) of $\(name)", "\(row.count) numbers", "must have \(columns.count), one per column")
+                throw InvalidInput(
+                    "row \(i + 1) of $\(name)", "\(row.count) numbers", "must have \(columns.count), one per column")
             }
             guard row.allSatisfy({ $0.isFinite || allowingMissing && $0.isNaN }) else {
                 throw InvalidInput("row \(i + 1) of $\(name)", describe(row), "every number must be finite")
@@ -64,7 +66,10 @@ public struct DataBlock: Equatable, Sendable {
         var result: [[[Double]]] = [[]]
         var blanks = 0
         for row in rows {
-            if row.isEmpty { blanks += 1; continue }
+            if row.isEmpty {
+                blanks += 1
+                continue
+            }
             if blanks >= 2 && !result[result.count - 1].isEmpty { result.append([]) }
             blanks = 0
             result[result.count - 1].append(row)
@@ -124,7 +129,8 @@ public func readDataBlocks(fromScript text: String) throws -> [String: DataBlock
         let line = lines[i]
         i += 1
         guard let match = header.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)),
-              let nameRange = Range(match.range(at: 1), in: line) else { continue }
+            let nameRange = Range(match.range(at: 1), in: line)
+        else { continue }
         let name = String(line[nameRange])
         guard blocks[name] == nil else {
             throw InvalidInput("datablock $\(name)", "line \(i)", "appears twice; every block needs its own name")
@@ -139,8 +145,14 @@ public func readDataBlocks(fromScript text: String) throws -> [String: DataBlock
         while i < lines.count {
             let row = lines[i]
             i += 1
-            if row == "EOD" { closed = true; break }
-            if row.isEmpty { rows.append([]); continue }
+            if row == "EOD" {
+                closed = true
+                break
+            }
+            if row.isEmpty {
+                rows.append([])
+                continue
+            }
             let fields = row.split(whereSeparator: \.isWhitespace)
             let numbers = fields.compactMap { Double($0) }
             guard numbers.count == fields.count else {

@@ -4,7 +4,8 @@ import MOBL
 /// One curve or point cloud of a figure: columns of a datablock drawn in a style.
 public struct Series: Sendable {
     public enum Style: String, Sendable {
-        case lines, points, linesPoints = "linespoints"
+        case lines, points
+        case linesPoints = "linespoints"
     }
     /// The datablock it draws from (name without `$`).
     public var block: String
@@ -25,8 +26,10 @@ public struct Series: Sendable {
     public var pointType: Int
     public var pointSize: Double
 
-    public init(block: String, index: Int? = nil, x: Int = 1, y: Int = 2, style: Style, title: String?, color: String? = nil,
-                lineWidth: Double = 2, dashType: Int = 1, pointType: Int = 7, pointSize: Double = 1) {
+    public init(
+        block: String, index: Int? = nil, x: Int = 1, y: Int = 2, style: Style, title: String?, color: String? = nil,
+        lineWidth: Double = 2, dashType: Int = 1, pointType: Int = 7, pointSize: Double = 1
+    ) {
         self.block = block
         self.index = index
         self.x = x
@@ -80,7 +83,9 @@ public struct Figure: Sendable {
     public var series: [Series] = []
 
     /// The course palette (colour-blind-safe Okabe–Ito order), used in turn.
-    public static let palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
+    public static let palette = [
+        "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000",
+    ]
     /// SVG size in pixels and font; the PNG is the same picture at 1.5×.
     public static let size = (width: 800, height: 600)
     public static let font = "DejaVu Sans"
@@ -102,19 +107,28 @@ public struct Figure: Sendable {
         guard slug.range(of: #"^ch[0-9]{2}-[a-z0-9-]+$"#, options: .regularExpression) != nil else {
             throw InvalidInput("figure slug", "'\(slug)'", "must look like chNN-words (lower case, digits, dashes)")
         }
-        guard !series.isEmpty else { throw InvalidInput("figure \(slug)", "no series", "must draw at least one series") }
+        guard !series.isEmpty else {
+            throw InvalidInput("figure \(slug)", "no series", "must draw at least one series")
+        }
         if let labels = xTicLabels, labels.count != xTics?.count {
-            throw InvalidInput("figure \(slug): xTicLabels", "\(labels.count) labels", "must label each of the \(xTics?.count ?? 0) xTics once")
+            throw InvalidInput(
+                "figure \(slug): xTicLabels", "\(labels.count) labels",
+                "must label each of the \(xTics?.count ?? 0) xTics once")
         }
         for s in series {
             guard let block = blocks.first(where: { $0.name == s.block }) else {
-                throw InvalidInput("series '\(s.title ?? s.block)'", "$\(s.block)", "names no datablock of figure \(slug)")
+                throw InvalidInput(
+                    "series '\(s.title ?? s.block)'", "$\(s.block)", "names no datablock of figure \(slug)")
             }
             if let index = s.index, !(0..<block.groups.count).contains(index) {
-                throw InvalidInput("series '\(s.title ?? s.block)'", "index \(index)", "must be 0…\(block.groups.count - 1), a data set of $\(s.block)")
+                throw InvalidInput(
+                    "series '\(s.title ?? s.block)'", "index \(index)",
+                    "must be 0…\(block.groups.count - 1), a data set of $\(s.block)")
             }
             for column in [s.x, s.y] where !(1...block.columns.count).contains(column) {
-                throw InvalidInput("series '\(s.title ?? s.block)'", "column \(column)", "must be 1…\(block.columns.count) of $\(s.block)")
+                throw InvalidInput(
+                    "series '\(s.title ?? s.block)'", "column \(column)",
+                    "must be 1…\(block.columns.count) of $\(s.block)")
             }
             // On a log axis an exact 0 (a gap that vanished to the last bit) has no place:
             // gnuplot leaves such points out, silently. A negative or non-finite value is a
@@ -122,20 +136,27 @@ public struct Figure: Sendable {
             for (axis, isLog, column) in [("x", logX, s.x), ("y", logY, s.y)] where isLog {
                 let rows = s.index.map { block.groups[$0] } ?? block.dataRows
                 if let bad = rows.first(where: { $0[column - 1] < 0 || $0[column - 1].isInfinite }) {
-                    throw InvalidInput("$\(s.block) on log \(axis) axis", describe(bad), "log-scale data must be ≥ 0 (exact zeros are left out)")
+                    throw InvalidInput(
+                        "$\(s.block) on log \(axis) axis", describe(bad),
+                        "log-scale data must be ≥ 0 (exact zeros are left out)")
                 }
                 guard rows.contains(where: { $0[column - 1] > 0 }) else {
-                    throw InvalidInput("series '\(s.title ?? s.block)' on log \(axis) axis", "no positive value",
-                                       "must have a point to draw")
+                    throw InvalidInput(
+                        "series '\(s.title ?? s.block)' on log \(axis) axis", "no positive value",
+                        "must have a point to draw")
                 }
             }
         }
         let chapter = String(slug.prefix(4))
         var lines = comments.map { "# " + $0 }
-        lines.append("# Regenerate: swift run -c release \(command ?? chapter)  (\(chapter) --help lists the seed and flags)")
+        lines.append(
+            "# Regenerate: swift run -c release \(command ?? chapter)  (\(chapter) --help lists the seed and flags)")
         lines.append("# Render: gnuplot \(slug).gp  (writes \(slug).svg and \(slug).png beside this file)")
         lines.append("")
-        for block in blocks { lines.append(block.scriptText); lines.append("") }
+        for block in blocks {
+            lines.append(block.scriptText)
+            lines.append("")
+        }
         lines.append("set title \(quoted(title))")
         lines.append("set xlabel \(quoted(xLabel))")
         lines.append("set ylabel \(quoted(yLabel))")
@@ -145,7 +166,9 @@ public struct Figure: Sendable {
         if powerTicks && logY { lines.append("set format y '10^{%L}'") }
         if let r = xRange { lines.append("set xrange [\(formatNumber(r.lowerBound)):\(formatNumber(r.upperBound))]") }
         if let t = xTics {
-            let tics = xTicLabels.map { labels in zip(labels, t).map { "\(quoted($0)) \(formatNumber($1))" } } ?? t.map(formatNumber)
+            let tics =
+                xTicLabels.map { labels in zip(labels, t).map { "\(quoted($0)) \(formatNumber($1))" } }
+                ?? t.map(formatNumber)
             lines.append("set xtics (" + tics.joined(separator: ", ") + ")")
         }
         if let r = yRange { lines.append("set yrange [\(formatNumber(r.lowerBound)):\(formatNumber(r.upperBound))]") }
@@ -157,7 +180,12 @@ public struct Figure: Sendable {
         var nextColor = 0
         for s in series {
             let color: String
-            if let c = s.color { color = c } else { color = Self.palette[nextColor % Self.palette.count]; nextColor += 1 }
+            if let c = s.color {
+                color = c
+            } else {
+                color = Self.palette[nextColor % Self.palette.count]
+                nextColor += 1
+            }
             var clause = "$\(s.block)" + (s.index.map { " index \($0)" } ?? "")
             clause += " using \(s.x):\(s.y) with \(s.style.rawValue) lc rgb '\(color)'"
             if s.style != .points { clause += " lw \(formatNumber(s.lineWidth)) dt \(s.dashType)" }
@@ -169,7 +197,9 @@ public struct Figure: Sendable {
         lines.append("set terminal svg size \(w),\(h) enhanced font '\(Self.font),12' background rgb 'white'")
         lines.append("set output '\(slug).svg'")
         lines.append("plot " + clauses.joined(separator: ", \\\n     "))
-        lines.append("set terminal pngcairo size \(w * 3 / 2),\(h * 3 / 2) enhanced font '\(Self.font),15' background rgb 'white'")
+        lines.append(
+            "set terminal pngcairo size \(w * 3 / 2),\(h * 3 / 2) enhanced font '\(Self.font),15' background rgb 'white'"
+        )
         lines.append("set output '\(slug).png'")
         lines.append("replot")
         lines.append("unset output")

@@ -80,8 +80,10 @@ public struct FORUM: Sendable {
     ///
     /// - Throws: ``InvalidInput`` for K < 1, T < 1, η outside (0, 2/L), ρ ≤ 0, μ ≤ 0,
     ///   an epoch length < 1, or sizes; ``Diverged`` when z stops being finite.
-    public func run(_ problem: any BilevelProblem, x0: Vector, y0: Vector,
-                    observe: OuterObserver = { _ in true }) throws -> OuterResult {
+    public func run(
+        _ problem: any BilevelProblem, x0: Vector, y0: Vector,
+        observe: OuterObserver = { _ in true }
+    ) throws -> OuterResult {
         try requireAtLeastOne(outerSteps, "outer steps K")
         guard rho > 0, rho.isFinite else { throw InvalidInput("ρ", "\(rho)", "must be > 0") }
         guard mu > 0, mu.isFinite else { throw InvalidInput("outer step μ", "\(mu)", "must be > 0") }
@@ -93,7 +95,8 @@ public struct FORUM: Sendable {
         }
         try problem.checkPoint(x: x0, y: y0)
         let oracles = CountedOracles(problem)
-        var state = State(y: y0, smoothedWeights: momentum == .paper ? nil : Vector(repeating: 0, count: problem.objectiveCount))
+        var state = State(
+            y: y0, smoothedWeights: momentum == .paper ? nil : Vector(repeating: 0, count: problem.objectiveCount))
         return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
             let iterate = try step(k, x: x, state: &state, oracles: oracles)
             y = state.y
@@ -123,40 +126,50 @@ public struct FORUM: Sendable {
             stacked(oracles.upperGradientX($0, x: x, y: y), oracles.upperGradientY($0, x: x, y: y))
         }
         try requireFinite(values, gradients, constraint, step: k)
-        gradients = authorsCodeScaling(gradients)      // the paper's ∇F_i unless normalizeGradients
+        gradients = authorsCodeScaling(gradients)  // the paper's ∇F_i unless normalizeGradients
         // λ_k from the direction QP with φ_k = (ρ/2)‖∇q̃(z_k)‖².
         let direction = try FORUMDirection(gradients: gradients, constraintGradient: constraint.gradient, rho: rho)
         // λ̃_k = (1 − β_k) λ̃_{k−1} + β_k λ_k with β_k = (k + 1)^{−3/4}.
         let beta = momentumWeight(k)
-        let lambda = state.smoothedWeights.map { previous in
-            (0..<previous.count).map { (1 - beta) * previous[$0] + beta * direction.lambda[$0] }
-        } ?? direction.lambda
+        let lambda =
+            state.smoothedWeights.map { previous in
+                (0..<previous.count).map { (1 - beta) * previous[$0] + beta * direction.lambda[$0] }
+            } ?? direction.lambda
         state.smoothedWeights = lambda
         // ν_k = ν(λ̃_k) = max(Σ_i λ̃_{k,i} π_i, 0).
-        let nu = forumMultiplier(lambda: lambda, gradients: gradients, constraintGradient: constraint.gradient,
-                                 phi: direction.phi, printed: printedMultiplier)
+        let nu = forumMultiplier(
+            lambda: lambda, gradients: gradients, constraintGradient: constraint.gradient,
+            phi: direction.phi, printed: printedMultiplier)
         // z_{k+1} = z_k − μ(Σ_i λ̃_{k,i} ∇F_i + ν_k ∇q̃).
         var combined = combination(lambda, gradients)
         axpy(nu, constraint.gradient, &combined)
         let step = -mu * combined
-        let record = ConstraintRecord(qTilde: constraint.value, nu: nu, kktGap: normSquared(combined), yStep: Array(step[n...]))
+        let record = ConstraintRecord(
+            qTilde: constraint.value, nu: nu, kktGap: normSquared(combined), yStep: Array(step[n...]))
         state.y = y
         axpy(1, Array(step[n...]), &state.y)
-        return OuterIterate(k: k, x: x, y: y, values: values, hypergradients: gradients.map { Array($0[..<n]) },
-                            weights: lambda, step: upperStepScale * Array(step[..<n]), solveProducts: 0,
-                            peakVectors: values.count + 4, counts: oracles.counts, constraint: record)
+        return OuterIterate(
+            k: k, x: x, y: y, values: values, hypergradients: gradients.map { Array($0[..<n]) },
+            weights: lambda, step: upperStepScale * Array(step[..<n]), solveProducts: 0,
+            peakVectors: values.count + 4, counts: oracles.counts, constraint: record)
     }
 
     /// The authors' code's option, not the paper's: each ∇F_i scaled to unit length (``normalizeGradients``).
     func authorsCodeScaling(_ gradients: [Vector]) -> [Vector] {
         guard normalizeGradients else { return gradients }
-        return gradients.map { g in let size = norm(g); return size > 0 ? (1 / size) * g : g }
+        return gradients.map { g in
+            let size = norm(g)
+            return size > 0 ? (1 / size) * g : g
+        }
     }
 
     /// Finite values and gradients, small enough that their Gram matrix is finite too; else ``Diverged``.
-    func requireFinite(_ values: Vector, _ gradients: [Vector], _ constraint: ValueFunctionConstraint, step k: Int) throws {
+    func requireFinite(_ values: Vector, _ gradients: [Vector], _ constraint: ValueFunctionConstraint, step k: Int)
+        throws
+    {
         guard values.allSatisfy(\.isFinite), constraint.value.isFinite,
-              (gradients + [constraint.gradient]).allSatisfy({ normSquared($0).isFinite }) else {
+            (gradients + [constraint.gradient]).allSatisfy({ normSquared($0).isFinite })
+        else {
             throw Diverged("FORUM", step: k, quantity: "the values or gradients")
         }
     }

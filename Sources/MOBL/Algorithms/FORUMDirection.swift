@@ -44,8 +44,9 @@ public struct FORUMDirection: Sendable {
             solution = try solveSimplexQP(P: .gram(gradients), c: Vector(repeating: 0, count: m))
             nu = 0
         } else {
-            solution = try solveSimplexQP(P: .gram(gradients + [gq]), c: Vector(repeating: 0, count: m) + [-2 * phi],
-                                          nonnegativeCount: 1)
+            solution = try solveSimplexQP(
+                P: .gram(gradients + [gq]), c: Vector(repeating: 0, count: m) + [-2 * phi],
+                nonnegativeCount: 1)
             nu = solution.extra[0]
         }
         lambda = solution.weights
@@ -63,8 +64,10 @@ public struct FORUMDirection: Sendable {
 /// The printed form equals the authors' code's ρ − ⟨∇q̃, ∇F_i⟩/‖∇q̃‖² and makes the
 /// direction satisfy ⟨∇q̃, d⟩ ≤ −2φ instead of −φ (Chapter 7 shows both). ν = 0 when
 /// ∇q̃ = 0.
-public func forumMultiplier(lambda: Vector, gradients: [Vector], constraintGradient gq: Vector, phi: Double,
-                            printed: Bool = false) -> Double {
+public func forumMultiplier(
+    lambda: Vector, gradients: [Vector], constraintGradient gq: Vector, phi: Double,
+    printed: Bool = false
+) -> Double {
     let size = normSquared(gq)
     guard size > 0 else { return 0 }
     let target = printed ? 2 * phi : phi

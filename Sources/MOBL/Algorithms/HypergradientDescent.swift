@@ -31,8 +31,10 @@ public struct HypergradientDescent: Sendable {
     /// Which upper objective to descend (0 for single-objective problems).
     public var objective: Int
 
-    public init(outerSteps: Int, innerSteps: Int, alpha: Double, beta: Double, solver: HessianSolver,
-                warmInner: Bool = true, warmSolve: Bool = true, objective: Int = 0) {
+    public init(
+        outerSteps: Int, innerSteps: Int, alpha: Double, beta: Double, solver: HessianSolver,
+        warmInner: Bool = true, warmSolve: Bool = true, objective: Int = 0
+    ) {
         self.outerSteps = outerSteps
         self.innerSteps = innerSteps
         self.alpha = alpha
@@ -50,8 +52,10 @@ public struct HypergradientDescent: Sendable {
     ///   the wrong size; `DidNotConverge` when a solve with a tolerance misses it
     ///   (a hypergradient from an unconverged solve is not returned silently);
     ///   whatever the observer throws.
-    public func run(_ problem: any BilevelProblem, x0: Vector, y0: Vector,
-                    observe: OuterObserver = { _ in true }) throws -> OuterResult {
+    public func run(
+        _ problem: any BilevelProblem, x0: Vector, y0: Vector,
+        observe: OuterObserver = { _ in true }
+    ) throws -> OuterResult {
         try requireAtLeastOne(outerSteps, "outer steps K")
         try requirePositive(beta, "outer step β")
         try problem.checkPoint(x: x0, y: y0)
@@ -79,14 +83,18 @@ public struct HypergradientDescent: Sendable {
     /// One outer step at x_k, line by line as in the box above.
     public func step(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles) throws -> OuterIterate {
         // y_k = D steps of y ← y − α∇_y g(x_k, y), from y_{k−1} (warm) or y₀ (cold).
-        state.y = try innerGradientDescent(oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
-                                           stepSize: alpha, measureFinalGradient: false).y
+        state.y = try innerGradientDescent(
+            oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
+            stepSize: alpha, measureFinalGradient: false
+        ).y
         // v_k solves ∇²_yy g v = ∇_y f (from v_{k−1} or 0); ĥ_k = ∇_x f − ∇²_xy g v_k.
-        let h = try aidHypergradients(oracles, objectives: objective..<(objective + 1), x: x, y: state.y, solver: solver,
-                                      warm: &state.v, warmStart: warmSolve, step: k)
+        let h = try aidHypergradients(
+            oracles, objectives: objective..<(objective + 1), x: x, y: state.y, solver: solver,
+            warm: &state.v, warmStart: warmSolve, step: k)
         // x_{k+1} = x_k − β ĥ_k.
         let step = -beta * h.gradients[0]
-        return OuterIterate(k: k, x: x, y: state.y, values: h.values, hypergradients: h.gradients, weights: [1],
-                            step: step, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
+        return OuterIterate(
+            k: k, x: x, y: state.y, values: h.values, hypergradients: h.gradients, weights: [1],
+            step: step, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
     }
 }

@@ -28,15 +28,19 @@ struct HypergradientBatch {
     }
 }
 
-func aidHypergradients(_ oracles: CountedOracles, objectives: Range<Int>, x: Vector, y: Vector,
-                       solver: HessianSolver, warm: inout [Vector?], warmStart: Bool, step k: Int) throws -> HypergradientBatch {
+func aidHypergradients(
+    _ oracles: CountedOracles, objectives: Range<Int>, x: Vector, y: Vector,
+    solver: HessianSolver, warm: inout [Vector?], warmStart: Bool, step k: Int
+) throws -> HypergradientBatch {
     var gradients: [Vector] = [], values: Vector = [], products = 0, peak = 0
     for s in objectives {
-        let estimate = try aidHypergradient(oracles, objective: s, x: x, y: y, solver: solver,
-                                            warmStart: warmStart ? warm[s - objectives.lowerBound] : nil)
+        let estimate = try aidHypergradient(
+            oracles, objective: s, x: x, y: y, solver: solver,
+            warmStart: warmStart ? warm[s - objectives.lowerBound] : nil)
         if let solve = estimate.solve, !solve.converged, solver.stopsOnTolerance {
-            throw DidNotConverge("the linear solve for objective \(s + 1) at outer step \(k)",
-                                 "relative residual \(solve.relativeResidual) after \(solve.iterations) iterations")
+            throw DidNotConverge(
+                "the linear solve for objective \(s + 1) at outer step \(k)",
+                "relative residual \(solve.relativeResidual) after \(solve.iterations) iterations")
         }
         warm[s - objectives.lowerBound] = estimate.v
         gradients.append(estimate.gradient)
@@ -44,8 +48,9 @@ func aidHypergradients(_ oracles: CountedOracles, objectives: Range<Int>, x: Vec
         products += estimate.counts.hessianVector
         peak = max(peak, estimate.peakVectors)
     }
-    return HypergradientBatch(gradients: gradients, values: values, products: products,
-                              peakVectors: peak + objectives.count - 1)
+    return HypergradientBatch(
+        gradients: gradients, values: values, products: products,
+        peakVectors: peak + objectives.count - 1)
 }
 
 extension HessianSolver {

@@ -59,7 +59,8 @@ public struct MOML: Sendable {
     public func validate() throws {
         try requireAtLeastOne(outerSteps, "outer steps K")
         guard innerSteps >= 1 else {
-            throw InvalidInput("unrolled inner steps T", "\(innerSteps)", "must be ≥ 1 (ITD differentiates through at least one step)")
+            throw InvalidInput(
+                "unrolled inner steps T", "\(innerSteps)", "must be ≥ 1 (ITD differentiates through at least one step)")
         }
         try requirePositive(beta, "outer step β")
         try requirePositive(alpha, "inner step α")
@@ -74,8 +75,10 @@ public struct MOML: Sendable {
     /// - Throws: ``InvalidInput`` (see ``validate()``, sizes of x₀ and y₀, α outside
     ///   (0, 2/L) when the problem knows L); ``Diverged`` when a value or a
     ///   hypergradient stops being finite; whatever the observer throws.
-    public func run(_ problem: any BilevelProblem, x0: Vector, y0: Vector,
-                    observe: OuterObserver = { _ in true }) throws -> OuterResult {
+    public func run(
+        _ problem: any BilevelProblem, x0: Vector, y0: Vector,
+        observe: OuterObserver = { _ in true }
+    ) throws -> OuterResult {
         try validate()
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(alpha, name: "inner step α", x: x0)
@@ -102,8 +105,9 @@ public struct MOML: Sendable {
     public func step(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles) throws -> OuterIterate {
         // y_{t+1} = y_t − α∇_y g(x_k, y_t), t < T, from y_T of step k − 1 (warm) or y₀; all T + 1 kept.
         // ĥ_s = ∇_x f_s(x_k, y_T) + J_Tᵀ ∇_y f_s(x_k, y_T): one reverse pass per objective (ITD).
-        let h = try itdHypergradients(oracles, objectives: 0..<oracles.objectiveCount, x: x,
-                                      start: warmInner ? state.y : state.y0, steps: innerSteps, stepSize: alpha)
+        let h = try itdHypergradients(
+            oracles, objectives: 0..<oracles.objectiveCount, x: x,
+            start: warmInner ? state.y : state.y0, steps: innerSteps, stepSize: alpha)
         state.y = h.y
         guard h.values.allSatisfy(\.isFinite), h.gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
             throw Diverged("MOML", step: k, quantity: "the values or hypergradients")
@@ -112,15 +116,17 @@ public struct MOML: Sendable {
         let lambda = try authorsCodeClip(try minNormWeights(gradients: h.gradients).weights)
         // x_{k+1} = x_k − β Σ_s λ_{k,s} ĥ_s.
         let step = -beta * combination(lambda, h.gradients)
-        return OuterIterate(k: k, x: x, y: state.y, values: h.values, hypergradients: h.gradients, weights: lambda,
-                            step: step, solveProducts: 0, peakVectors: h.peakVectors, counts: oracles.counts)
+        return OuterIterate(
+            k: k, x: x, y: state.y, values: h.values, hypergradients: h.gradients, weights: lambda,
+            step: step, solveProducts: 0, peakVectors: h.peakVectors, counts: oracles.counts)
     }
 
     /// The authors' code's variant, not the paper's (``clipTwoObjectiveWeight``): λ₁ clipped, λ₂ = 1 − λ₁.
     func authorsCodeClip(_ lambda: Vector) throws -> Vector {
         guard let range = clipTwoObjectiveWeight else { return lambda }
         guard lambda.count == 2 else {
-            throw InvalidInput("clipTwoObjectiveWeight", "\(range)", "applies to S = 2 only (this problem has S = \(lambda.count))")
+            throw InvalidInput(
+                "clipTwoObjectiveWeight", "\(range)", "applies to S = 2 only (this problem has S = \(lambda.count))")
         }
         let first = min(max(lambda[0], range.lowerBound), range.upperBound)
         return [first, 1 - first]

@@ -74,9 +74,11 @@ public struct MoCo: Sendable {
     /// Start each CG solve from the previous v_s (else from 0).
     public var warmSolve: Bool
 
-    public init(outerSteps: Int, innerSteps: Int, alpha: Double, mu: Double, gamma: Double,
-                tracking: TrackingSchedule, weightUpdate: WeightUpdate = .projection, solver: HessianSolver,
-                warmInner: Bool = true, warmSolve: Bool = true) {
+    public init(
+        outerSteps: Int, innerSteps: Int, alpha: Double, mu: Double, gamma: Double,
+        tracking: TrackingSchedule, weightUpdate: WeightUpdate = .projection, solver: HessianSolver,
+        warmInner: Bool = true, warmSolve: Bool = true
+    ) {
         self.outerSteps = outerSteps
         self.innerSteps = innerSteps
         self.alpha = alpha
@@ -103,11 +105,17 @@ public struct MoCo: Sendable {
         case .constant(let beta):
             guard beta > 0, beta <= 1 else { throw InvalidInput("tracking weight β", "\(beta)", "must be in (0, 1]") }
         case .decaying(let beta0, let power):
-            guard beta0 > 0, beta0 <= 1 else { throw InvalidInput("tracking weight β₀", "\(beta0)", "must be in (0, 1]") }
-            guard power >= 0, power.isFinite else { throw InvalidInput("tracking decay power a", "\(power)", "must be ≥ 0 and finite") }
+            guard beta0 > 0, beta0 <= 1 else {
+                throw InvalidInput("tracking weight β₀", "\(beta0)", "must be in (0, 1]")
+            }
+            guard power >= 0, power.isFinite else {
+                throw InvalidInput("tracking decay power a", "\(power)", "must be ≥ 0 and finite")
+            }
         }
         if case .softmax(let rho) = weightUpdate {
-            guard rho >= 0, rho.isFinite else { throw InvalidInput("softmax regularization ρ", "\(rho)", "must be ≥ 0 and finite") }
+            guard rho >= 0, rho.isFinite else {
+                throw InvalidInput("softmax regularization ρ", "\(rho)", "must be ≥ 0 and finite")
+            }
         }
     }
 
@@ -118,8 +126,10 @@ public struct MoCo: Sendable {
     ///   (0, 2/L) when the problem knows L); ``DidNotConverge`` when a linear solve with
     ///   a tolerance misses it; ``Diverged`` when a value, an estimate or λ stops being
     ///   finite; whatever the observer throws.
-    public func run(_ problem: any BilevelProblem, x0: Vector, y0: Vector,
-                    observe: OuterObserver = { _ in true }) throws -> OuterResult {
+    public func run(
+        _ problem: any BilevelProblem, x0: Vector, y0: Vector,
+        observe: OuterObserver = { _ in true }
+    ) throws -> OuterResult {
         try validate()
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(alpha, name: "inner step α", x: x0)
@@ -146,39 +156,47 @@ public struct MoCo: Sendable {
         public var lambda: Vector
 
         public init(y0: Vector, objectives s: Int) {
-            (y, self.y0, v, lambda) = (y0, y0, Array(repeating: nil, count: s), Vector(repeating: 1 / Double(s), count: s))
+            (y, self.y0, v, lambda) = (
+                y0, y0, Array(repeating: nil, count: s), Vector(repeating: 1 / Double(s), count: s)
+            )
         }
     }
 
     /// One outer step of MoCo at x_k (Fernando et al. 2023, Algorithm 1 on AID hypergradients), line by line.
     public func step(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles) throws -> OuterIterate {
         // y_k: D inner steps y ← y − α∇_y g(x_k, y), from y_{k−1} (warm) or y₀.
-        state.y = try innerGradientDescent(oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
-                                           stepSize: alpha, measureFinalGradient: false).y
+        state.y = try innerGradientDescent(
+            oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
+            stepSize: alpha, measureFinalGradient: false
+        ).y
         // ĥ_s: AID at (x_k, y_k), v_s by CG or Neumann from the last v_s.
-        let h = try aidHypergradients(oracles, objectives: 0..<state.v.count, x: x, y: state.y, solver: solver,
-                                      warm: &state.v, warmStart: warmSolve, step: k)
+        let h = try aidHypergradients(
+            oracles, objectives: 0..<state.v.count, x: x, y: state.y, solver: solver,
+            warm: &state.v, warmStart: warmSolve, step: k)
         try h.requireFinite("MoCo", step: k)
         // Y ← Y − β_k (Y − Ĥ), Y starting at Ĥ of step 0.
         if state.tracked.isEmpty {
             state.tracked = h.gradients
         } else {
             let beta = tracking.weight(at: k)
-            for j in state.tracked.indices { state.tracked[j] = combination([1 - beta, beta], [state.tracked[j], h.gradients[j]]) }
+            for j in state.tracked.indices {
+                state.tracked[j] = combination([1 - beta, beta], [state.tracked[j], h.gradients[j]])
+            }
         }
         // λ ← Π_Δ(λ − γ YᵀY λ)   (or the authors' softmax update, ``WeightUpdate/softmax(rho:)``).
         state.lambda = updatedWeights(state.lambda, tracked: state.tracked)
         guard state.lambda.allSatisfy(\.isFinite) else { throw Diverged("MoCo", step: k, quantity: "the weights λ") }
         // x_{k+1} = x_k − μ Y λ.
         let step = -mu * combination(state.lambda, state.tracked)
-        return OuterIterate(k: k, x: x, y: state.y, values: h.values, hypergradients: state.tracked, weights: state.lambda,
-                            step: step, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
+        return OuterIterate(
+            k: k, x: x, y: state.y, values: h.values, hypergradients: state.tracked, weights: state.lambda,
+            step: step, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
     }
 
     /// One λ update from the tracked columns: Π_Δ(λ − γ YᵀYλ) or softmax(λ − γ(YᵀY + ρI)λ).
     func updatedWeights(_ lambda: Vector, tracked: [Vector]) -> Vector {
         let s = tracked.count
-        let combined = combination(lambda, tracked)                 // Yλ
+        let combined = combination(lambda, tracked)  // Yλ
         var gradient = (0..<s).map { dot(tracked[$0], combined) }  // YᵀYλ
         switch weightUpdate {
         case .projection:

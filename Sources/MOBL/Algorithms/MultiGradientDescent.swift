@@ -52,9 +52,11 @@ public struct DescentResult: Sendable {
 ///
 /// - Throws: ``InvalidInput`` for a start of the wrong length, β ≤ 0, maxSteps < 1,
 ///   tolerance ≤ 0, or invalid rule parameters.
-public func multiGradientDescent(_ problem: some MultiObjectiveProblem, from start: Vector,
-                                 rule: DescentRule, stepSize beta: Double,
-                                 maxSteps: Int, tolerance: Double) throws -> DescentResult {
+public func multiGradientDescent(
+    _ problem: some MultiObjectiveProblem, from start: Vector,
+    rule: DescentRule, stepSize beta: Double,
+    maxSteps: Int, tolerance: Double
+) throws -> DescentResult {
     guard start.count == problem.dimension else {
         throw InvalidInput("start x₀", "length \(start.count)", "must have length n = \(problem.dimension)")
     }
@@ -74,7 +76,10 @@ public func multiGradientDescent(_ problem: some MultiObjectiveProblem, from sta
         let (d, _) = try rule.direction(gradients: gradients, values: values)
         let size = norm(d)
         stepNorms.append(size)
-        if size <= tolerance { converged = true; break }
+        if size <= tolerance {
+            converged = true
+            break
+        }
         axpy(beta, d, &x)
         values = problem.values(at: x)
         guard values.allSatisfy(\.isFinite) else {

@@ -2,8 +2,10 @@
 /// computes the step at (x_k, y) — updating the inner point y in place — and returns
 /// its record; the loop moves x_{k+1} = x_k + step, hands the record to the observer,
 /// and stops early when the observer returns false.
-func outerLoop(steps: Int, oracles: CountedOracles, x0: Vector, y0: Vector, observe: OuterObserver,
-               step: (_ k: Int, _ x: Vector, _ y: inout Vector) throws -> OuterIterate) throws -> OuterResult {
+func outerLoop(
+    steps: Int, oracles: CountedOracles, x0: Vector, y0: Vector, observe: OuterObserver,
+    step: (_ k: Int, _ x: Vector, _ y: inout Vector) throws -> OuterIterate
+) throws -> OuterResult {
     var x = x0, y = y0
     for k in 0..<steps {
         let iterate = try step(k, x, &y)

@@ -32,14 +32,19 @@ public final class OuterTrace: @unchecked Sendable {
     /// Records the step; never stops the run.
     public func observe(_ step: OuterIterate) throws -> Bool {
         let gap = try exact.map { try stationarityGap(gradients: $0.exactHypergradients(x: step.x)) }
-        records.append(TraceRecord(k: step.k, values: step.values, weights: step.weights, stepNorm: norm(step.step),
-                                   gap: gap, peakVectors: step.peakVectors, counts: step.counts))
+        records.append(
+            TraceRecord(
+                k: step.k, values: step.values, weights: step.weights, stepNorm: norm(step.step),
+                gap: gap, peakVectors: step.peakVectors, counts: step.counts))
         return true
     }
 
     /// The running minimum of the gap, min_{j ≤ k} gap_j (the quantity the O(1/K) rate bounds).
     public var runningMinimumGap: [Double] {
         var best = Double.infinity
-        return records.map { best = min(best, $0.gap ?? .nan); return best }
+        return records.map {
+            best = min(best, $0.gap ?? .nan)
+            return best
+        }
     }
 }

@@ -67,10 +67,14 @@ public struct StochasticWCMHGD: Sendable {
             throw InvalidInput("averaging γ", "\(averaging)", "must be in (0, 1] (1 turns the moving average off)")
         }
         if settings.baseline != nil {
-            throw InvalidInput("baseline", "set", "must be nil: stochastic WC-MHGD weights by the Chebyshev QP (a baseline rule is a WCMHGD option)")
+            throw InvalidInput(
+                "baseline", "set",
+                "must be nil: stochastic WC-MHGD weights by the Chebyshev QP (a baseline rule is a WCMHGD option)")
         }
         if case .neumann(_, .tolerance) = settings.solver {
-            throw InvalidInput("solver", "Neumann with a tolerance", "must be Neumann with a fixed number of terms Q (a random series has no residual to test)")
+            throw InvalidInput(
+                "solver", "Neumann with a tolerance",
+                "must be Neumann with a fixed number of terms Q (a random series has no residual to test)")
         }
     }
 
@@ -82,14 +86,18 @@ public struct StochasticWCMHGD: Sendable {
     ///   (0, 2/L) when the problem knows L); ``DidNotConverge`` when a CG solve with a
     ///   tolerance misses it; ``Diverged`` when a value or hypergradient stops being
     ///   finite; whatever the observer throws.
-    public func run(_ problem: any FiniteSumBilevelProblem, x0: Vector, y0: Vector, using rng: inout SeededGenerator,
-                    observe: OuterObserver = { _ in true }) throws -> OuterResult {
+    public func run(
+        _ problem: any FiniteSumBilevelProblem, x0: Vector, y0: Vector, using rng: inout SeededGenerator,
+        observe: OuterObserver = { _ in true }
+    ) throws -> OuterResult {
         try validate(problem)
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(settings.alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
-        var state = State(base: WCMHGD.State(settings, y0: y0, objectives: problem.objectiveCount), sampleCount: problem.sampleCount)
-        return try outerLoop(steps: settings.outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
+        var state = State(
+            base: WCMHGD.State(settings, y0: y0, objectives: problem.objectiveCount), sampleCount: problem.sampleCount)
+        return try outerLoop(steps: settings.outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) {
+            k, x, y in
             let iterate = try step(k, x: x, state: &state, oracles: oracles, using: &rng)
             y = state.base.y
             return iterate
@@ -108,8 +116,10 @@ public struct StochasticWCMHGD: Sendable {
     }
 
     /// One outer step at x_k, line by line as in the box above; every batch is drawn from `rng`.
-    public func step(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles,
-                     using rng: inout SeededGenerator) throws -> OuterIterate {
+    public func step(
+        _ k: Int, x: Vector, state: inout State, oracles: CountedOracles,
+        using rng: inout SeededGenerator
+    ) throws -> OuterIterate {
         let (n, settings) = (state.sampleCount, settings)
         // y_k: D steps y ← y − α∇_y g_B(x_k, y), a fresh batch B of b_inner samples per step.
         var y = settings.warmInner ? state.base.y : state.base.y0
@@ -120,33 +130,44 @@ public struct StochasticWCMHGD: Sendable {
         // ĥ_s, φ_s: stochastic AID at (x_k, y_k) with batches of b samples (``stochasticHypergradient``).
         let h = try stochasticHypergradients(oracles, x: x, y: y, warm: &state.base.v, step: k, using: &rng)
         try h.requireFinite("stochastic WC-MHGD", step: k)
-        if k == 0 && settings.normalizePreference { state.base.r = try settings.normalized(state.base.r, values: h.values) }
+        if k == 0 && settings.normalizePreference {
+            state.base.r = try settings.normalized(state.base.r, values: h.values)
+        }
         // λ_k = the weighting QP on (ĥ, φ).
-        var lambda = try chebyshevWeights(gradients: h.gradients, values: h.values, preference: state.base.r, u: settings.u,
-                                          reference: settings.reference).weights
+        var lambda = try chebyshevWeights(
+            gradients: h.gradients, values: h.values, preference: state.base.r, u: settings.u,
+            reference: settings.reference
+        ).weights
         // λ̄_k = (1 − γ) λ̄_{k−1} + γ λ_k   (γ = 1: λ̄_k = λ_k).
         if averaging < 1 {
-            if let previous = state.averageWeights { lambda = combination([1 - averaging, averaging], [previous, lambda]) }
+            if let previous = state.averageWeights {
+                lambda = combination([1 - averaging, averaging], [previous, lambda])
+            }
             state.averageWeights = lambda
         }
         // x_{k+1} = x_k − β Σ_s r_s λ̄_{k,s} ĥ_s.
         let step = -settings.beta * combination(hadamard(state.base.r, lambda), h.gradients)
-        return OuterIterate(k: k, x: x, y: y, values: h.values, hypergradients: h.gradients, weights: lambda,
-                            step: step, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
+        return OuterIterate(
+            k: k, x: x, y: y, values: h.values, hypergradients: h.gradients, weights: lambda,
+            step: step, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
     }
 
     /// The S stochastic AID estimates at (x, y), each solve warm-started from `warm[s]` when
     /// asked; a CG solve with a tolerance that misses it throws ``DidNotConverge``.
-    func stochasticHypergradients(_ oracles: CountedOracles, x: Vector, y: Vector, warm: inout [Vector?], step k: Int,
-                                  using rng: inout SeededGenerator) throws -> HypergradientBatch {
+    func stochasticHypergradients(
+        _ oracles: CountedOracles, x: Vector, y: Vector, warm: inout [Vector?], step k: Int,
+        using rng: inout SeededGenerator
+    ) throws -> HypergradientBatch {
         var gradients: [Vector] = [], values: Vector = [], products = 0, peak = 0
         for objective in warm.indices {
-            let estimate = try stochasticHypergradient(oracles, objective: objective, x: x, y: y, solver: settings.solver,
-                                                       hessianBatch: outerBatch, outerBatch: outerBatch,
-                                                       warmStart: settings.warmSolve ? warm[objective] : nil, using: &rng)
+            let estimate = try stochasticHypergradient(
+                oracles, objective: objective, x: x, y: y, solver: settings.solver,
+                hessianBatch: outerBatch, outerBatch: outerBatch,
+                warmStart: settings.warmSolve ? warm[objective] : nil, using: &rng)
             if let solve = estimate.solve, !solve.converged, settings.solver.stopsOnTolerance {
-                throw DidNotConverge("the linear solve for objective \(objective + 1) at outer step \(k)",
-                                     "relative residual \(solve.relativeResidual) after \(solve.iterations) iterations")
+                throw DidNotConverge(
+                    "the linear solve for objective \(objective + 1) at outer step \(k)",
+                    "relative residual \(solve.relativeResidual) after \(solve.iterations) iterations")
             }
             warm[objective] = estimate.v
             gradients.append(estimate.gradient)
@@ -154,6 +175,7 @@ public struct StochasticWCMHGD: Sendable {
             products += estimate.counts.hessianVector
             peak = max(peak, estimate.peakVectors)
         }
-        return HypergradientBatch(gradients: gradients, values: values, products: products, peakVectors: peak + warm.count - 1)
+        return HypergradientBatch(
+            gradients: gradients, values: values, products: products, peakVectors: peak + warm.count - 1)
     }
 }

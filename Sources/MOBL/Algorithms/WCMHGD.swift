@@ -54,9 +54,11 @@ public struct WCMHGD: Sendable {
     /// and the step is the rule's direction times β. The preference is then unused.
     public var baseline: DescentRule? = nil
 
-    public init(preference: Vector, u: Double, reference: Vector? = nil, normalizePreference: Bool = false,
-                outerSteps: Int, innerSteps: Int, alpha: Double, beta: Double, solver: HessianSolver,
-                warmInner: Bool = true, warmSolve: Bool = true) {
+    public init(
+        preference: Vector, u: Double, reference: Vector? = nil, normalizePreference: Bool = false,
+        outerSteps: Int, innerSteps: Int, alpha: Double, beta: Double, solver: HessianSolver,
+        warmInner: Bool = true, warmSolve: Bool = true
+    ) {
         self.preference = preference
         self.u = u
         self.reference = reference
@@ -103,16 +105,20 @@ public struct WCMHGD: Sendable {
     /// - Throws: ``InvalidInput`` (see ``validate(objectives:)``, and sizes of x₀, y₀);
     ///   ``DidNotConverge`` when a linear solve with a tolerance misses it; ``Diverged``
     ///   when an iterate or a value stops being finite; whatever the observer throws.
-    public func run(_ problem: any BilevelProblem, x0: Vector, y0: Vector,
-                    observe: OuterObserver = { _ in true }) throws -> OuterResult {
+    public func run(
+        _ problem: any BilevelProblem, x0: Vector, y0: Vector,
+        observe: OuterObserver = { _ in true }
+    ) throws -> OuterResult {
         try validate(objectives: problem.objectiveCount)
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
         var state = State(self, y0: y0, objectives: problem.objectiveCount)
         return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
-            let iterate = baseline == nil ? try step(k, x: x, state: &state, oracles: oracles)
-                                          : try baselineStep(k, x: x, state: &state, oracles: oracles)
+            let iterate =
+                baseline == nil
+                ? try step(k, x: x, state: &state, oracles: oracles)
+                : try baselineStep(k, x: x, state: &state, oracles: oracles)
             y = state.y
             return iterate
         }
@@ -138,20 +144,26 @@ public struct WCMHGD: Sendable {
     /// returns the step's record, whose ``OuterIterate/step`` is x_{k+1} − x_k.
     public func step(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles) throws -> OuterIterate {
         // y_k: D inner steps y ← y − α∇_y g(x_k, y), from y_{k−1} (warm) or y₀.
-        state.y = try innerGradientDescent(oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
-                                           stepSize: alpha, measureFinalGradient: false).y
+        state.y = try innerGradientDescent(
+            oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
+            stepSize: alpha, measureFinalGradient: false
+        ).y
         // For each s: ∇²_yy g v_s = ∇_y f_s by CG or Neumann from v_s of step k − 1; ĥ_s = ∇_x f_s − ∇²_xy g v_s; φ_s = f_s.
-        let h = try aidHypergradients(oracles, objectives: 0..<state.v.count, x: x, y: state.y, solver: solver,
-                                      warm: &state.v, warmStart: warmSolve, step: k)
+        let h = try aidHypergradients(
+            oracles, objectives: 0..<state.v.count, x: x, y: state.y, solver: solver,
+            warm: &state.v, warmStart: warmSolve, step: k)
         try h.requireFinite("WC-MHGD", step: k)
         if k == 0 && normalizePreference { state.r = try normalized(state.r, values: h.values) }
         // λ_k = argmin_{λ∈Δ_S} ‖Σ_s r_s λ_s ĥ_s‖² − u Σ_s λ_s r_s (φ_s − z_s), the weighting QP.
-        let lambda = try chebyshevWeights(gradients: h.gradients, values: h.values, preference: state.r, u: u,
-                                          reference: reference).weights
+        let lambda = try chebyshevWeights(
+            gradients: h.gradients, values: h.values, preference: state.r, u: u,
+            reference: reference
+        ).weights
         // x_{k+1} = x_k − β Σ_s r_s λ_{k,s} ĥ_s.
         let step = -beta * combination(hadamard(state.r, lambda), h.gradients)
-        return OuterIterate(k: k, x: x, y: state.y, values: h.values, hypergradients: h.gradients, weights: lambda,
-                            step: step, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
+        return OuterIterate(
+            k: k, x: x, y: state.y, values: h.values, hypergradients: h.gradients, weights: lambda,
+            step: step, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
     }
 
     /// The step of a comparison run (``baseline`` set, not the paper's algorithm): the
@@ -159,21 +171,26 @@ public struct WCMHGD: Sendable {
     /// baseline rule's weights and direction (linear scalarization or MGDA) times β.
     public func baselineStep(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles) throws -> OuterIterate {
         guard let rule = baseline else { throw InvalidInput("baseline", "nil", "must be set for a baseline step") }
-        state.y = try innerGradientDescent(oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
-                                           stepSize: alpha, measureFinalGradient: false).y
-        let h = try aidHypergradients(oracles, objectives: 0..<state.v.count, x: x, y: state.y, solver: solver,
-                                      warm: &state.v, warmStart: warmSolve, step: k)
+        state.y = try innerGradientDescent(
+            oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
+            stepSize: alpha, measureFinalGradient: false
+        ).y
+        let h = try aidHypergradients(
+            oracles, objectives: 0..<state.v.count, x: x, y: state.y, solver: solver,
+            warm: &state.v, warmStart: warmSolve, step: k)
         try h.requireFinite("WC-MHGD", step: k)
         let (d, weights) = try rule.direction(gradients: h.gradients, values: h.values)
-        return OuterIterate(k: k, x: x, y: state.y, values: h.values, hypergradients: h.gradients, weights: weights,
-                            step: beta * d, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
+        return OuterIterate(
+            k: k, x: x, y: state.y, values: h.values, hypergradients: h.gradients, weights: weights,
+            step: beta * d, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
     }
 
     /// r / ‖r ⊙ φ(x₀)‖ (``normalizePreference``).
     func normalized(_ r: Vector, values: Vector) throws -> Vector {
         let size = norm(hadamard(r, values))
         guard size > 0 else {
-            throw InvalidInput("‖r ⊙ φ(x₀)‖", "0", "must be > 0 to normalize the preference (all values are zero at x₀)")
+            throw InvalidInput(
+                "‖r ⊙ φ(x₀)‖", "0", "must be > 0 to normalize the preference (all values are zero at x₀)")
         }
         return (1 / size) * r
     }

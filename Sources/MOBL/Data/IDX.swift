@@ -79,7 +79,9 @@ public func decodeIDX(_ data: [UInt8], name: String) throws -> IDXArray {
         return try decodeGzipIDX(data, name: name)
     }
     guard let header = try IDXHeader(data[...], name: name) else {
-        throw DataFileError(name, "too short for an IDX header: \(data.count) bytes, the header needs \(IDXHeader.length(of: data[...]))")
+        throw DataFileError(
+            name,
+            "too short for an IDX header: \(data.count) bytes, the header needs \(IDXHeader.length(of: data[...]))")
     }
     let found = data.count - header.length
     guard found == header.elements else {
@@ -107,11 +109,14 @@ private struct IDXHeader {
         let b = Array(prefix.prefix(20))
         guard b.count >= 2 else { return nil }
         guard b[0] == 0 && b[1] == 0 else {
-            throw DataFileError(name, "not an IDX file: it starts with \(hex(b[0])) \(hex(b[1])), an IDX file starts with 0x00 0x00")
+            throw DataFileError(
+                name, "not an IDX file: it starts with \(hex(b[0])) \(hex(b[1])), an IDX file starts with 0x00 0x00")
         }
         guard b.count >= 4 else { return nil }
         guard b[2] == 0x08 else {
-            throw DataFileError(name, "IDX element type \(hex(b[2])) (\(idxTypeName(b[2]))) is not supported: only 0x08 (unsigned byte) is")
+            throw DataFileError(
+                name,
+                "IDX element type \(hex(b[2])) (\(idxTypeName(b[2]))) is not supported: only 0x08 (unsigned byte) is")
         }
         let n = Int(b[3])
         guard (1...4).contains(n) else {
@@ -130,7 +135,10 @@ private struct IDXHeader {
         for size in dimensions {
             let product = elements.multipliedReportingOverflow(by: size)
             guard !product.overflow, product.partialValue <= IDXLimits.maximumElements else {
-                throw DataFileError(name, "IDX header declares \(shapeText(dimensions)) elements: at most \(IDXLimits.maximumElements) (2³¹) are accepted")
+                throw DataFileError(
+                    name,
+                    "IDX header declares \(shapeText(dimensions)) elements: at most \(IDXLimits.maximumElements) (2³¹) are accepted"
+                )
             }
             elements = product.partialValue
         }
@@ -144,9 +152,13 @@ private struct IDXHeader {
     /// The error for data of the wrong length.
     func wrongLength(found: Int, name: String) -> DataFileError {
         if found < elements {
-            return DataFileError(name, "truncated: the header (\(shape)) declares \(elements) bytes of data, found \(found)")
+            return DataFileError(
+                name, "truncated: the header (\(shape)) declares \(elements) bytes of data, found \(found)")
         }
-        return DataFileError(name, "\(found - elements) bytes after the \(elements) bytes of data the header (\(shape)) declares: the file must end there")
+        return DataFileError(
+            name,
+            "\(found - elements) bytes after the \(elements) bytes of data the header (\(shape)) declares: the file must end there"
+        )
     }
 }
 
@@ -185,12 +197,18 @@ private func decodeGzipIDX(_ data: [UInt8], name: String) throws -> IDXArray {
         }
         guard let header, !rest.isEmpty else { return }
         guard rest.count <= header.elements - body.count else {
-            throw DataFileError(name, "more data than the header (\(header.shape)) declares, \(header.elements) bytes: the file must end there")
+            throw DataFileError(
+                name,
+                "more data than the header (\(header.shape)) declares, \(header.elements) bytes: the file must end there"
+            )
         }
         body += rest
     }
     guard let header else {
-        throw DataFileError(name, "too short for an IDX header: \(prefix.count) bytes after decompression, the header needs \(IDXHeader.length(of: prefix[...]))")
+        throw DataFileError(
+            name,
+            "too short for an IDX header: \(prefix.count) bytes after decompression, the header needs \(IDXHeader.length(of: prefix[...]))"
+        )
     }
     guard body.count == header.elements else { throw header.wrongLength(found: body.count, name: name) }
     return IDXArray(dimensions: header.dimensions, bytes: body)
@@ -199,8 +217,10 @@ private func decodeGzipIDX(_ data: [UInt8], name: String) throws -> IDXArray {
 /// Inflates one gzip stream through zlib, handing each decompressed chunk (at most
 /// 64 KiB) to `consume`. Throws ``DataFileError`` on corrupt data (including a wrong
 /// CRC-32 or length in the trailer), a stream cut short, or bytes after it.
-private func inflateGzip(_ data: [UInt8], name: String,
-                         _ consume: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+private func inflateGzip(
+    _ data: [UInt8], name: String,
+    _ consume: (UnsafeBufferPointer<UInt8>) throws -> Void
+) throws {
     var stream = z_stream()
     // 16 + MAX_WBITS: a gzip wrapper, and the largest window.
     guard inflateInit2_(&stream, 16 + MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -228,7 +248,8 @@ private func inflateGzip(_ data: [UInt8], name: String,
             case Z_STREAM_END:
                 let after = input.count - offset + Int(stream.avail_in)
                 guard after == 0 else {
-                    throw DataFileError(name, "\(after) bytes after the end of the gzip stream: the file must end there")
+                    throw DataFileError(
+                        name, "\(after) bytes after the end of the gzip stream: the file must end there")
                 }
                 return
             case Z_OK:
@@ -280,21 +301,30 @@ public func loadLabelledImages(images: String, labels: String, classes: Int = 10
     }
     let imageArray = try readIDX(path: images)
     guard imageArray.dimensions.count == 3 else {
-        throw DataFileError(images, "has \(imageArray.dimensions.count) dimensions (\(shapeText(imageArray.dimensions))): an images file has 3, count × rows × columns")
+        throw DataFileError(
+            images,
+            "has \(imageArray.dimensions.count) dimensions (\(shapeText(imageArray.dimensions))): an images file has 3, count × rows × columns"
+        )
     }
     let labelArray = try readIDX(path: labels)
     guard labelArray.dimensions.count == 1 else {
-        throw DataFileError(labels, "has \(labelArray.dimensions.count) dimensions (\(shapeText(labelArray.dimensions))): a labels file has 1, the count")
+        throw DataFileError(
+            labels,
+            "has \(labelArray.dimensions.count) dimensions (\(shapeText(labelArray.dimensions))): a labels file has 1, the count"
+        )
     }
     let count = imageArray.dimensions[0]
     guard labelArray.dimensions[0] == count else {
-        throw DataFileError(images, "has \(count) images but \(labels) has \(labelArray.dimensions[0]) labels: the counts must be equal")
+        throw DataFileError(
+            images, "has \(count) images but \(labels) has \(labelArray.dimensions[0]) labels: the counts must be equal"
+        )
     }
     if let bad = labelArray.bytes.firstIndex(where: { Int($0) >= classes }) {
         throw DataFileError(labels, "label \(labelArray.bytes[bad]) at index \(bad): labels must be 0…\(classes - 1)")
     }
-    return LabelledImages(count: count, rows: imageArray.dimensions[1], columns: imageArray.dimensions[2],
-                          pixels: imageArray.bytes, labels: labelArray.bytes)
+    return LabelledImages(
+        count: count, rows: imageArray.dimensions[1], columns: imageArray.dimensions[2],
+        pixels: imageArray.bytes, labels: labelArray.bytes)
 }
 
 /// Dimensions as the errors print them: `60000 × 28 × 28`.

@@ -28,12 +28,17 @@ public struct ImageDataset: Sendable {
 /// Labels must be 0…9.
 public func loadImageDataset(name: String, folder: String) throws -> ImageDataset {
     guard isFolder(folder) else { throw DataFileError(folder, "no such folder") }
-    let test = try loadPair(name: name, folder: folder, images: "t10k-images-idx3-ubyte", labels: "t10k-labels-idx1-ubyte",
-                            required: true)!
-    let train = try loadPair(name: name, folder: folder, images: "train-images-idx3-ubyte", labels: "train-labels-idx1-ubyte",
-                             required: false)
+    let test = try loadPair(
+        name: name, folder: folder, images: "t10k-images-idx3-ubyte", labels: "t10k-labels-idx1-ubyte",
+        required: true)!
+    let train = try loadPair(
+        name: name, folder: folder, images: "train-images-idx3-ubyte", labels: "train-labels-idx1-ubyte",
+        required: false)
     if let train, (train.rows, train.columns) != (test.rows, test.columns) {
-        throw DataFileError(name, "training images are \(train.rows)×\(train.columns) but test images are \(test.rows)×\(test.columns) in \(folder): they must be the same size")
+        throw DataFileError(
+            name,
+            "training images are \(train.rows)×\(train.columns) but test images are \(test.rows)×\(test.columns) in \(folder): they must be the same size"
+        )
     }
     return ImageDataset(name: name, folder: folder, train: train, test: test)
 }
@@ -49,31 +54,40 @@ public func loadImageDataset(name: String, folder: String) throws -> ImageDatase
 /// (naming both places and the command that installs it,
 /// `apt-get install -y dataset-fashion-mnist`).
 public func loadHyperCleaningData(dataFolder: String, debianFashionFolder: String = "/usr/share/datasets/fashion-mnist")
-    throws -> (mnist: ImageDataset, fashion: ImageDataset) {
+    throws -> (mnist: ImageDataset, fashion: ImageDataset)
+{
     guard isFolder(dataFolder) else { throw DataFileError(dataFolder, "no such folder") }
     let mnist = try loadImageDataset(name: "mnist", folder: joinPath(dataFolder, "mnist"))
     let own = joinPath(dataFolder, "fashion-mnist")
     let fashionFolder = isFolder(own) ? own : debianFashionFolder
     guard isFolder(fashionFolder) else {
-        throw DataFileError("fashion-mnist", "not found in \(own) nor in \(debianFashionFolder): install Debian's package with `apt-get install -y dataset-fashion-mnist` (or run `make data`), or put its four files in \(own)")
+        throw DataFileError(
+            "fashion-mnist",
+            "not found in \(own) nor in \(debianFashionFolder): install Debian's package with `apt-get install -y dataset-fashion-mnist` (or run `make data`), or put its four files in \(own)"
+        )
     }
     return (mnist, try loadImageDataset(name: "fashion-mnist", folder: fashionFolder))
 }
 
 /// Reads one images/labels pair of a dataset folder; nil when neither file is there
 /// and the pair is not `required`.
-private func loadPair(name: String, folder: String, images: String, labels: String, required: Bool) throws -> LabelledImages? {
+private func loadPair(name: String, folder: String, images: String, labels: String, required: Bool) throws
+    -> LabelledImages?
+{
     let imagesPath = findDataFile(folder, images), labelsPath = findDataFile(folder, labels)
     switch (imagesPath, labelsPath) {
-    case let (imagesPath?, labelsPath?):
+    case (let imagesPath?, let labelsPath?):
         return try loadLabelledImages(images: imagesPath, labels: labelsPath)
     case (nil, nil) where !required:
         return nil
     case (nil, nil):
         throw DataFileError(name, "no \(images)(.gz) and no \(labels)(.gz) in \(folder)")
-    case let (present?, nil), let (nil, present?):
+    case (let present?, nil), (nil, let present?):
         let missing = imagesPath == nil ? images : labels
-        throw DataFileError(name, "no \(missing)(.gz) in \(folder), although \((present as NSString).lastPathComponent) is there: the pair needs both files")
+        throw DataFileError(
+            name,
+            "no \(missing)(.gz) in \(folder), although \((present as NSString).lastPathComponent) is there: the pair needs both files"
+        )
     }
 }
 

@@ -52,8 +52,10 @@ public struct HypergradientEstimate: Sendable {
 ///   plus 2 (y and ∇_y f_s).
 /// - Throws: ``NonPositiveCurvature``, ``NeumannDivergence``, or ``InvalidInput`` (sizes,
 ///   η outside (0, 2/L) when L is known, s out of range).
-public func aidHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vector, y: Vector,
-                             solver: HessianSolver, warmStart: Vector? = nil) throws -> HypergradientEstimate {
+public func aidHypergradient(
+    _ oracles: CountedOracles, objective s: Int, x: Vector, y: Vector,
+    solver: HessianSolver, warmStart: Vector? = nil
+) throws -> HypergradientEstimate {
     try oracles.problem.checkPoint(x: x, y: y)
     try checkObjective(s, oracles)
     let (result, counts) = try oracles.measuring { () throws -> (Vector, LinearSolveResult, Double) in
@@ -71,8 +73,9 @@ public func aidHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vec
         axpy(-1, oracles.mixedVector(x: x, y: y, solve.solution), &h)
         return (h, solve, oracles.upperValues(x: x, y: y)[s])
     }
-    return HypergradientEstimate(gradient: result.0, value: result.2, solve: result.1, v: result.1.solution,
-                                 counts: counts, peakVectors: result.1.peakVectors + 2)
+    return HypergradientEstimate(
+        gradient: result.0, value: result.2, solve: result.1, v: result.1.solution,
+        counts: counts, peakVectors: result.1.peakVectors + 2)
 }
 
 /// ITD: the exact gradient of `x ↦ f_s(x, y_D(x))`, where y_D is D inner steps
@@ -91,15 +94,18 @@ public func aidHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vec
 /// gradients. Memory: the D + 1 iterates plus 2 vectors
 /// (``HypergradientEstimate/peakVectors`` = D + 3).
 /// - Throws: ``InvalidInput`` for D < 1, sizes, or α outside (0, 2/L) when L is known.
-public func itdHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vector, start y0: Vector,
-                             steps: Int, stepSize alpha: Double) throws -> HypergradientEstimate {
+public func itdHypergradient(
+    _ oracles: CountedOracles, objective s: Int, x: Vector, start y0: Vector,
+    steps: Int, stepSize alpha: Double
+) throws -> HypergradientEstimate {
     try oracles.problem.checkPoint(x: x, y: y0)
     try checkObjective(s, oracles)
     let (batch, counts) = try oracles.measuring {
         try itdHypergradients(oracles, objectives: s..<(s + 1), x: x, start: y0, steps: steps, stepSize: alpha)
     }
-    return HypergradientEstimate(gradient: batch.gradients[0], value: batch.values[0], solve: nil, v: nil, counts: counts,
-                                 peakVectors: batch.peakVectors)
+    return HypergradientEstimate(
+        gradient: batch.gradients[0], value: batch.values[0], solve: nil, v: nil, counts: counts,
+        peakVectors: batch.peakVectors)
 }
 
 /// ITD for several objectives with ONE forward pass: the T inner steps from y₀ are
@@ -121,8 +127,10 @@ struct ITDBatch {
     let peakVectors: Int
 }
 
-func itdHypergradients(_ oracles: CountedOracles, objectives: Range<Int>, x: Vector, start y0: Vector,
-                       steps: Int, stepSize alpha: Double) throws -> ITDBatch {
+func itdHypergradients(
+    _ oracles: CountedOracles, objectives: Range<Int>, x: Vector, start y0: Vector,
+    steps: Int, stepSize alpha: Double
+) throws -> ITDBatch {
     guard steps >= 1 else { throw InvalidInput("ITD steps D", "\(steps)", "must be ≥ 1") }
     try oracles.problem.checkStep(alpha, name: "inner step α", x: x)
     var iterates = [y0]
@@ -167,12 +175,15 @@ func itdHypergradients(_ oracles: CountedOracles, objectives: Range<Int>, x: Vec
 /// ``HypergradientEstimate/peakVectors`` = 5.
 /// - Throws: ``InvalidInput`` for a problem that is not a finite sum, Q < 1, a batch
 ///   size outside 1…N, or η outside (0, 2/L) when L is known.
-public func stochasticNeumannHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vector, y: Vector,
-                                           eta: Double, terms: Int, batchSize: Int, outerBatchSize: Int? = nil,
-                                           using rng: inout SeededGenerator) throws -> HypergradientEstimate {
+public func stochasticNeumannHypergradient(
+    _ oracles: CountedOracles, objective s: Int, x: Vector, y: Vector,
+    eta: Double, terms: Int, batchSize: Int, outerBatchSize: Int? = nil,
+    using rng: inout SeededGenerator
+) throws -> HypergradientEstimate {
     guard terms >= 1 else { throw InvalidInput("Neumann terms Q", "\(terms)", "must be ≥ 1") }
-    return try stochasticHypergradient(oracles, objective: s, x: x, y: y, solver: .neumann(eta: eta, .fixed(iterations: terms)),
-                                       hessianBatch: batchSize, outerBatch: outerBatchSize, using: &rng)
+    return try stochasticHypergradient(
+        oracles, objective: s, x: x, y: y, solver: .neumann(eta: eta, .fixed(iterations: terms)),
+        hessianBatch: batchSize, outerBatch: outerBatchSize, using: &rng)
 }
 
 /// Stochastic AID for finite-sum problems (``FiniteSumBilevelProblem``): the AID
@@ -204,9 +215,11 @@ public func stochasticNeumannHypergradient(_ oracles: CountedOracles, objective 
 /// - Throws: ``InvalidInput`` for a problem that is not a finite sum, batch sizes
 ///   outside 1…N, a Neumann tolerance rule, η outside (0, 2/L) when L is known, s out
 ///   of range, sizes; ``NonPositiveCurvature`` from CG.
-public func stochasticHypergradient(_ oracles: CountedOracles, objective s: Int, x: Vector, y: Vector,
-                                    solver: HessianSolver, hessianBatch: Int, outerBatch: Int?,
-                                    warmStart: Vector? = nil, using rng: inout SeededGenerator) throws -> HypergradientEstimate {
+public func stochasticHypergradient(
+    _ oracles: CountedOracles, objective s: Int, x: Vector, y: Vector,
+    solver: HessianSolver, hessianBatch: Int, outerBatch: Int?,
+    warmStart: Vector? = nil, using rng: inout SeededGenerator
+) throws -> HypergradientEstimate {
     try oracles.problem.checkPoint(x: x, y: y)
     try checkObjective(s, oracles)
     let finiteSum = try oracles.finiteSum(for: "stochastic hypergradients")
@@ -219,7 +232,9 @@ public func stochasticHypergradient(_ oracles: CountedOracles, objective s: Int,
     }
     if case .neumann(let eta, let stop) = solver {
         guard case .fixed(let terms) = stop else {
-            throw InvalidInput("stochastic Neumann stopping rule", "a tolerance", "must be a fixed number of terms Q (a random series has no residual to test)")
+            throw InvalidInput(
+                "stochastic Neumann stopping rule", "a tolerance",
+                "must be a fixed number of terms Q (a random series has no residual to test)")
         }
         guard terms >= 1 else { throw InvalidInput("Neumann terms Q", "\(terms)", "must be ≥ 1") }
         try oracles.problem.checkStep(eta, name: "Neumann step η", x: x)
@@ -247,7 +262,10 @@ public func stochasticHypergradient(_ oracles: CountedOracles, objective s: Int,
         let batch = rng.batch(of: hessianBatch, from: n)
         var failure: Error?
         let apply = { (v: Vector) -> Vector in
-            do { return try oracles.hessianVector(x: x, y: y, v, batch: batch) } catch { failure = error; return v }
+            do { return try oracles.hessianVector(x: x, y: y, v, batch: batch) } catch {
+                failure = error
+                return v
+            }
         }
         let result = try conjugateGradient(apply, b, initialGuess: warmStart, stop: stop)
         if let failure { throw failure }
@@ -269,8 +287,9 @@ public func stochasticHypergradient(_ oracles: CountedOracles, objective s: Int,
     } else {
         value = oracles.upperValues(x: x, y: y)[s]
     }
-    return HypergradientEstimate(gradient: h, value: value, solve: solve, v: solution,
-                                 counts: oracles.counts - before, peakVectors: peak)
+    return HypergradientEstimate(
+        gradient: h, value: value, solve: solve, v: solution,
+        counts: oracles.counts - before, peakVectors: peak)
 }
 
 private func checkObjective(_ s: Int, _ oracles: CountedOracles) throws {

@@ -17,8 +17,10 @@ public struct InnerResult: Sendable {
 ///
 /// - Throws: ``InvalidInput`` for D < 0, a start of the wrong length, or α outside
 ///   (0, 2/L) when the problem knows L.
-public func innerGradientDescent(_ oracles: CountedOracles, x: Vector, start: Vector, steps: Int, stepSize alpha: Double,
-                                 measureFinalGradient: Bool = true) throws -> InnerResult {
+public func innerGradientDescent(
+    _ oracles: CountedOracles, x: Vector, start: Vector, steps: Int, stepSize alpha: Double,
+    measureFinalGradient: Bool = true
+) throws -> InnerResult {
     try oracles.problem.checkPoint(x: x, y: start)
     guard steps >= 0 else { throw InvalidInput("inner steps D", "\(steps)", "must be ≥ 0") }
     try oracles.problem.checkStep(alpha, name: "inner step α", x: x)
@@ -33,8 +35,10 @@ public func innerGradientDescent(_ oracles: CountedOracles, x: Vector, start: Ve
 /// - Throws: ``DidNotConverge`` when ‖∇_y g‖ is still above `tolerance` after
 ///   `maxSteps` steps; ``InvalidInput`` as
 ///   ``innerGradientDescent(_:x:start:steps:stepSize:measureFinalGradient:)``.
-public func solveLowerLevel(_ oracles: CountedOracles, x: Vector, start: Vector, stepSize alpha: Double,
-                            tolerance: Double, maxSteps: Int = 1_000_000) throws -> InnerResult {
+public func solveLowerLevel(
+    _ oracles: CountedOracles, x: Vector, start: Vector, stepSize alpha: Double,
+    tolerance: Double, maxSteps: Int = 1_000_000
+) throws -> InnerResult {
     try oracles.problem.checkPoint(x: x, y: start)
     try oracles.problem.checkStep(alpha, name: "inner step α", x: x)
     guard tolerance > 0 else { throw InvalidInput("tolerance", "\(tolerance)", "must be > 0") }
@@ -44,7 +48,8 @@ public func solveLowerLevel(_ oracles: CountedOracles, x: Vector, start: Vector,
         let size = norm(g)
         if size <= tolerance { return InnerResult(y: y, steps: step, gradientNorm: size) }
         if step == maxSteps {
-            throw DidNotConverge("solveLowerLevel", "‖∇_y g‖ = \(size) > \(tolerance) after \(maxSteps) steps of size \(alpha)")
+            throw DidNotConverge(
+                "solveLowerLevel", "‖∇_y g‖ = \(size) > \(tolerance) after \(maxSteps) steps of size \(alpha)")
         }
         axpy(-alpha, g, &y)
     }

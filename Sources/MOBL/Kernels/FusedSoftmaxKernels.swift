@@ -46,30 +46,39 @@ extension SoftmaxDesign {
     /// G = Σᵢ ωᵢ aᵢ(pᵢ − e_{bᵢ})ᵀ (= Σᵢ ωᵢ ∇_W ℓᵢ) into `gradient` (length D·C);
     /// returns Σᵢ ωᵢ ℓᵢ(W). Reads the design once.
     @discardableResult
-    public func gradient(_ W: UnsafeBufferPointer<Double>, rowWeights omega: UnsafeBufferPointer<Double>,
-                         into gradient: UnsafeMutableBufferPointer<Double>, workspace: SoftmaxWorkspace) -> Double {
+    public func gradient(
+        _ W: UnsafeBufferPointer<Double>, rowWeights omega: UnsafeBufferPointer<Double>,
+        into gradient: UnsafeMutableBufferPointer<Double>, workspace: SoftmaxWorkspace
+    ) -> Double {
         precondition(omega.count == count && gradient.count == weightCount, "gradient: sizes do not match the design")
         return fused(.gradient, W, nil, omega, accumulator: gradient, rowOutput: nil, workspace)
     }
 
     /// H = Σᵢ ωᵢ aᵢ(Jᵢ Vᵀaᵢ)ᵀ (= Σᵢ ωᵢ ∇²_W ℓᵢ [V]) into `product`. Reads the design once.
-    public func hessianVector(_ W: UnsafeBufferPointer<Double>, _ V: UnsafeBufferPointer<Double>,
-                              rowWeights omega: UnsafeBufferPointer<Double>,
-                              into product: UnsafeMutableBufferPointer<Double>, workspace: SoftmaxWorkspace) {
-        precondition(omega.count == count && product.count == weightCount && V.count == weightCount,
-                     "hessianVector: sizes do not match the design")
+    public func hessianVector(
+        _ W: UnsafeBufferPointer<Double>, _ V: UnsafeBufferPointer<Double>,
+        rowWeights omega: UnsafeBufferPointer<Double>,
+        into product: UnsafeMutableBufferPointer<Double>, workspace: SoftmaxWorkspace
+    ) {
+        precondition(
+            omega.count == count && product.count == weightCount && V.count == weightCount,
+            "hessianVector: sizes do not match the design")
         fused(.hessianVector, W, V, omega, accumulator: product, rowOutput: nil, workspace)
     }
 
     /// ℓᵢ(W) for every row into `losses` (length n).
-    public func losses(_ W: UnsafeBufferPointer<Double>, into losses: UnsafeMutableBufferPointer<Double>, workspace: SoftmaxWorkspace) {
+    public func losses(
+        _ W: UnsafeBufferPointer<Double>, into losses: UnsafeMutableBufferPointer<Double>, workspace: SoftmaxWorkspace
+    ) {
         precondition(losses.count == count, "losses: need one slot per row")
         fused(.losses, W, nil, nil, accumulator: nil, rowOutput: losses, workspace)
     }
 
     /// ⟨∇_W ℓᵢ(W), V⟩ = (Vᵀaᵢ)·(pᵢ − e_{bᵢ}) for every row into `dots` (length n).
-    public func gradientDots(_ W: UnsafeBufferPointer<Double>, _ V: UnsafeBufferPointer<Double>,
-                             into dots: UnsafeMutableBufferPointer<Double>, workspace: SoftmaxWorkspace) {
+    public func gradientDots(
+        _ W: UnsafeBufferPointer<Double>, _ V: UnsafeBufferPointer<Double>,
+        into dots: UnsafeMutableBufferPointer<Double>, workspace: SoftmaxWorkspace
+    ) {
         precondition(dots.count == count && V.count == weightCount, "gradientDots: sizes do not match the design")
         fused(.gradientDots, W, V, nil, accumulator: nil, rowOutput: dots, workspace)
     }
@@ -77,41 +86,61 @@ extension SoftmaxDesign {
     // MARK: Array conveniences (one allocation: the result)
 
     /// ``gradient(_:rowWeights:into:workspace:)`` returning (G, Σ ωᵢℓᵢ).
-    public func gradient(_ W: Vector, rowWeights omega: Vector, workspace: SoftmaxWorkspace) -> (gradient: Vector, value: Double) {
+    public func gradient(_ W: Vector, rowWeights omega: Vector, workspace: SoftmaxWorkspace) -> (
+        gradient: Vector, value: Double
+    ) {
         var g = Vector(repeating: 0, count: weightCount)
-        let value = W.withUnsafeBufferPointer { w in omega.withUnsafeBufferPointer { o in
-            g.withUnsafeMutableBufferPointer { gradient(w, rowWeights: o, into: $0, workspace: workspace) } } }
+        let value = W.withUnsafeBufferPointer { w in
+            omega.withUnsafeBufferPointer { o in
+                g.withUnsafeMutableBufferPointer { gradient(w, rowWeights: o, into: $0, workspace: workspace) }
+            }
+        }
         return (g, value)
     }
 
     /// ``hessianVector(_:_:rowWeights:into:workspace:)`` as a new vector.
-    public func hessianVector(_ W: Vector, _ V: Vector, rowWeights omega: Vector, workspace: SoftmaxWorkspace) -> Vector {
+    public func hessianVector(_ W: Vector, _ V: Vector, rowWeights omega: Vector, workspace: SoftmaxWorkspace) -> Vector
+    {
         var h = Vector(repeating: 0, count: weightCount)
-        W.withUnsafeBufferPointer { w in V.withUnsafeBufferPointer { v in omega.withUnsafeBufferPointer { o in
-            h.withUnsafeMutableBufferPointer { hessianVector(w, v, rowWeights: o, into: $0, workspace: workspace) } } } }
+        W.withUnsafeBufferPointer { w in
+            V.withUnsafeBufferPointer { v in
+                omega.withUnsafeBufferPointer { o in
+                    h.withUnsafeMutableBufferPointer {
+                        hessianVector(w, v, rowWeights: o, into: $0, workspace: workspace)
+                    }
+                }
+            }
+        }
         return h
     }
 
     /// ``losses(_:into:workspace:)`` as a new vector.
     public func losses(_ W: Vector, workspace: SoftmaxWorkspace) -> Vector {
         var l = Vector(repeating: 0, count: count)
-        W.withUnsafeBufferPointer { w in l.withUnsafeMutableBufferPointer { losses(w, into: $0, workspace: workspace) } }
+        W.withUnsafeBufferPointer { w in l.withUnsafeMutableBufferPointer { losses(w, into: $0, workspace: workspace) }
+        }
         return l
     }
 
     /// ``gradientDots(_:_:into:workspace:)`` as a new vector.
     public func gradientDots(_ W: Vector, _ V: Vector, workspace: SoftmaxWorkspace) -> Vector {
         var m = Vector(repeating: 0, count: count)
-        W.withUnsafeBufferPointer { w in V.withUnsafeBufferPointer { v in
-            m.withUnsafeMutableBufferPointer { gradientDots(w, v, into: $0, workspace: workspace) } } }
+        W.withUnsafeBufferPointer { w in
+            V.withUnsafeBufferPointer { v in
+                m.withUnsafeMutableBufferPointer { gradientDots(w, v, into: $0, workspace: workspace) }
+            }
+        }
         return m
     }
 
     /// The predicted class argmax_c z_{i,c} of every row (ties: the smallest c).
     public func predictions(_ W: Vector, workspace: SoftmaxWorkspace) -> [Int] {
         var out = Vector(repeating: 0, count: count)
-        W.withUnsafeBufferPointer { w in out.withUnsafeMutableBufferPointer {
-            _ = fused(.predictions, w, nil, nil, accumulator: nil, rowOutput: $0, workspace) } }
+        W.withUnsafeBufferPointer { w in
+            out.withUnsafeMutableBufferPointer {
+                _ = fused(.predictions, w, nil, nil, accumulator: nil, rowOutput: $0, workspace)
+            }
+        }
         return out.map { Int($0) }
     }
 
@@ -124,9 +153,11 @@ extension SoftmaxDesign {
     /// in registers.
     /// Chunk accumulators are summed in chunk order at the end.
     @discardableResult
-    private func fused(_ pass: FusedPass, _ W: UnsafeBufferPointer<Double>, _ V: UnsafeBufferPointer<Double>?,
-                       _ omega: UnsafeBufferPointer<Double>?, accumulator: UnsafeMutableBufferPointer<Double>?,
-                       rowOutput: UnsafeMutableBufferPointer<Double>?, _ workspace: SoftmaxWorkspace) -> Double {
+    private func fused(
+        _ pass: FusedPass, _ W: UnsafeBufferPointer<Double>, _ V: UnsafeBufferPointer<Double>?,
+        _ omega: UnsafeBufferPointer<Double>?, accumulator: UnsafeMutableBufferPointer<Double>?,
+        rowOutput: UnsafeMutableBufferPointer<Double>?, _ workspace: SoftmaxWorkspace
+    ) -> Double {
         precondition(W.count == weightCount, "softmax kernel: W has length \(W.count), need D·C = \(weightCount)")
         let (D, C, L, chunks, n) = (dimension, classes, lanes, chunkCount, count)
         workspace.lock.lock()
@@ -140,24 +171,38 @@ extension SoftmaxDesign {
         if let V { pad(V, into: &workspace.paddedV, D: D, C: C, lanes: L) }
 
         features.storage.withUnsafeBufferPointer { design in
-        labels.withUnsafeBufferPointer { labelBuffer in
-        workspace.paddedW.withUnsafeBufferPointer { w in
-        workspace.paddedV.withUnsafeBufferPointer { v in
-        workspace.partials.withUnsafeMutableBufferPointer { partials in
-        workspace.blockScratch.withUnsafeMutableBufferPointer { scratch in
-        workspace.chunkValues.withUnsafeMutableBufferPointer { values in
-        workspace.probabilities.withUnsafeMutableBufferPointer { probabilities in
-        workspace.rowLosses.withUnsafeMutableBufferPointer { rowLosses in
-            let shared = SharedPointers(
-                design: design.baseAddress!, labels: labelBuffer.baseAddress!, omega: omega?.baseAddress,
-                W: w.baseAddress!, V: pass.usesV ? v.baseAddress! : nil, partials: partials.baseAddress!,
-                scratch: scratch.baseAddress!, values: values.baseAddress!, rowOutput: rowOutput?.baseAddress,
-                probabilities: probabilities.baseAddress!, rowLosses: rowLosses.baseAddress!,
-                useCache: useCache, fillCache: fillCache)
-            DispatchQueue.concurrentPerform(iterations: chunks) { k in
-                runChunk(pass, k, rows: (k * n / chunks)..<((k + 1) * n / chunks), shared, D: D, C: C, lanes: L)
+            labels.withUnsafeBufferPointer { labelBuffer in
+                workspace.paddedW.withUnsafeBufferPointer { w in
+                    workspace.paddedV.withUnsafeBufferPointer { v in
+                        workspace.partials.withUnsafeMutableBufferPointer { partials in
+                            workspace.blockScratch.withUnsafeMutableBufferPointer { scratch in
+                                workspace.chunkValues.withUnsafeMutableBufferPointer { values in
+                                    workspace.probabilities.withUnsafeMutableBufferPointer { probabilities in
+                                        workspace.rowLosses.withUnsafeMutableBufferPointer { rowLosses in
+                                            let shared = SharedPointers(
+                                                design: design.baseAddress!, labels: labelBuffer.baseAddress!,
+                                                omega: omega?.baseAddress,
+                                                W: w.baseAddress!, V: pass.usesV ? v.baseAddress! : nil,
+                                                partials: partials.baseAddress!,
+                                                scratch: scratch.baseAddress!, values: values.baseAddress!,
+                                                rowOutput: rowOutput?.baseAddress,
+                                                probabilities: probabilities.baseAddress!,
+                                                rowLosses: rowLosses.baseAddress!,
+                                                useCache: useCache, fillCache: fillCache)
+                                            DispatchQueue.concurrentPerform(iterations: chunks) { k in
+                                                runChunk(
+                                                    pass, k, rows: (k * n / chunks)..<((k + 1) * n / chunks), shared,
+                                                    D: D, C: C, lanes: L)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
-        }}}}}}}}}
+        }
 
         guard let accumulator else { return 0 }
         // Sum the chunk accumulators in chunk order, dropping the padding.
@@ -189,10 +234,12 @@ extension SoftmaxDesign {
         }
     }
 
-    private func runChunk(_ pass: FusedPass, _ k: Int, rows: Range<Int>, _ s: SharedPointers, D: Int, C: Int, lanes L: Int) {
+    private func runChunk(
+        _ pass: FusedPass, _ k: Int, rows: Range<Int>, _ s: SharedPointers, D: Int, C: Int, lanes L: Int
+    ) {
         let partial = s.partials + k * D * L
         if pass.accumulates { partial.update(repeating: .zero, count: D * L) }
-        let z = s.scratch + k * 3 * blockRows * L       // blockRows rows × L lanes each
+        let z = s.scratch + k * 3 * blockRows * L  // blockRows rows × L lanes each
         let u = z + blockRows * L
         let r = u + blockRows * L
         let zd = UnsafeMutableRawPointer(z).assumingMemoryBound(to: Double.self)
@@ -217,12 +264,14 @@ extension SoftmaxDesign {
                 for q in 0..<groups {
                     let j = 4 * q
                     if !s.useCache {
-                        logits4(row(j) + d0, row(j + 1) + d0, row(j + 2) + d0, row(j + 3) + d0, D: width,
-                                s.W + d0 * L, lanes: L, into: z + j * L)
+                        logits4(
+                            row(j) + d0, row(j + 1) + d0, row(j + 2) + d0, row(j + 3) + d0, D: width,
+                            s.W + d0 * L, lanes: L, into: z + j * L)
                     }
                     if let V = s.V {
-                        logits4(row(j) + d0, row(j + 1) + d0, row(j + 2) + d0, row(j + 3) + d0, D: width,
-                                V + d0 * L, lanes: L, into: u + j * L)
+                        logits4(
+                            row(j) + d0, row(j + 1) + d0, row(j + 2) + d0, row(j + 3) + d0, D: width,
+                            V + d0 * L, lanes: L, into: u + j * L)
                     }
                 }
             }
@@ -247,7 +296,11 @@ extension SoftmaxDesign {
                     for c in 1..<C { top = max(top, zj[c]) }
                     let shiftedLabelLogit = zj[b] - top
                     var total = 0.0
-                    for c in 0..<C { let e = exp(zj[c] - top); zj[c] = e; total += e }
+                    for c in 0..<C {
+                        let e = exp(zj[c] - top)
+                        zj[c] = e
+                        total += e
+                    }
                     loss = log(total) - shiftedLabelLogit
                     for c in 0..<C { zj[c] /= total }
                     if s.fillCache {

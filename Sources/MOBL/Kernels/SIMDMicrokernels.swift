@@ -13,8 +13,10 @@ let tileFeatures = 128
 /// twelve classes (three lanes) at a time, so that twelve accumulators stay in
 /// registers while the four rows stream through once per twelve classes.
 @inline(__always)
-func logits4(_ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _ a2: UnsafePointer<Double>, _ a3: UnsafePointer<Double>,
-                     D: Int, _ W: UnsafePointer<SIMD4<Double>>, lanes L: Int, into out: UnsafeMutablePointer<SIMD4<Double>>) {
+func logits4(
+    _ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _ a2: UnsafePointer<Double>, _ a3: UnsafePointer<Double>,
+    D: Int, _ W: UnsafePointer<SIMD4<Double>>, lanes L: Int, into out: UnsafeMutablePointer<SIMD4<Double>>
+) {
     for g in Swift.stride(from: 0, to: L, by: 3) {
         var z00 = out[g], z01 = out[g + 1], z02 = out[g + 2]
         var z10 = out[L + g], z11 = out[L + g + 1], z12 = out[L + g + 2]
@@ -25,16 +27,32 @@ func logits4(_ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _ a2: Uns
             let w0 = w[0], w1 = w[1], w2 = w[2]
             let b0 = SIMD4(repeating: a0[d]), b1 = SIMD4(repeating: a1[d])
             let b2 = SIMD4(repeating: a2[d]), b3 = SIMD4(repeating: a3[d])
-            z00 = z00.addingProduct(b0, w0); z01 = z01.addingProduct(b0, w1); z02 = z02.addingProduct(b0, w2)
-            z10 = z10.addingProduct(b1, w0); z11 = z11.addingProduct(b1, w1); z12 = z12.addingProduct(b1, w2)
-            z20 = z20.addingProduct(b2, w0); z21 = z21.addingProduct(b2, w1); z22 = z22.addingProduct(b2, w2)
-            z30 = z30.addingProduct(b3, w0); z31 = z31.addingProduct(b3, w1); z32 = z32.addingProduct(b3, w2)
+            z00 = z00.addingProduct(b0, w0)
+            z01 = z01.addingProduct(b0, w1)
+            z02 = z02.addingProduct(b0, w2)
+            z10 = z10.addingProduct(b1, w0)
+            z11 = z11.addingProduct(b1, w1)
+            z12 = z12.addingProduct(b1, w2)
+            z20 = z20.addingProduct(b2, w0)
+            z21 = z21.addingProduct(b2, w1)
+            z22 = z22.addingProduct(b2, w2)
+            z30 = z30.addingProduct(b3, w0)
+            z31 = z31.addingProduct(b3, w1)
+            z32 = z32.addingProduct(b3, w2)
             w += L
         }
-        out[g] = z00; out[g + 1] = z01; out[g + 2] = z02
-        out[L + g] = z10; out[L + g + 1] = z11; out[L + g + 2] = z12
-        out[2 * L + g] = z20; out[2 * L + g + 1] = z21; out[2 * L + g + 2] = z22
-        out[3 * L + g] = z30; out[3 * L + g + 1] = z31; out[3 * L + g + 2] = z32
+        out[g] = z00
+        out[g + 1] = z01
+        out[g + 2] = z02
+        out[L + g] = z10
+        out[L + g + 1] = z11
+        out[L + g + 2] = z12
+        out[2 * L + g] = z20
+        out[2 * L + g + 1] = z21
+        out[2 * L + g + 2] = z22
+        out[3 * L + g] = z30
+        out[3 * L + g + 1] = z31
+        out[3 * L + g + 2] = z32
     }
 }
 
@@ -43,8 +61,10 @@ func logits4(_ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _ a2: Uns
 /// are held in nine registers while the rows stream past, so G is read and written
 /// once per block instead of once per row.
 @inline(__always)
-func accumulateRows(_ a: UnsafePointer<Double>, rowStride D: Int, count: Int, residuals r: UnsafePointer<SIMD4<Double>>,
-                            lanes L: Int, into G: UnsafeMutablePointer<SIMD4<Double>>) {
+func accumulateRows(
+    _ a: UnsafePointer<Double>, rowStride D: Int, count: Int, residuals r: UnsafePointer<SIMD4<Double>>,
+    lanes L: Int, into G: UnsafeMutablePointer<SIMD4<Double>>
+) {
     for g in Swift.stride(from: 0, to: L, by: 3) {
         var d = 0
         while d + 3 <= D {
@@ -57,15 +77,27 @@ func accumulateRows(_ a: UnsafePointer<Double>, rowStride D: Int, count: Int, re
             for _ in 0..<count {
                 let b0 = SIMD4(repeating: row[0]), b1 = SIMD4(repeating: row[1]), b2 = SIMD4(repeating: row[2])
                 let r0 = residual[0], r1 = residual[1], r2 = residual[2]
-                g00 = g00.addingProduct(b0, r0); g01 = g01.addingProduct(b0, r1); g02 = g02.addingProduct(b0, r2)
-                g10 = g10.addingProduct(b1, r0); g11 = g11.addingProduct(b1, r1); g12 = g12.addingProduct(b1, r2)
-                g20 = g20.addingProduct(b2, r0); g21 = g21.addingProduct(b2, r1); g22 = g22.addingProduct(b2, r2)
+                g00 = g00.addingProduct(b0, r0)
+                g01 = g01.addingProduct(b0, r1)
+                g02 = g02.addingProduct(b0, r2)
+                g10 = g10.addingProduct(b1, r0)
+                g11 = g11.addingProduct(b1, r1)
+                g12 = g12.addingProduct(b1, r2)
+                g20 = g20.addingProduct(b2, r0)
+                g21 = g21.addingProduct(b2, r1)
+                g22 = g22.addingProduct(b2, r2)
                 row += D
                 residual += L
             }
-            p0[0] = g00; p0[1] = g01; p0[2] = g02
-            p1[0] = g10; p1[1] = g11; p1[2] = g12
-            p2[0] = g20; p2[1] = g21; p2[2] = g22
+            p0[0] = g00
+            p0[1] = g01
+            p0[2] = g02
+            p1[0] = g10
+            p1[1] = g11
+            p1[2] = g12
+            p2[0] = g20
+            p2[1] = g21
+            p2[2] = g22
             d += 3
         }
         while d < D {
@@ -75,11 +107,15 @@ func accumulateRows(_ a: UnsafePointer<Double>, rowStride D: Int, count: Int, re
             var residual = r + g
             for _ in 0..<count {
                 let b0 = SIMD4(repeating: row[0])
-                g00 = g00.addingProduct(b0, residual[0]); g01 = g01.addingProduct(b0, residual[1]); g02 = g02.addingProduct(b0, residual[2])
+                g00 = g00.addingProduct(b0, residual[0])
+                g01 = g01.addingProduct(b0, residual[1])
+                g02 = g02.addingProduct(b0, residual[2])
                 row += D
                 residual += L
             }
-            p0[0] = g00; p0[1] = g01; p0[2] = g02
+            p0[0] = g00
+            p0[1] = g01
+            p0[2] = g02
             d += 1
         }
     }

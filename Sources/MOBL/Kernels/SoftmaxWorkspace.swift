@@ -46,7 +46,9 @@ public final class SoftmaxWorkspace: @unchecked Sendable {
 
     /// Makes room for the softmax step of `W` on `design` (filled by the pass that follows).
     func cache(_ W: UnsafeBufferPointer<Double>, of design: SoftmaxDesign) {
-        if probabilities.count < design.count * design.classes { probabilities = Array(repeating: 0, count: design.count * design.classes) }
+        if probabilities.count < design.count * design.classes {
+            probabilities = Array(repeating: 0, count: design.count * design.classes)
+        }
         if rowLosses.count < design.count { rowLosses = Array(repeating: 0, count: design.count) }
         if cachedW.count == W.count {
             cachedW.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: W) }

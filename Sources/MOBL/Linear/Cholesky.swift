@@ -14,14 +14,17 @@ public struct Cholesky: Sendable {
     ///   its index and value).
     public init(_ a: Matrix, name: String = "matrix") throws {
         guard a.rows == a.columns else { throw InvalidInput(name, "\(a.rows)×\(a.columns)", "must be square") }
-        guard a.isSymmetric(tolerance: 1e-10) else { throw InvalidInput(name, "not symmetric", "must equal its transpose") }
+        guard a.isSymmetric(tolerance: 1e-10) else {
+            throw InvalidInput(name, "not symmetric", "must equal its transpose")
+        }
         let n = a.rows
         var l = Matrix(rows: n, columns: n)
         for j in 0..<n {
             var d = a[j, j]
             for k in 0..<j { d -= l[j, k] * l[j, k] }
             guard d > 0, d.isFinite else {
-                throw InvalidInput(name, "pivot \(j + 1) = \(d)", "must be positive definite (Cholesky needs every pivot > 0)")
+                throw InvalidInput(
+                    name, "pivot \(j + 1) = \(d)", "must be positive definite (Cholesky needs every pivot > 0)")
             }
             let root = d.squareRoot()
             l[j, j] = root

@@ -32,13 +32,20 @@
 ///   reported, instead of reporting a curvature failure of a definite H.
 /// - Throws: ``NonPositiveCurvature`` when pᵀHp ≤ 0 at a residual above rounding level; ``InvalidInput`` for an invalid
 ///   stopping rule or mismatched lengths.
-public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialGuess: Vector? = nil,
-                              stop: StoppingRule, observe: ((Int, Vector) -> Bool)? = nil) throws -> LinearSolveResult {
+public func conjugateGradient(
+    _ apply: (Vector) -> Vector, _ b: Vector, initialGuess: Vector? = nil,
+    stop: StoppingRule, observe: ((Int, Vector) -> Bool)? = nil
+) throws -> LinearSolveResult {
     try stop.validate()
     var products = 0
-    func h(_ v: Vector) -> Vector { products += 1; return apply(v) }
+    func h(_ v: Vector) -> Vector {
+        products += 1
+        return apply(v)
+    }
     var v = initialGuess ?? Vector(repeating: 0, count: b.count)
-    guard v.count == b.count else { throw InvalidInput("initial guess", "length \(v.count)", "must match b (length \(b.count))") }
+    guard v.count == b.count else {
+        throw InvalidInput("initial guess", "length \(v.count)", "must match b (length \(b.count))")
+    }
     var r = b
     if initialGuess != nil { axpy(-1, h(v), &r) }
     var p = r
@@ -96,6 +103,7 @@ public func conjugateGradient(_ apply: (Vector) -> Vector, _ b: Vector, initialG
     case .tolerance(let tol, _): converged = relative <= tol * (1 + 1e-6)
     case .fixed(let n): converged = k == n || residual == 0 || atRoundingFloor
     }
-    return LinearSolveResult(solution: v, iterations: k, products: products, residualNorm: residual,
-                             relativeResidual: relative, converged: converged, peakVectors: 4)
+    return LinearSolveResult(
+        solution: v, iterations: k, products: products, residualNorm: residual,
+        relativeResidual: relative, converged: converged, peakVectors: 4)
 }

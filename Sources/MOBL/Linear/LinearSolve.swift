@@ -18,7 +18,9 @@ public enum StoppingRule: Sendable, Equatable {
     func validate() throws {
         switch self {
         case .tolerance(let tol, let m):
-            guard tol > 0, tol < 1 else { throw InvalidInput("relative residual tolerance", "\(tol)", "must be in (0, 1)") }
+            guard tol > 0, tol < 1 else {
+                throw InvalidInput("relative residual tolerance", "\(tol)", "must be in (0, 1)")
+            }
             guard m >= 1 else { throw InvalidInput("maxIterations", "\(m)", "must be ≥ 1") }
         case .fixed(let n):
             guard n >= 0 else { throw InvalidInput("iterations", "\(n)", "must be ≥ 0") }

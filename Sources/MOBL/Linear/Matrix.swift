@@ -87,15 +87,26 @@ public struct Matrix: Equatable, Sendable {
                         var s0 = D4(), s1 = D4(), s2 = D4(), s3 = D4()
                         var j = 0
                         while j + 16 <= n {
-                            let (ai, vj) = ((base + j) * 8, j * 8)    // byte offsets
-                            s0 += aRaw.loadUnaligned(fromByteOffset: ai, as: D4.self) * vRaw.loadUnaligned(fromByteOffset: vj, as: D4.self)
-                            s1 += aRaw.loadUnaligned(fromByteOffset: ai + 32, as: D4.self) * vRaw.loadUnaligned(fromByteOffset: vj + 32, as: D4.self)
-                            s2 += aRaw.loadUnaligned(fromByteOffset: ai + 64, as: D4.self) * vRaw.loadUnaligned(fromByteOffset: vj + 64, as: D4.self)
-                            s3 += aRaw.loadUnaligned(fromByteOffset: ai + 96, as: D4.self) * vRaw.loadUnaligned(fromByteOffset: vj + 96, as: D4.self)
+                            let (ai, vj) = ((base + j) * 8, j * 8)  // byte offsets
+                            s0 +=
+                                aRaw.loadUnaligned(fromByteOffset: ai, as: D4.self)
+                                * vRaw.loadUnaligned(fromByteOffset: vj, as: D4.self)
+                            s1 +=
+                                aRaw.loadUnaligned(fromByteOffset: ai + 32, as: D4.self)
+                                * vRaw.loadUnaligned(fromByteOffset: vj + 32, as: D4.self)
+                            s2 +=
+                                aRaw.loadUnaligned(fromByteOffset: ai + 64, as: D4.self)
+                                * vRaw.loadUnaligned(fromByteOffset: vj + 64, as: D4.self)
+                            s3 +=
+                                aRaw.loadUnaligned(fromByteOffset: ai + 96, as: D4.self)
+                                * vRaw.loadUnaligned(fromByteOffset: vj + 96, as: D4.self)
                             j += 16
                         }
                         var sum = ((s0 + s1) + (s2 + s3)).sum()
-                        while j < n { sum += a[base + j] * v[j]; j += 1 }
+                        while j < n {
+                            sum += a[base + j] * v[j]
+                            j += 1
+                        }
                         out[i] = sum
                     }
                 }
@@ -162,7 +173,9 @@ public struct Matrix: Equatable, Sendable {
 /// Cost O(n³); meant for the small systems of the course (n ≲ 20).
 public func solveLinearSystem(_ a: Matrix, _ b: Vector, relativePivotTolerance: Double = 1e-13) -> Vector? {
     let n = a.rows
-    precondition(a.columns == n && b.count == n, "solveLinearSystem: \(a.rows)×\(a.columns) matrix, right-hand side of length \(b.count)")
+    precondition(
+        a.columns == n && b.count == n,
+        "solveLinearSystem: \(a.rows)×\(a.columns) matrix, right-hand side of length \(b.count)")
     var m = a
     var x = b
     let threshold = relativePivotTolerance * max(m.maxAbsEntry, .leastNormalMagnitude)

@@ -30,16 +30,18 @@
 ///   stopped by `observe` spends one more to measure its residual.
 ///   ``LinearSolveResult/peakVectors`` = 3 (p, acc, Hp).
 /// - Throws: ``NeumannDivergence``; ``InvalidInput`` for η ≤ 0 or fewer than one term.
-public func neumannSeries(_ apply: (Vector) -> Vector, _ b: Vector, eta: Double, stop: StoppingRule,
-                          observe: ((Int, Vector) -> Bool)? = nil) throws -> LinearSolveResult {
+public func neumannSeries(
+    _ apply: (Vector) -> Vector, _ b: Vector, eta: Double, stop: StoppingRule,
+    observe: ((Int, Vector) -> Bool)? = nil
+) throws -> LinearSolveResult {
     try stop.validate()
     guard eta > 0, eta.isFinite else { throw InvalidInput("Neumann step η", "\(eta)", "must be > 0 (and ≤ 1/L)") }
     if case .fixed(let terms) = stop, terms < 1 {
         throw InvalidInput("Neumann terms Q", "\(terms)", "must be ≥ 1")
     }
     let bNorm = norm(b)
-    var p = b                  // the newest term (I − ηH)^q b
-    var acc = b                // terms 0…q: the estimate is η·acc
+    var p = b  // the newest term (I − ηH)^q b
+    var acc = b  // terms 0…q: the estimate is η·acc
     var products = 0
     var previousNorm = bNorm
     // One product: p becomes the next term, which is the residual of the current acc.
@@ -48,13 +50,14 @@ public func neumannSeries(_ apply: (Vector) -> Vector, _ b: Vector, eta: Double,
         products += 1
         let size = norm(p)
         guard size <= bNorm * (1 + 1e-9), size <= previousNorm * (1 + 1e-9) else {
-            throw NeumannDivergence(eta: eta, term: products, growth: max(size / previousNorm, size / bNorm),
-                                    relativeSize: size / bNorm)
+            throw NeumannDivergence(
+                eta: eta, term: products, growth: max(size / previousNorm, size / bNorm),
+                relativeSize: size / bNorm)
         }
         previousNorm = size
         return size
     }
-    var residual: Double? = bNorm == 0 ? 0 : nil     // residual of the current acc, once measured
+    var residual: Double? = bNorm == 0 ? 0 : nil  // residual of the current acc, once measured
     var converged = bNorm == 0
     var keepGoing = !converged && (observe?(0, eta * acc) ?? true)
     while keepGoing {
@@ -69,7 +72,8 @@ public func neumannSeries(_ apply: (Vector) -> Vector, _ b: Vector, eta: Double,
         residual = nil
         keepGoing = observe?(products, eta * acc) ?? true
     }
-    let finalResidual = try residual ?? advance()        // stopped by the observer: measure it
-    return LinearSolveResult(solution: eta * acc, iterations: products, products: products, residualNorm: finalResidual,
-                             relativeResidual: bNorm > 0 ? finalResidual / bNorm : 0, converged: converged, peakVectors: 3)
+    let finalResidual = try residual ?? advance()  // stopped by the observer: measure it
+    return LinearSolveResult(
+        solution: eta * acc, iterations: products, products: products, residualNorm: finalResidual,
+        relativeResidual: bNorm > 0 ? finalResidual / bNorm : 0, converged: converged, peakVectors: 3)
 }

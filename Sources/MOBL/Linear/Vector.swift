@@ -35,8 +35,9 @@ public func axpy(_ alpha: Double, _ x: Vector, _ y: inout Vector) {
 
 /// The linear combination Σₖ cₖ vₖ of equally long vectors.
 public func combination(_ coefficients: [Double], _ vectors: [Vector]) -> Vector {
-    precondition(coefficients.count == vectors.count && !vectors.isEmpty,
-                 "combination: \(coefficients.count) coefficients for \(vectors.count) vectors")
+    precondition(
+        coefficients.count == vectors.count && !vectors.isEmpty,
+        "combination: \(coefficients.count) coefficients for \(vectors.count) vectors")
     var result = Vector(repeating: 0, count: vectors[0].count)
     for (c, v) in zip(coefficients, vectors) { axpy(c, v, &result) }
     return result

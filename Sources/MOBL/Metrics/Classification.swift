@@ -32,7 +32,12 @@ public func macroF1(predicted: [Int], truth: [Int], classes: Int) throws -> Doub
         guard (0..<classes).contains(p), (0..<classes).contains(t) else {
             throw InvalidInput("label at \(i)", "predicted \(p), true \(t)", "must be in 0…\(classes - 1)")
         }
-        if p == t { truePositives[p] += 1 } else { falsePositives[p] += 1; falseNegatives[t] += 1 }
+        if p == t {
+            truePositives[p] += 1
+        } else {
+            falsePositives[p] += 1
+            falseNegatives[t] += 1
+        }
     }
     var sum = 0.0
     for c in 0..<classes {
@@ -79,6 +84,8 @@ public func areaUnderROC(scores: [Double], positives: [Bool]) throws -> Double {
 }
 
 private func checkPairs(_ a: Int, _ b: Int, _ name: String) throws {
-    guard a == b else { throw InvalidInput("\(name) and their partners", "\(a) and \(b) entries", "must have the same length") }
+    guard a == b else {
+        throw InvalidInput("\(name) and their partners", "\(a) and \(b) entries", "must have the same length")
+    }
     guard a > 0 else { throw InvalidInput(name, "no entries", "need at least one") }
 }

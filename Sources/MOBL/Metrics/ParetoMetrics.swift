@@ -33,7 +33,7 @@ public func hypervolume2D(_ points: [Vector], reference: Vector) throws -> Doubl
     let inside = points.filter { $0[0] < reference[0] && $0[1] < reference[1] }
     let front = nonDominatedIndices(inside).map { inside[$0] }.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
     var area = 0.0
-    var ceiling = reference[1]            // f₂ of the previous (left) point
+    var ceiling = reference[1]  // f₂ of the previous (left) point
     for p in front where p[1] < ceiling {
         area += (reference[0] - p[0]) * (ceiling - p[1])
         ceiling = p[1]
@@ -47,7 +47,8 @@ public func hypervolume2D(_ points: [Vector], reference: Vector) throws -> Doubl
 /// - Throws: ``InvalidInput`` if either set is empty or the dimensions differ.
 public func invertedGenerationalDistance(reference: [Vector], found: [Vector]) throws -> Double {
     guard !reference.isEmpty, !found.isEmpty else {
-        throw InvalidInput("IGD sets", "\(reference.count) reference, \(found.count) found points", "both must be non-empty")
+        throw InvalidInput(
+            "IGD sets", "\(reference.count) reference, \(found.count) found points", "both must be non-empty")
     }
     let s = reference[0].count
     guard (reference + found).allSatisfy({ $0.count == s }) else {

@@ -11,12 +11,14 @@
 /// (a sign change of the hypergradient).
 ///
 /// - Returns: the final bracket (lo, hi); the caller picks from it.
-public func bisect(_ lo: Double, _ hi: Double, tolerance: Double = 0,
-                   isRight: (Double) throws -> Bool) rethrows -> (lo: Double, hi: Double) {
+public func bisect(
+    _ lo: Double, _ hi: Double, tolerance: Double = 0,
+    isRight: (Double) throws -> Bool
+) rethrows -> (lo: Double, hi: Double) {
     var (lo, hi) = (lo, hi)
     while hi - lo > tolerance {
         let mid = 0.5 * (lo + hi)
-        if mid <= lo || mid >= hi { break }    // no double left between lo and hi
+        if mid <= lo || mid >= hi { break }  // no double left between lo and hi
         if try isRight(mid) { hi = mid } else { lo = mid }
     }
     return (lo, hi)

@@ -57,7 +57,8 @@ extension BilevelProblem {
     public func checkStep(_ step: Double, name: String, x: Vector, limitOverL limit: Double = 2) throws {
         guard step > 0, step.isFinite else { throw InvalidInput(name, "\(step)", "must be > 0") }
         if let L = lowerCurvature(x: x)?.L, step >= limit / L {
-            throw InvalidInput(name, "\(step)", "must be below \(limit)/L = \(limit / L) (L = \(L)), or the iteration diverges")
+            throw InvalidInput(
+                name, "\(step)", "must be below \(limit)/L = \(limit / L) (L = \(L)), or the iteration diverges")
         }
     }
 

@@ -72,11 +72,13 @@ extension CountedOracles {
     private func checkUpperBatch(_ batch: [Int], _ n: Int) throws {
         if n == 0 {
             guard batch.isEmpty else {
-                throw InvalidInput("upper batch", "\(batch.count) indices", "must be empty: the upper level has no samples")
+                throw InvalidInput(
+                    "upper batch", "\(batch.count) indices", "must be empty: the upper level has no samples")
             }
         } else {
             guard !batch.isEmpty, batch.count <= n, batch.allSatisfy({ (0..<n).contains($0) }) else {
-                throw InvalidInput("upper batch", "\(batch.count) indices", "must be 1…N_f = \(n) distinct indices in 0..<\(n)")
+                throw InvalidInput(
+                    "upper batch", "\(batch.count) indices", "must be 1…N_f = \(n) distinct indices in 0..<\(n)")
             }
         }
     }
@@ -84,8 +86,10 @@ extension CountedOracles {
     /// The one path of every batch oracle: check the problem is a finite sum and the
     /// batch fits its level, count one call of the oracle's kind and `batch.count`
     /// samples, then ask the problem.
-    private func batched<T>(_ purpose: String, _ batch: [Int], upper: Bool = false, counting call: WritableKeyPath<OracleCounts, Int>,
-                            _ oracle: (any FiniteSumBilevelProblem) -> T) throws -> T {
+    private func batched<T>(
+        _ purpose: String, _ batch: [Int], upper: Bool = false, counting call: WritableKeyPath<OracleCounts, Int>,
+        _ oracle: (any FiniteSumBilevelProblem) -> T
+    ) throws -> T {
         let f = try finiteSum(for: purpose)
         if upper { try checkUpperBatch(batch, f.upperSampleCount) } else { try checkLowerBatch(batch, f.sampleCount) }
         counts[keyPath: call] += 1
@@ -100,23 +104,31 @@ extension CountedOracles {
 
     /// A mini-batch ∇_y g; counts one lower gradient and `batch.count` samples.
     public func lowerGradientY(x: Vector, y: Vector, batch: [Int]) throws -> Vector {
-        try batched("mini-batch gradients", batch, counting: \.lowerGradient) { $0.lowerGradientY(x: x, y: y, batch: batch) }
+        try batched("mini-batch gradients", batch, counting: \.lowerGradient) {
+            $0.lowerGradientY(x: x, y: y, batch: batch)
+        }
     }
 
     /// A mini-batch Hessian-vector product; counts one product and `batch.count` samples.
     public func hessianVector(x: Vector, y: Vector, _ v: Vector, batch: [Int]) throws -> Vector {
-        try batched("mini-batch Hessians", batch, counting: \.hessianVector) { $0.lowerHessianVector(x: x, y: y, v, batch: batch) }
+        try batched("mini-batch Hessians", batch, counting: \.hessianVector) {
+            $0.lowerHessianVector(x: x, y: y, v, batch: batch)
+        }
     }
 
     /// A mini-batch mixed product ∇²_xy g · v; counts one mixed product and `batch.count` samples.
     public func mixedVector(x: Vector, y: Vector, _ v: Vector, batch: [Int]) throws -> Vector {
-        try batched("mini-batch mixed products", batch, counting: \.mixedVector) { $0.lowerMixedVector(x: x, y: y, v, batch: batch) }
+        try batched("mini-batch mixed products", batch, counting: \.mixedVector) {
+            $0.lowerMixedVector(x: x, y: y, v, batch: batch)
+        }
     }
 
     /// Mini-batch upper values; counts one upper value and `batch.count` samples (none
     /// when the upper level has no samples and the batch is empty).
     public func upperValues(x: Vector, y: Vector, batch: [Int]) throws -> Vector {
-        try batched("mini-batch upper values", batch, upper: true, counting: \.upperValue) { $0.upperValues(x: x, y: y, batch: batch) }
+        try batched("mini-batch upper values", batch, upper: true, counting: \.upperValue) {
+            $0.upperValues(x: x, y: y, batch: batch)
+        }
     }
 
     /// A mini-batch ∇_x f_s; counts one upper gradient and `batch.count` samples.

@@ -44,7 +44,9 @@ public struct FiniteSumMOBLToy: BilevelProblemWithSolution, FiniteSumBilevelProb
         guard samples >= 2, samples % 2 == 0 else {
             throw InvalidInput("samples N", "\(samples)", "must be even and ≥ 2 (the perturbations come in ± pairs)")
         }
-        guard rho >= 0, rho < 1 else { throw InvalidInput("perturbation ρ", "\(rho)", "must be in [0, 1) to keep every Q_i positive definite") }
+        guard rho >= 0, rho < 1 else {
+            throw InvalidInput("perturbation ρ", "\(rho)", "must be in [0, 1) to keep every Q_i positive definite")
+        }
         let p = toy.lowerDimension, n = toy.upperDimension
         let bNorm = try symmetricEigenvalues(toy.B.transposed.times(toy.B)).last!.squareRoot()
         var e: [Matrix] = [], f: [Matrix] = []
@@ -111,7 +113,9 @@ public struct FiniteSumMOBLToy: BilevelProblemWithSolution, FiniteSumBilevelProb
     public func upperGradientY(_ s: Int, x: Vector, y: Vector) -> Vector { toy.upperGradientY(s, x: x, y: y) }
     public func lowerGradientX(x: Vector, y: Vector) -> Vector { toy.lowerGradientX(x: x, y: y) }
     public func lowerGradientY(x: Vector, y: Vector) -> Vector { toy.lowerGradientY(x: x, y: y) }
-    public func lowerHessianVector(x: Vector, y: Vector, _ v: Vector) -> Vector { toy.lowerHessianVector(x: x, y: y, v) }
+    public func lowerHessianVector(x: Vector, y: Vector, _ v: Vector) -> Vector {
+        toy.lowerHessianVector(x: x, y: y, v)
+    }
     public func lowerMixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector { toy.lowerMixedVector(x: x, y: y, v) }
     public func lowerSolution(x: Vector) -> Vector { toy.lowerSolution(x: x) }
     public func exactHypergradients(x: Vector) -> [Vector] { toy.exactHypergradients(x: x) }
@@ -157,13 +161,15 @@ public struct FiniteSumMOBLToy: BilevelProblemWithSolution, FiniteSumBilevelProb
     /// Q_i = Q + σ_i E_j, sample i's Hessian (for tests and derivations).
     public func sampleHessian(_ i: Int) -> Matrix {
         let (sign, j) = pair(i)
-        return shaped(toy.Q.rows, toy.Q.columns, zip(toy.Q.storage, hessianPerturbations[j].storage).map { $0 + sign * $1 })
+        return shaped(
+            toy.Q.rows, toy.Q.columns, zip(toy.Q.storage, hessianPerturbations[j].storage).map { $0 + sign * $1 })
     }
 
     /// B_i = B + σ_i F_j, sample i's coupling.
     public func sampleCoupling(_ i: Int) -> Matrix {
         let (sign, j) = pair(i)
-        return shaped(toy.B.rows, toy.B.columns, zip(toy.B.storage, couplingPerturbations[j].storage).map { $0 + sign * $1 })
+        return shaped(
+            toy.B.rows, toy.B.columns, zip(toy.B.storage, couplingPerturbations[j].storage).map { $0 + sign * $1 })
     }
 }
 

@@ -32,21 +32,30 @@ public struct CleaningDomain: Sendable {
     ///
     /// - Throws: ``InvalidInput`` when the splits need more samples than there are, a
     ///   size is < 1, or the corruption is outside [0, 1].
-    public init(name: String, samples: SoftmaxDesign, sizes: Sizes, corruption: Double,
-                using rng: inout SeededGenerator) throws {
+    public init(
+        name: String, samples: SoftmaxDesign, sizes: Sizes, corruption: Double,
+        using rng: inout SeededGenerator
+    ) throws {
         guard [sizes.train, sizes.validation, sizes.selection, sizes.test].allSatisfy({ $0 >= 1 }) else {
-            throw InvalidInput("\(name) split sizes", "\(sizes.train)/\(sizes.validation)/\(sizes.selection)/\(sizes.test)", "every split needs ≥ 1 sample")
+            throw InvalidInput(
+                "\(name) split sizes", "\(sizes.train)/\(sizes.validation)/\(sizes.selection)/\(sizes.test)",
+                "every split needs ≥ 1 sample")
         }
         guard sizes.total <= samples.count else {
-            throw InvalidInput("\(name) split sizes", "\(sizes.train)+\(sizes.validation)+\(sizes.selection)+\(sizes.test) = \(sizes.total)",
-                               "must not exceed the \(samples.count) samples available")
+            throw InvalidInput(
+                "\(name) split sizes",
+                "\(sizes.train)+\(sizes.validation)+\(sizes.selection)+\(sizes.test) = \(sizes.total)",
+                "must not exceed the \(samples.count) samples available")
         }
         guard (0...1).contains(corruption) else {
             throw InvalidInput("corruption", "\(corruption)", "must be a fraction in [0, 1]")
         }
         let order = rng.batch(of: sizes.total, from: samples.count)
         var next = 0
-        func take(_ k: Int) -> [Int] { defer { next += k }; return Array(order[next..<(next + k)]) }
+        func take(_ k: Int) -> [Int] {
+            defer { next += k }
+            return Array(order[next..<(next + k)])
+        }
         let clean = samples.subset(take(sizes.train))
         validation = samples.subset(take(sizes.validation))
         selection = samples.subset(take(sizes.selection))
@@ -76,7 +85,9 @@ extension SoftmaxDesign {
     ///   0..<C.
     public init(pixels: [UInt8], count: Int, pixelsPerImage: Int, labels: [UInt8], classes: Int) throws {
         guard count >= 1, pixelsPerImage >= 1, pixels.count == count * pixelsPerImage, labels.count == count else {
-            throw InvalidInput("images", "\(pixels.count) pixels, \(labels.count) labels", "need count × pixelsPerImage = \(count) × \(pixelsPerImage) pixels and \(count) labels")
+            throw InvalidInput(
+                "images", "\(pixels.count) pixels, \(labels.count) labels",
+                "need count × pixelsPerImage = \(count) × \(pixelsPerImage) pixels and \(count) labels")
         }
         let D = pixelsPerImage + 1
         var m = Matrix(rows: count, columns: D)
@@ -138,12 +149,18 @@ public struct HyperCleaning: BilevelProblem {
     /// - Throws: ``InvalidInput`` when c ≤ 0, there is no domain, or the domains'
     ///   features or classes differ.
     public init(domains: [CleaningDomain], ridge c: Double) throws {
-        guard c > 0, c.isFinite else { throw InvalidInput("ridge c", "\(c)", "must be > 0 (it makes the lower level strongly convex)") }
+        guard c > 0, c.isFinite else {
+            throw InvalidInput("ridge c", "\(c)", "must be > 0 (it makes the lower level strongly convex)")
+        }
         guard let first = domains.first else { throw InvalidInput("domains", "none", "need at least one domain") }
-        for d in domains where d.train.dimension != first.train.dimension || d.train.classes != first.train.classes
-            || d.validation.dimension != first.train.dimension {
-            throw InvalidInput("domain \(d.name)", "D = \(d.train.dimension), C = \(d.train.classes)",
-                               "every domain needs the same features and classes as \(first.name) (D = \(first.train.dimension), C = \(first.train.classes))")
+        for d in domains
+        where d.train.dimension != first.train.dimension || d.train.classes != first.train.classes
+            || d.validation.dimension != first.train.dimension
+        {
+            throw InvalidInput(
+                "domain \(d.name)", "D = \(d.train.dimension), C = \(d.train.classes)",
+                "every domain needs the same features and classes as \(first.name) (D = \(first.train.dimension), C = \(first.train.classes))"
+            )
         }
         var storage: [Double] = []
         var labels: [Int] = []
@@ -160,7 +177,9 @@ public struct HyperCleaning: BilevelProblem {
         train = SoftmaxDesign(unchecked: features, labels: labels, classes: first.train.classes)
         self.domainOfSample = domainOfSample
         validation = domains.map(\.validation)
-        validationWeights = domains.map { Vector(repeating: 1 / Double($0.validation.count), count: $0.validation.count) }
+        validationWeights = domains.map {
+            Vector(repeating: 1 / Double($0.validation.count), count: $0.validation.count)
+        }
         ridge = c
         sampleScale = scale
         designCurvature = Self.largestEigenvalue(of: features, rowWeights: scale)

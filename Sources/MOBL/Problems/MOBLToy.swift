@@ -46,8 +46,12 @@ public struct MOBLToy: BilevelProblemWithSolution {
     ///   singular or mis-sized B, a polygon with S < 3, or p < 2.
     public init(Q: Matrix, B: Matrix, objectives: Objectives) throws {
         let p = Q.rows
-        guard p >= 2 else { throw InvalidInput("p", "\(p)", "must be ≥ 2 (the polygon lives in the first two coordinates)") }
-        guard B.rows == p, B.columns == p else { throw InvalidInput("B", "\(B.rows)×\(B.columns)", "must be p×p = \(p)×\(p)") }
+        guard p >= 2 else {
+            throw InvalidInput("p", "\(p)", "must be ≥ 2 (the polygon lives in the first two coordinates)")
+        }
+        guard B.rows == p, B.columns == p else {
+            throw InvalidInput("B", "\(B.rows)×\(B.columns)", "must be p×p = \(p)×\(p)")
+        }
         guard solveLinearSystem(B, Vector(repeating: 1, count: p)) != nil else {
             throw InvalidInput("B", "singular", "must be invertible so that y*(x) is a bijection")
         }
@@ -71,8 +75,10 @@ public struct MOBLToy: BilevelProblemWithSolution {
 
     /// The standard toy: Q with eigenvalues log-spaced in [1, κ_Q] and a seeded random
     /// orthogonal eigenbasis, B = I, n = p = `dimension` (default 10).
-    public static func standard(_ objectives: Objectives, dimension: Int = 10, kappa: Double = 10,
-                                using rng: inout SeededGenerator) throws -> MOBLToy {
+    public static func standard(
+        _ objectives: Objectives, dimension: Int = 10, kappa: Double = 10,
+        using rng: inout SeededGenerator
+    ) throws -> MOBLToy {
         guard dimension >= 2 else { throw InvalidInput("dimension", "\(dimension)", "must be ≥ 2") }
         guard kappa >= 1, kappa.isFinite else { throw InvalidInput("κ_Q", "\(kappa)", "must be ≥ 1") }
         let q = rng.symmetricMatrix(eigenvalues: logSpaced(from: 1, to: kappa, count: dimension))
@@ -118,7 +124,7 @@ public struct MOBLToy: BilevelProblemWithSolution {
 
     /// The upper-level point whose lower-level solution is y: x = B⁻¹Q y.
     public func upperPoint(forLowerSolution y: Vector) -> Vector {
-        solveLinearSystem(B, Q.times(y))!      // B was checked invertible at init
+        solveLinearSystem(B, Q.times(y))!  // B was checked invertible at init
     }
 
     // MARK: The exact front and Chebyshev optima

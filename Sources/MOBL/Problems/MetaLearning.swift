@@ -66,8 +66,10 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
         /// σ > 0, the standard deviation of the random Fourier frequencies ω_j.
         public var bandwidth: Double
 
-        public init(features: Int = 41, width: Int = 4, shots: Int = 10, queries: Int = 20, trainTasksPerFamily: Int = 8,
-                    testTasksPerFamily: Int = 40, ridge: Double = 0.05, noise: Double = 0.05, bandwidth: Double = 1.5) {
+        public init(
+            features: Int = 41, width: Int = 4, shots: Int = 10, queries: Int = 20, trainTasksPerFamily: Int = 8,
+            testTasksPerFamily: Int = 40, ridge: Double = 0.05, noise: Double = 0.05, bandwidth: Double = 1.5
+        ) {
             self.features = features
             self.width = width
             self.shots = shots
@@ -81,17 +83,29 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
 
         /// - Throws: ``InvalidInput`` naming the first value that breaks its rule.
         public func validate() throws {
-            guard features >= 2 else { throw InvalidInput("features M", "\(features)", "must be ≥ 2 (at least one Fourier feature and the constant)") }
+            guard features >= 2 else {
+                throw InvalidInput(
+                    "features M", "\(features)", "must be ≥ 2 (at least one Fourier feature and the constant)")
+            }
             guard width >= 1 else { throw InvalidInput("width w", "\(width)", "must be ≥ 1") }
             guard shots >= 1 else { throw InvalidInput("shots K", "\(shots)", "must be ≥ 1") }
             guard queries >= 1 else { throw InvalidInput("queries Q", "\(queries)", "must be ≥ 1") }
             guard trainTasksPerFamily >= 1 else {
                 throw InvalidInput("meta-training tasks per family", "\(trainTasksPerFamily)", "must be ≥ 1")
             }
-            guard testTasksPerFamily >= 1 else { throw InvalidInput("meta-test tasks per family", "\(testTasksPerFamily)", "must be ≥ 1") }
-            guard ridge > 0, ridge.isFinite else { throw InvalidInput("ridge c", "\(ridge)", "must be > 0 and finite (it makes the lower level strongly convex)") }
-            guard noise >= 0, noise.isFinite else { throw InvalidInput("noise σ", "\(noise)", "must be ≥ 0 and finite") }
-            guard bandwidth > 0, bandwidth.isFinite else { throw InvalidInput("bandwidth σ", "\(bandwidth)", "must be > 0 and finite") }
+            guard testTasksPerFamily >= 1 else {
+                throw InvalidInput("meta-test tasks per family", "\(testTasksPerFamily)", "must be ≥ 1")
+            }
+            guard ridge > 0, ridge.isFinite else {
+                throw InvalidInput(
+                    "ridge c", "\(ridge)", "must be > 0 and finite (it makes the lower level strongly convex)")
+            }
+            guard noise >= 0, noise.isFinite else {
+                throw InvalidInput("noise σ", "\(noise)", "must be ≥ 0 and finite")
+            }
+            guard bandwidth > 0, bandwidth.isFinite else {
+                throw InvalidInput("bandwidth σ", "\(bandwidth)", "must be > 0 and finite")
+            }
         }
     }
 
@@ -136,8 +150,9 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
                         return (a, a.map { family.value($0, parameters: parameters) + settings.noise * rng.gaussian() })
                     }
                     let (sa, st) = points(settings.shots), (qa, qt) = points(settings.queries)
-                    return FewShotTask(family: family, parameters: parameters, supportInputs: sa, supportTargets: st,
-                                       queryInputs: qa, queryTargets: qt)
+                    return FewShotTask(
+                        family: family, parameters: parameters, supportInputs: sa, supportTargets: st,
+                        queryInputs: qa, queryTargets: qt)
                 }
             }
         }
@@ -217,7 +232,7 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
     /// gradient += scale · Φᵀ u vᵀ (an M × w outer product, row-major).
     static func addOuter(_ scale: Double, _ phi: Matrix, _ u: Vector, _ v: Vector, into gradient: inout Vector) {
         let (m, w) = (phi.columns, v.count)
-        var projected = Vector(repeating: 0, count: m)        // Φᵀ u
+        var projected = Vector(repeating: 0, count: m)  // Φᵀ u
         for i in 0..<phi.rows where u[i] != 0 {
             let ui = u[i]
             for j in 0..<m { projected[j] += phi.storage[i * m + j] * ui }
@@ -251,7 +266,8 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
 
     func factor(_ a: Matrix) -> Cholesky {
         do { return try Cholesky(a, name: "ZᵀZ/K + cI") } catch {
-            preconditionFailure("MetaLearning: \(error) (c > 0 makes it positive definite; the representation is not finite)")
+            preconditionFailure(
+                "MetaLearning: \(error) (c > 0 makes it positive definite; the representation is not finite)")
         }
     }
 
@@ -263,7 +279,6 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
         return batch.map { ($0, scale) }
     }
 }
-
 
 /// The designs of the last x a ``MetaLearning`` problem saw (behind a lock, so one
 /// problem may be used from several threads).

@@ -110,7 +110,9 @@ extension MetaLearning {
         return product
     }
 
-    public func lowerHessianVector(x: Vector, y: Vector, _ v: Vector) -> Vector { lowerHessianVector(x: x, v: v, tasks: weighted(nil)) }
+    public func lowerHessianVector(x: Vector, y: Vector, _ v: Vector) -> Vector {
+        lowerHessianVector(x: x, v: v, tasks: weighted(nil))
+    }
 
     private func lowerMixedVector(x: Vector, y: Vector, v: Vector, tasks: [(task: Int, weight: Double)]) -> Vector {
         var product = Vector(repeating: 0, count: upperDimension)
@@ -126,14 +128,20 @@ extension MetaLearning {
         return product
     }
 
-    public func lowerMixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector { lowerMixedVector(x: x, y: y, v: v, tasks: weighted(nil)) }
+    public func lowerMixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector {
+        lowerMixedVector(x: x, y: y, v: v, tasks: weighted(nil))
+    }
 
     // MARK: - Batch oracles (tasks as samples)
 
     /// (T/|B|) Σ_{τ∈B} g_τ.
-    public func lowerValue(x: Vector, y: Vector, batch: [Int]) -> Double { lowerValue(x: x, y: y, tasks: weighted(batch)) }
+    public func lowerValue(x: Vector, y: Vector, batch: [Int]) -> Double {
+        lowerValue(x: x, y: y, tasks: weighted(batch))
+    }
     /// (T/|B|) Σ_{τ∈B} ∇_y g_τ (zero outside the batch's heads).
-    public func lowerGradientY(x: Vector, y: Vector, batch: [Int]) -> Vector { lowerGradientY(x: x, y: y, tasks: weighted(batch)) }
+    public func lowerGradientY(x: Vector, y: Vector, batch: [Int]) -> Vector {
+        lowerGradientY(x: x, y: y, tasks: weighted(batch))
+    }
     /// (T/|B|) Σ_{τ∈B} ∇²_yy g_τ · v.
     public func lowerHessianVector(x: Vector, y: Vector, _ v: Vector, batch: [Int]) -> Vector {
         lowerHessianVector(x: x, v: v, tasks: weighted(batch))

@@ -12,7 +12,11 @@ public struct QuadraticBilevel: BilevelProblemWithSolution {
         public var F: Matrix, H: Matrix, K: Matrix
         public var c: Vector, h: Vector
         public init(F: Matrix, H: Matrix, K: Matrix, c: Vector, h: Vector) {
-            self.F = F; self.H = H; self.K = K; self.c = c; self.h = h
+            self.F = F
+            self.H = H
+            self.K = K
+            self.c = c
+            self.h = h
         }
     }
 
@@ -32,14 +36,20 @@ public struct QuadraticBilevel: BilevelProblemWithSolution {
     public init(A: Matrix, B: Matrix, C: Matrix, a: Vector, b: Vector, upper: [Upper]) throws {
         let (n, p) = (B.rows, A.rows)
         guard B.columns == n, C.rows == n, C.columns == p, a.count == p, b.count == n else {
-            throw InvalidInput("quadratic bilevel sizes", "A \(A.rows)×\(A.columns), B \(B.rows)×\(B.columns), C \(C.rows)×\(C.columns)",
-                               "need A p×p, B n×n, C n×p, a ∈ Rᵖ, b ∈ Rⁿ")
+            throw InvalidInput(
+                "quadratic bilevel sizes",
+                "A \(A.rows)×\(A.columns), B \(B.rows)×\(B.columns), C \(C.rows)×\(C.columns)",
+                "need A p×p, B n×n, C n×p, a ∈ Rᵖ, b ∈ Rⁿ")
         }
-        guard !upper.isEmpty, upper.allSatisfy({
-            $0.F.rows == p && $0.F.columns == p && $0.H.rows == n && $0.H.columns == n
-                && $0.K.rows == n && $0.K.columns == p && $0.c.count == p && $0.h.count == n
-        }) else {
-            throw InvalidInput("upper objectives", "\(upper.count)", "need at least one, each with F p×p, H n×n, K n×p, c ∈ Rᵖ, h ∈ Rⁿ")
+        guard !upper.isEmpty,
+            upper.allSatisfy({
+                $0.F.rows == p && $0.F.columns == p && $0.H.rows == n && $0.H.columns == n
+                    && $0.K.rows == n && $0.K.columns == p && $0.c.count == p && $0.h.count == n
+            })
+        else {
+            throw InvalidInput(
+                "upper objectives", "\(upper.count)", "need at least one, each with F p×p, H n×n, K n×p, c ∈ Rᵖ, h ∈ Rⁿ"
+            )
         }
         cholesky = try Cholesky(A, name: "A (the lower-level Hessian)")
         let eigenvalues = try symmetricEigenvalues(A)
@@ -50,8 +60,10 @@ public struct QuadraticBilevel: BilevelProblemWithSolution {
     /// A seeded random instance: A has eigenvalues log-spaced in [1, κ] and random
     /// eigenvectors; every other matrix and vector is Gaussian, scaled by 1/√size so
     /// that products stay of order one.
-    public static func random(n: Int, p: Int, objectives: Int = 1, kappa: Double,
-                              using rng: inout SeededGenerator) throws -> QuadraticBilevel {
+    public static func random(
+        n: Int, p: Int, objectives: Int = 1, kappa: Double,
+        using rng: inout SeededGenerator
+    ) throws -> QuadraticBilevel {
         guard n >= 1, p >= 1, objectives >= 1 else {
             throw InvalidInput("n, p, S", "\(n), \(p), \(objectives)", "must all be ≥ 1")
         }
@@ -69,7 +81,8 @@ public struct QuadraticBilevel: BilevelProblemWithSolution {
         let B = symmetric(n), C = gaussian(n, p)
         let a = rng.gaussianVector(p), b = rng.gaussianVector(n)
         let upper = (0..<objectives).map { _ in
-            Upper(F: symmetric(p), H: symmetric(n), K: gaussian(n, p), c: rng.gaussianVector(p), h: rng.gaussianVector(n))
+            Upper(
+                F: symmetric(p), H: symmetric(n), K: gaussian(n, p), c: rng.gaussianVector(p), h: rng.gaussianVector(n))
         }
         return try QuadraticBilevel(A: A, B: B, C: C, a: a, b: b, upper: upper)
     }
@@ -77,7 +90,9 @@ public struct QuadraticBilevel: BilevelProblemWithSolution {
     public func lowerCurvature(x: Vector) -> (mu: Double, L: Double)? { curvature }
 
     public func upperValues(x: Vector, y: Vector) -> Vector {
-        upper.map { u in 0.5 * u.F.quadraticForm(y) + 0.5 * u.H.quadraticForm(x) + dot(x, u.K.times(y)) + dot(u.c, y) + dot(u.h, x) }
+        upper.map { u in
+            0.5 * u.F.quadraticForm(y) + 0.5 * u.H.quadraticForm(x) + dot(x, u.K.times(y)) + dot(u.c, y) + dot(u.h, x)
+        }
     }
     public func lowerValue(x: Vector, y: Vector) -> Double {
         0.5 * A.quadraticForm(y) + 0.5 * B.quadraticForm(x) + dot(x, C.times(y)) + dot(a, y) + dot(b, x)

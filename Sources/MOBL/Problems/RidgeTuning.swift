@@ -27,7 +27,7 @@ public struct RidgeTuning: BilevelProblemWithSolution, FiniteSumBilevelProblem {
     public let X: Matrix, t: Vector
     public let validationX: Matrix, validationT: Vector
     public let perFeature: Bool
-    private let gram: Matrix          // XᵀX, precomputed: one d×d product per Hessian-vector product
+    private let gram: Matrix  // XᵀX, precomputed: one d×d product per Hessian-vector product
     private let gramEigenvalues: (low: Double, high: Double)
 
     public var upperDimension: Int { perFeature ? X.columns : 1 }
@@ -37,14 +37,19 @@ public struct RidgeTuning: BilevelProblemWithSolution, FiniteSumBilevelProblem {
 
     /// - Throws: ``InvalidInput`` for sizes that do not match or non-finite data.
     public init(X: Matrix, t: Vector, validationX: Matrix, validationT: Vector, perFeature: Bool = false) throws {
-        guard X.rows == t.count, validationX.rows == validationT.count, X.columns == validationX.columns, X.rows >= 1 else {
-            throw InvalidInput("ridge data", "X \(X.rows)×\(X.columns), t \(t.count), X_v \(validationX.rows)×\(validationX.columns), t_v \(validationT.count)",
-                               "need as many targets as rows and the same features in both sets")
+        guard X.rows == t.count, validationX.rows == validationT.count, X.columns == validationX.columns, X.rows >= 1
+        else {
+            throw InvalidInput(
+                "ridge data",
+                "X \(X.rows)×\(X.columns), t \(t.count), X_v \(validationX.rows)×\(validationX.columns), t_v \(validationT.count)",
+                "need as many targets as rows and the same features in both sets")
         }
         guard (X.storage + t + validationX.storage + validationT).allSatisfy(\.isFinite) else {
             throw InvalidInput("ridge data", "non-finite entries", "every number must be finite")
         }
-        (self.X, self.t, self.validationX, self.validationT, self.perFeature) = (X, t, validationX, validationT, perFeature)
+        (self.X, self.t, self.validationX, self.validationT, self.perFeature) = (
+            X, t, validationX, validationT, perFeature
+        )
         gram = X.transposed.times(X)
         let eigenvalues = try symmetricEigenvalues(gram)
         gramEigenvalues = (max(eigenvalues.first!, 0), eigenvalues.last!)
@@ -52,10 +57,14 @@ public struct RidgeTuning: BilevelProblemWithSolution, FiniteSumBilevelProblem {
 
     /// A seeded synthetic regression task: Gaussian features, a Gaussian true weight
     /// vector, targets with Gaussian noise of size `noise`.
-    public static func synthetic(samples: Int, validation: Int, features: Int, noise: Double, perFeature: Bool = false,
-                                 using rng: inout SeededGenerator) throws -> RidgeTuning {
+    public static func synthetic(
+        samples: Int, validation: Int, features: Int, noise: Double, perFeature: Bool = false,
+        using rng: inout SeededGenerator
+    ) throws -> RidgeTuning {
         guard samples >= 1, validation >= 1, features >= 1, noise >= 0 else {
-            throw InvalidInput("ridge sizes", "\(samples), \(validation), \(features), noise \(noise)", "need ≥ 1 samples and features, noise ≥ 0")
+            throw InvalidInput(
+                "ridge sizes", "\(samples), \(validation), \(features), noise \(noise)",
+                "need ≥ 1 samples and features, noise ≥ 0")
         }
         let truth = rng.gaussianVector(features)
         func data(_ m: Int) -> (Matrix, Vector) {

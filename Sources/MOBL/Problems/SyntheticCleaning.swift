@@ -27,15 +27,19 @@ extension CleaningDomain {
     /// - Throws: ``InvalidInput`` when F < 2, C < 2, `conflicted` is outside 0…C (1 is
     ///   refused too: a cycle of one class changes nothing), `separation` is not > 0, or
     ///   as the initializer does for sizes and corruption.
-    public static func syntheticPair(sizes: Sizes, features F: Int, classes C: Int, conflicted: Int,
-                                     separation: Double, corruption: Double,
-                                     using rng: inout SeededGenerator) throws -> [CleaningDomain] {
+    public static func syntheticPair(
+        sizes: Sizes, features F: Int, classes C: Int, conflicted: Int,
+        separation: Double, corruption: Double,
+        using rng: inout SeededGenerator
+    ) throws -> [CleaningDomain] {
         guard F >= 2 else { throw InvalidInput("features F", "\(F)", "must be ≥ 2 (a shared and an agreeing block)") }
         guard C >= 2 else { throw InvalidInput("classes C", "\(C)", "must be ≥ 2") }
         guard conflicted == 0 || (2...C).contains(conflicted) else {
             throw InvalidInput("conflicted classes", "\(conflicted)", "must be 0 or in 2…\(C)")
         }
-        guard separation > 0, separation.isFinite else { throw InvalidInput("separation", "\(separation)", "must be > 0 and finite") }
+        guard separation > 0, separation.isFinite else {
+            throw InvalidInput("separation", "\(separation)", "must be > 0 and finite")
+        }
         let shared = (F + 1) / 2
         let means = (0..<C).map { _ in
             (0..<F).map { d in (d < shared ? separation : separation / 2) * rng.gaussian() }

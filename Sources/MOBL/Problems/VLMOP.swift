@@ -103,8 +103,11 @@ public struct VLMOP: MultiObjectiveProblem {
             let s = (a - b) / (a + b)
             return (s, [r[1] / ((a + b) * (a + b)), r[0] / ((a + b) * (a + b))])
         case .two:
-            func gap(_ s: Double) -> Double { let f = frontPoint(s); return r[0] * f[0] - r[1] * f[1] }
-            let (lo, hi) = bisect(-1, 1) { gap($0) <= 0 }      // gap(−1) > 0 ≥ gap(1)
+            func gap(_ s: Double) -> Double {
+                let f = frontPoint(s)
+                return r[0] * f[0] - r[1] * f[1]
+            }
+            let (lo, hi) = bisect(-1, 1) { gap($0) <= 0 }  // gap(−1) > 0 ≥ gap(1)
             let s = abs(gap(lo)) <= abs(gap(hi)) ? lo : hi
             return (s, frontPoint(s))
         }

@@ -32,7 +32,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+        s0 = splitMix()
+        s1 = splitMix()
+        s2 = splitMix()
+        s3 = splitMix()
     }
 
     /// The next 64 random bits (xoshiro256**).
@@ -60,7 +63,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// A standard normal draw by Box–Muller; consumes exactly two uniforms.
     public mutating func gaussian() -> Double {
-        let u1 = 1.0 - uniform()          // in (0, 1], so the logarithm is finite
+        let u1 = 1.0 - uniform()  // in (0, 1], so the logarithm is finite
         let u2 = uniform()
         return (-2.0 * log(u1)).squareRoot() * cos(2.0 * Double.pi * u2)
     }

@@ -44,8 +44,10 @@ public func stationarityGap(gradients: [Vector]) throws -> Double {
 ///   - z: the reference point (default 0).
 /// - Throws: ``InvalidInput`` for a non-positive preference, negative u, or sizes that
 ///   do not match.
-public func chebyshevWeights(gradients: [Vector], values: Vector, preference r: Vector,
-                             u: Double, reference z: Vector? = nil) throws -> SimplexQPSolution {
+public func chebyshevWeights(
+    gradients: [Vector], values: Vector, preference r: Vector,
+    u: Double, reference z: Vector? = nil
+) throws -> SimplexQPSolution {
     try checkGradients(gradients)
     let s = gradients.count
     try validatePreference(r, objectives: s)
@@ -55,7 +57,7 @@ public func chebyshevWeights(gradients: [Vector], values: Vector, preference r: 
     guard u >= 0, u.isFinite else { throw InvalidInput("u", "\(u)", "must be ≥ 0 and finite") }
     let z = z ?? Vector(repeating: 0, count: s)
     guard z.count == s else { throw InvalidInput("reference z", describe(z), "must have \(s) entries") }
-    let scaled = (0..<s).map { r[$0] * gradients[$0] }        // columns of K·diag(r)
+    let scaled = (0..<s).map { r[$0] * gradients[$0] }  // columns of K·diag(r)
     let c = (0..<s).map { -u * r[$0] * (values[$0] - z[$0]) }
     return try solveSimplexQP(P: .gram(scaled), c: c)
 }

@@ -18,7 +18,7 @@ public func projectOntoSimplex(_ v: Vector) -> Vector {
     let shifted = v.map { $0 - top }
     let sorted = shifted.sorted(by: >)
     var cumulative = 0.0
-    var theta = sorted[0] - 1          // k = 1 always qualifies
+    var theta = sorted[0] - 1  // k = 1 always qualifies
     for (k, u) in sorted.enumerated() {
         cumulative += u
         let candidate = (cumulative - 1) / Double(k + 1)

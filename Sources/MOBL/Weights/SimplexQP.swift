@@ -62,7 +62,9 @@ public func solveSimplexQP(P: Matrix, c: Vector, nonnegativeCount m: Int = 0) th
     let n = c.count
     let s = n - m
     guard m >= 0 else { throw InvalidInput("nonnegativeCount", "\(m)", "must be ≥ 0") }
-    guard s >= 1 else { throw InvalidInput("simplex size S", "\(s)", "must be ≥ 1 (c has \(n) entries, \(m) of them extra)") }
+    guard s >= 1 else {
+        throw InvalidInput("simplex size S", "\(s)", "must be ≥ 1 (c has \(n) entries, \(m) of them extra)")
+    }
     guard n <= simplexQPMaximumSize else {
         throw InvalidInput("S + m", "\(n)", "must be ≤ \(simplexQPMaximumSize) for exact support enumeration")
     }
@@ -95,7 +97,7 @@ public func solveSimplexQP(P: Matrix, c: Vector, nonnegativeCount m: Int = 0) th
     var best: (w: Vector, residual: Double)? = nil
     for mask in 1..<(1 << n) {
         let support = (0..<n).filter { mask & (1 << $0) != 0 }
-        guard support.contains(where: { $0 < s }) else { continue }   // Σλ = 1 needs a simplex unknown
+        guard support.contains(where: { $0 < s }) else { continue }  // Σλ = 1 needs a simplex unknown
         guard var w = kktPointOnSupport(P: scaledP, c: scaledC, simplexSize: s, support: support) else { continue }
         // Accept tiny negative weights from rounding, then restore exact feasibility.
         let size = max(1, w.reduce(0) { max($0, abs($1)) })
@@ -108,12 +110,16 @@ public func solveSimplexQP(P: Matrix, c: Vector, nonnegativeCount m: Int = 0) th
         if best == nil || residual < best!.residual { best = (w, residual) }
     }
     guard let found = best, found.residual <= 1e-8 * max(1, found.w.reduce(0) { max($0, abs($1)) }) else {
-        throw DidNotConverge("solveSimplexQP", "no support gives a KKT point (best scaled residual \(best.map { String($0.residual) } ?? "none")); the problem may be unbounded below in the nonnegative unknowns")
+        throw DidNotConverge(
+            "solveSimplexQP",
+            "no support gives a KKT point (best scaled residual \(best.map { String($0.residual) } ?? "none")); the problem may be unbounded below in the nonnegative unknowns"
+        )
     }
     let w = found.w
-    return SimplexQPSolution(weights: Array(w[0..<s]), extra: Array(w[s...]),
-                             objective: P.quadraticForm(w) + dot(c, w),
-                             kktResidual: simplexQPKKTResidual(P: P, c: c, nonnegativeCount: m, point: w))
+    return SimplexQPSolution(
+        weights: Array(w[0..<s]), extra: Array(w[s...]),
+        objective: P.quadraticForm(w) + dot(c, w),
+        kktResidual: simplexQPKKTResidual(P: P, c: c, nonnegativeCount: m, point: w))
 }
 
 /// Solves the KKT equations on one support; nil if the system is singular.
@@ -123,7 +129,10 @@ private func kktPointOnSupport(P: Matrix, c: Vector, simplexSize s: Int, support
     var rhs = Vector(repeating: 0, count: k + 1)
     for (a, i) in support.enumerated() {
         for (b, j) in support.enumerated() { system[a, b] = 2 * P[i, j] }
-        if i < s { system[a, k] = 1; system[k, a] = 1 }   // the multiplier τ of Σλ = 1
+        if i < s {
+            system[a, k] = 1
+            system[k, a] = 1
+        }  // the multiplier τ of Σλ = 1
         rhs[a] = -c[i]
     }
     rhs[k] = 1
@@ -182,6 +191,7 @@ public func simplexQPClosedForm2(P: Matrix, c: Vector) throws -> SimplexQPSoluti
         t = b > 0 ? 0 : (b < 0 ? 1 : 0.5)
     }
     let w = [t, 1 - t]
-    return SimplexQPSolution(weights: w, extra: [], objective: P.quadraticForm(w) + dot(c, w),
-                             kktResidual: simplexQPKKTResidual(P: P, c: c, point: w))
+    return SimplexQPSolution(
+        weights: w, extra: [], objective: P.quadraticForm(w) + dot(c, w),
+        kktResidual: simplexQPKKTResidual(P: P, c: c, point: w))
 }
