@@ -95,17 +95,19 @@ public struct FORUM: Sendable {
         }
         try problem.checkPoint(x: x0, y: y0)
         let oracles = CountedOracles(problem)
-        var state = State(
-            y: y0, smoothedWeights: momentum == .paper ? nil : Vector(repeating: 0, count: problem.objectiveCount))
-        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
-            let iterate = try step(k, x: x, state: &state, oracles: oracles)
-            y = state.y
-            return iterate
+        return try outerLoop(
+            steps: outerSteps, oracles: oracles, x0: x0,
+            state: State(
+                y: y0, smoothedWeights: momentum == .paper ? nil : Vector(repeating: 0, count: problem.objectiveCount)),
+            observe: observe
+        ) {
+            k, x, state in
+            try step(k, x: x, state: &state, oracles: oracles)
         }
     }
 
     /// What FORUM carries from one outer step to the next: y_k and λ̃_{k−1}.
-    public struct State: Sendable {
+    public struct State: OuterState {
         /// The lower block y_k of z_k = (x_k, y_k).
         public var y: Vector
         /// λ̃_{k−1}; nil before the first step (the paper's β_0 = 1 then takes λ_0).

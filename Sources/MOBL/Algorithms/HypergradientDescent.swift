@@ -60,16 +60,15 @@ public struct HypergradientDescent: Sendable {
         try requirePositive(beta, "outer step β")
         try problem.checkPoint(x: x0, y: y0)
         let oracles = CountedOracles(problem)
-        var state = State(y: y0, y0: y0)
-        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
-            let iterate = try step(k, x: x, state: &state, oracles: oracles)
-            y = state.y
-            return iterate
+        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, state: State(y: y0, y0: y0), observe: observe)
+        {
+            k, x, state in
+            try step(k, x: x, state: &state, oracles: oracles)
         }
     }
 
     /// What the loop carries from one outer step to the next.
-    public struct State: Sendable {
+    public struct State: OuterState {
         /// y_k, where the next inner loop starts when warm.
         public var y: Vector
         /// y₀, where every inner loop starts when cold.

@@ -83,16 +83,15 @@ public struct MOML: Sendable {
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
-        var state = State(y: y0, y0: y0)
-        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
-            let iterate = try step(k, x: x, state: &state, oracles: oracles)
-            y = state.y
-            return iterate
+        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, state: State(y: y0, y0: y0), observe: observe)
+        {
+            k, x, state in
+            try step(k, x: x, state: &state, oracles: oracles)
         }
     }
 
     /// What MOML carries from one outer step to the next.
-    public struct State: Sendable {
+    public struct State: OuterState {
         /// y_T of the last step: where the next unrolled loop starts when warm.
         public var y: Vector
         /// The caller's y₀, where every unrolled loop starts when cold.

@@ -134,16 +134,17 @@ public struct MoCo: Sendable {
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
-        var state = State(y0: y0, objectives: problem.objectiveCount)
-        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
-            let iterate = try step(k, x: x, state: &state, oracles: oracles)
-            y = state.y
-            return iterate
+        return try outerLoop(
+            steps: outerSteps, oracles: oracles, x0: x0, state: State(y0: y0, objectives: problem.objectiveCount),
+            observe: observe
+        ) {
+            k, x, state in
+            try step(k, x: x, state: &state, oracles: oracles)
         }
     }
 
     /// What MoCo carries from one outer step to the next.
-    public struct State: Sendable {
+    public struct State: OuterState {
         /// y_k, where the next inner loop starts when warm.
         public var y: Vector
         /// y₀, where every inner loop starts when cold.

@@ -1,20 +1,27 @@
+/// What an algorithm carries from one outer step to the next; the loop reports its `y`
+/// as the last inner point.
+public protocol OuterState: Sendable {
+    /// The inner point after the last step.
+    var y: Vector { get }
+}
+
 /// The outer loop every algorithm of the course runs: for k = 0 … K − 1, `step`
-/// computes the step at (x_k, y) — updating the inner point y in place — and returns
-/// its record; the loop moves x_{k+1} = x_k + step, hands the record to the observer,
-/// and stops early when the observer returns false.
-func outerLoop(
-    steps: Int, oracles: CountedOracles, x0: Vector, y0: Vector, observe: OuterObserver,
-    step: (_ k: Int, _ x: Vector, _ y: inout Vector) throws -> OuterIterate
+/// computes the step at x_k (updating the algorithm's state) and returns its record;
+/// the loop moves x_{k+1} = x_k + step, hands the record to the observer, and stops
+/// early when the observer returns false.
+func outerLoop<State: OuterState>(
+    steps: Int, oracles: CountedOracles, x0: Vector, state: State, observe: OuterObserver,
+    step: (_ k: Int, _ x: Vector, _ state: inout State) throws -> OuterIterate
 ) throws -> OuterResult {
-    var x = x0, y = y0
+    var x = x0, state = state
     for k in 0..<steps {
-        let iterate = try step(k, x, &y)
+        let iterate = try step(k, x, &state)
         axpy(1, iterate.step, &x)
         if try !observe(iterate) {
-            return OuterResult(x: x, y: y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
+            return OuterResult(x: x, y: state.y, steps: k + 1, counts: oracles.counts, stoppedByObserver: true)
         }
     }
-    return OuterResult(x: x, y: y, steps: steps, counts: oracles.counts, stoppedByObserver: false)
+    return OuterResult(x: x, y: state.y, steps: steps, counts: oracles.counts, stoppedByObserver: false)
 }
 
 /// The settings checks every algorithm makes, with one wording: a count that must be

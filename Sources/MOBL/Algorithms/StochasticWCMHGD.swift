@@ -94,19 +94,22 @@ public struct StochasticWCMHGD: Sendable {
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(settings.alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
-        var state = State(
-            base: WCMHGD.State(settings, y0: y0, objectives: problem.objectiveCount), sampleCount: problem.sampleCount)
-        return try outerLoop(steps: settings.outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) {
-            k, x, y in
-            let iterate = try step(k, x: x, state: &state, oracles: oracles, using: &rng)
-            y = state.base.y
-            return iterate
+        return try outerLoop(
+            steps: settings.outerSteps, oracles: oracles, x0: x0,
+            state: State(
+                base: WCMHGD.State(settings, y0: y0, objectives: problem.objectiveCount),
+                sampleCount: problem.sampleCount), observe: observe
+        ) {
+            k, x, state in
+            try step(k, x: x, state: &state, oracles: oracles, using: &rng)
         }
     }
 
     /// What stochastic WC-MHGD carries between steps: WC-MHGD's state and the average λ̄.
-    public struct State: Sendable {
+    public struct State: OuterState {
         public var base: WCMHGD.State
+        /// y_k, the inner point (WC-MHGD's).
+        public var y: Vector { base.y }
         /// N, the samples of the finite sum.
         public let sampleCount: Int
         /// λ̄_{k−1} (nil before the first step, and when γ = 1).

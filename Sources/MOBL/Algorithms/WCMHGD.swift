@@ -113,19 +113,19 @@ public struct WCMHGD: Sendable {
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
-        var state = State(self, y0: y0, objectives: problem.objectiveCount)
-        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, y0: y0, observe: observe) { k, x, y in
-            let iterate =
-                baseline == nil
+        return try outerLoop(
+            steps: outerSteps, oracles: oracles, x0: x0, state: State(self, y0: y0, objectives: problem.objectiveCount),
+            observe: observe
+        ) {
+            k, x, state in
+            baseline == nil
                 ? try step(k, x: x, state: &state, oracles: oracles)
                 : try baselineStep(k, x: x, state: &state, oracles: oracles)
-            y = state.y
-            return iterate
         }
     }
 
     /// What WC-MHGD carries from one outer step to the next.
-    public struct State: Sendable {
+    public struct State: OuterState {
         /// The inner point y_k: where the next inner loop starts when warm.
         public var y: Vector
         /// y₀, where every inner loop starts when cold.
