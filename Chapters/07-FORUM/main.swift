@@ -530,13 +530,9 @@ do {  // weave: hide
     }
     show(costTable)
 
-    /// The least-squares slope and intercept of b against a.
+    /// The least-squares line of b against a (slope and intercept).
     func line(_ a: [Double], _ b: [Double]) -> (slope: Double, intercept: Double) {
-        let (ma, mb) = (a.reduce(0, +) / Double(a.count), b.reduce(0, +) / Double(b.count))
-        let covariance: Double = zip(a, b).map { (u: Double, v: Double) -> Double in (u - ma) * (v - mb) }.reduce(0, +)
-        let variance: Double = a.map { (u: Double) -> Double in (u - ma) * (u - ma) }.reduce(0, +)
-        let slope = covariance / variance
-        return (slope, mb - slope * ma)
+        leastSquaresLine(zip(a, b).map { (x: $0, y: $1) })
     }
     let Ts = costTable.column("T")
     let fits = (

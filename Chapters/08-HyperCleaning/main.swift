@@ -822,13 +822,6 @@ do {  // weave: hide
         var runs: [MethodRun]
     }
 
-    func meanAndDeviation(_ values: [Double]) -> (mean: Double, std: Double) {
-        let mean = values.reduce(0, +) / Double(values.count)
-        let variance =
-            values.count > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1) : 0
-        return (mean, variance.squareRoot())
-    }
-
     if real {
         let tableMethods: [Method] = [.summed, .wcmhgd(r1: 0.5), .forum, .moml, .moco]
         var rows: [Table1Row] = []

@@ -48,6 +48,18 @@ struct MetricsTests {
         let powerLaw = [10.0, 100, 1000].map { (log($0), log(3 * pow($0, 0.5))) }
         #expect(abs(leastSquaresSlope(powerLaw) - 0.5) < 1e-14)
         #expect(leastSquaresSlope([(1, 1), (1, 2)]).isNaN)
+        // The line's intercept: y = 1 + 2x exactly; noisy points straddling y = 4 − x give it back.
+        let exact = leastSquaresLine([(0, 1), (1, 3), (2, 5)])
+        #expect(exact.slope == 2 && exact.intercept == 1)
+        let fitted = leastSquaresLine([(0, 4.1), (1, 2.9), (2, 2.1), (3, 0.9)])
+        #expect(abs(fitted.slope + 1.04) < 1e-12 && abs(fitted.intercept - 4.06) < 1e-12)
+    }
+
+    @Test("Mean and sample standard deviation: by hand, and 0 for a single value")
+    func meanAndSampleDeviation() {
+        let (mean, std) = meanAndDeviation([2, 4, 4, 4, 5, 5, 7, 9])
+        #expect(mean == 5 && abs(std - (32.0 / 7).squareRoot()) < 1e-15)
+        #expect(meanAndDeviation([3]) == (3, 0))
     }
 
     @Test("Preference alignment error")

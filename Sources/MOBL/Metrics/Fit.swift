@@ -1,12 +1,25 @@
-/// The least-squares slope b of the line y ≈ a + b·x through the points.
+/// The least-squares line y ≈ a + b·x through the points: the slope b and the intercept a.
 ///
-/// Chapters use it to measure rates: on log-log data (log κ, log products) it is the
-/// exponent of a power law; on (D, log error) it is the log of a per-step factor.
-/// Needs at least two distinct x values (returns NaN otherwise).
-public func leastSquaresSlope(_ points: [(x: Double, y: Double)]) -> Double {
+/// Chapters use it to measure rates: on log-log data (log κ, log products) the slope is
+/// the exponent of a power law; on (D, log error) it is the log of a per-step factor;
+/// on (T, calls per step) slope and intercept are a cost model. Needs at least two
+/// distinct x values (returns NaN otherwise).
+public func leastSquaresLine(_ points: [(x: Double, y: Double)]) -> (slope: Double, intercept: Double) {
     let n = Double(points.count)
     let mx = points.reduce(0) { $0 + $1.x } / n, my = points.reduce(0) { $0 + $1.y } / n
     let sxy = points.reduce(0) { $0 + ($1.x - mx) * ($1.y - my) }
     let sxx = points.reduce(0) { $0 + ($1.x - mx) * ($1.x - mx) }
-    return sxy / sxx
+    let slope = sxy / sxx
+    return (slope, my - slope * mx)
+}
+
+/// The slope of ``leastSquaresLine(_:)``.
+public func leastSquaresSlope(_ points: [(x: Double, y: Double)]) -> Double { leastSquaresLine(points).slope }
+
+/// The mean and the sample standard deviation (n − 1 in the denominator; 0 for one value)
+/// of a set of measurements, e.g. a quantity over several seeds.
+public func meanAndDeviation(_ values: [Double]) -> (mean: Double, std: Double) {
+    let mean = values.reduce(0, +) / Double(values.count)
+    let variance = values.count > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1) : 0
+    return (mean, variance.squareRoot())
 }
