@@ -628,15 +628,13 @@ do {  // weave: hide
         throws -> BudgetRun
     {
         var last = (x: x0, y: y0, counts: OracleCounts(), steps: 0, peak: 0)
-        var perStep = 0
+        var callBudget = CallBudget(calls: budget)
         let start = DispatchTime.now().uptimeNanoseconds
         _ = try algorithm { step in
-            let used = step.counts.calls
-            perStep = max(perStep, used - last.counts.calls)
             var next = step.x
             axpy(1, step.step, &next)  // x_{k+1} = x_k + step
             last = (next, step.y, step.counts, step.k + 1, max(last.peak, step.peakVectors))
-            return used + perStep <= budget
+            return callBudget.allowsAnother(after: step.counts)
         }
         return BudgetRun(
             x: last.x, y: last.y, counts: last.counts, steps: last.steps, peak: last.peak,
@@ -652,34 +650,16 @@ do {  // weave: hide
     {
         let y0 = Vector(repeating: 0, count: problem.lowerDimension)
         let eta = 1 / problem.curvature.L
-        let cg = HessianSolver.conjugateGradient(.fixed(iterations: flags.cgSteps))
-        var wcmhgd = WCMHGD(preference: r, u: 1, outerSteps: 1_000_000, innerSteps: 2, alpha: eta, beta: 1, solver: cg)
+        var settings = MethodSettings(
+            outerSteps: MethodSettings.untilStopped, innerSteps: 2, alpha: eta, beta: 1, preference: r,
+            cgSteps: flags.cgSteps, neumannTerms: Int((2 * problem.curvature.L).rounded(.up)))
+        settings.normalizePreference = false
+        settings.unrolledSteps = T
+        (settings.forumRho, settings.forumStep, settings.momlStep, settings.mocoGamma) = (
+            flags.rho, flags.mu, momlBeta, 1
+        )
         return try onBudget(budget, x0: x0, y0: y0) { observe in
-            switch method {
-            case .forum:
-                return try FORUM(outerSteps: 1_000_000, innerSteps: T, eta: eta, rho: flags.rho, mu: flags.mu).run(
-                    problem, x0: x0, y0: y0, observe: observe)
-            case .moml:
-                return try MOML(outerSteps: 1_000_000, innerSteps: T, alpha: eta, beta: momlBeta).run(
-                    problem, x0: x0, y0: y0, observe: observe)
-            case .moco:
-                return try MoCo(
-                    outerSteps: 1_000_000, innerSteps: 2, alpha: eta, mu: 1, gamma: 1, tracking: .constant(0.5),
-                    solver: cg
-                ).run(problem, x0: x0, y0: y0, observe: observe)
-            case .wcmhgdCG:
-                break
-            case .wcmhgdNeumann:
-                wcmhgd.solver = .neumann(eta: eta, .fixed(iterations: Int((2 * problem.curvature.L).rounded(.up))))
-            case .linear:
-                wcmhgd.baseline = .linear(weights: r)
-            case .mgda:
-                wcmhgd.baseline = .minNorm
-            case .stochasticWCMHGD:
-                throw InvalidInput(
-                    "method", method.name, "needs a finite-sum problem (Chapter 6), not the deterministic toy")
-            }
-            return try wcmhgd.run(problem, x0: x0, y0: y0, observe: observe)
+            try method.run(problem, x0: x0, y0: y0, settings: settings, observe: observe)
         }
     }
 
@@ -820,7 +800,8 @@ do {  // weave: hide
         var lastWeights: Vector = []
         let result = try onBudget(budget, x0: x0, y0: y0) { observe in
             try MoCo(
-                outerSteps: 1_000_000, innerSteps: 2, alpha: eta, mu: 1, gamma: 1, tracking: .constant(0.5),
+                outerSteps: MethodSettings.untilStopped, innerSteps: 2, alpha: eta, mu: 1, gamma: 1,
+                tracking: .constant(0.5),
                 weightUpdate: rule == .projection ? .projection : .softmax(rho: 0.1),
                 solver: .conjugateGradient(.fixed(iterations: flags.cgSteps))
             ).run(toy, x0: x0, y0: y0) { step in
@@ -851,7 +832,7 @@ do {  // weave: hide
         ])
     for rule in MOMLWeights.allCases {
         progress("MOML T = 1, \(rule.label)")
-        var moml = MOML(outerSteps: 1_000_000, innerSteps: 1, alpha: eta, beta: momlBeta)
+        var moml = MOML(outerSteps: MethodSettings.untilStopped, innerSteps: 1, alpha: eta, beta: momlBeta)
         if rule == .clipped { moml.clipTwoObjectiveWeight = 0.001...0.999 }
         var lastWeights: Vector = []
         let result = try onBudget(budget, x0: x0, y0: y0) { observe in

@@ -385,6 +385,18 @@ do {  // weave: hide
             default: nil
             }
         }
+        /// The course's method this row runs ("AID, summed" is linear scalarization with w = (½, ½)).
+        var course: CourseMethod {
+            switch self {
+            case .summed: .linear
+            case .wcmhgd: .wcmhgdCG
+            case .forum: .forum
+            case .moml: .moml
+            case .moco: .moco
+            case .mgda: .mgda
+            case .wcmhgdNeumann: .wcmhgdNeumann
+            }
+        }
     }
 
     /// One finished run: the final point, its scores, its cleaning AUCs and its costs.
@@ -418,10 +430,14 @@ do {  // weave: hide
         let problem = e.problem
         let alpha = 1 / problem.lowerCurvature(x: x0)!.L
         let beta = flags.outerStep * Nd
-        let cg = HessianSolver.conjugateGradient(.fixed(iterations: 10))
         let y0 = e.W0
-        let steps = budget == nil ? K : 1_000_000
-        var peak = 0, (used, perStep) = (0, 0)
+        let r1 = method.r1 ?? 0.5
+        var settings = MethodSettings(
+            outerSteps: budget == nil ? K : MethodSettings.untilStopped, innerSteps: T, alpha: alpha, beta: beta,
+            preference: [r1, 1 - r1], cgSteps: 10, neumannTerms: 10)
+        settings.forumUpperStep = beta
+        var callBudget = budget.map { CallBudget(calls: $0) }
+        var peak = 0
         var trail: [Checkpoint] = []
         let start = DispatchTime.now().uptimeNanoseconds
         let observe: OuterObserver = { step in
@@ -432,47 +448,11 @@ do {  // weave: hide
                 Checkpoint(
                     x: next, W: step.y, counts: step.counts, peakVectors: peak,
                     seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
-            (used, perStep) = (step.counts.calls, max(perStep, step.counts.calls - used))
             progress(
                 "\(Method.names[method.index]) T = \(T): outer step \(step.k + 1)" + (budget == nil ? " of \(K)" : ""))
-            return budget.map { used + perStep <= $0 } ?? true
+            return callBudget?.allowsAnother(after: step.counts) ?? true
         }
-        let result: OuterResult
-        switch method {
-        case .summed:
-            var descent = WCMHGD(
-                preference: [0.5, 0.5], u: 0, outerSteps: steps, innerSteps: T, alpha: alpha, beta: beta, solver: cg)
-            descent.baseline = .linear(weights: [0.5, 0.5])
-            result = try descent.run(problem, x0: x0, y0: y0, observe: observe)
-        case .wcmhgd(let r1):
-            result = try WCMHGD(
-                preference: [r1, 1 - r1], u: 1, normalizePreference: true, outerSteps: steps, innerSteps: T,
-                alpha: alpha, beta: beta, solver: cg
-            ).run(problem, x0: x0, y0: y0, observe: observe)
-        case .forum:
-            var forum = FORUM(outerSteps: steps, innerSteps: T, eta: alpha, rho: 0.5, mu: alpha)
-            forum.upperStepScale = beta / alpha
-            result = try forum.run(problem, x0: x0, y0: y0, observe: observe)
-        case .moml:
-            result = try MOML(outerSteps: steps, innerSteps: T, alpha: alpha, beta: beta).run(
-                problem, x0: x0, y0: y0, observe: observe)
-        case .moco:
-            result = try MoCo(
-                outerSteps: steps, innerSteps: T, alpha: alpha, mu: beta, gamma: 0.1, tracking: .constant(0.5),
-                solver: cg
-            ).run(problem, x0: x0, y0: y0, observe: observe)
-        case .mgda:
-            var descent = WCMHGD(
-                preference: [0.5, 0.5], u: 0, outerSteps: steps, innerSteps: T, alpha: alpha, beta: beta, solver: cg)
-            descent.baseline = .minNorm
-            result = try descent.run(problem, x0: x0, y0: y0, observe: observe)
-        case .wcmhgdNeumann(let r1):
-            result = try WCMHGD(
-                preference: [r1, 1 - r1], u: 1, normalizePreference: true, outerSteps: steps, innerSteps: T,
-                alpha: alpha,
-                beta: beta, solver: .neumann(eta: alpha, .fixed(iterations: 10))
-            ).run(problem, x0: x0, y0: y0, observe: observe)
-        }
+        let result = try method.course.run(problem, x0: x0, y0: y0, settings: settings, observe: observe)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let weights = problem.sampleWeights(x: result.x)
         let auc = try (0..<2).map { try e.cleaningAUC(weights, domain: $0) }

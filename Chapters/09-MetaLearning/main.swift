@@ -176,18 +176,12 @@ do {  // weave: hide
      - **MOML**: ITD through the D inner steps, MGDA weights, step β;
      - **MoCo**: AID with CG, tracking weight ½, weight step γ = 0.1, step β.
      */
-    enum Method: Int, CaseIterable {
-        case wcmhgdCG, wcmhgdNeumann, stochastic, linear, mgda, forum, moml, moco
-        var course: CourseMethod {
-            [.wcmhgdCG, .wcmhgdNeumann, .stochasticWCMHGD, .linear, .mgda, .forum, .moml, .moco][rawValue]
-        }
-        var name: String { course.name }
-        var takesPreference: Bool { course.preferenceControl != .none }
-    }
+    /// The methods in the order of this chapter's tables.
+    let methods: [CourseMethod] = [.wcmhgdCG, .wcmhgdNeumann, .stochasticWCMHGD, .linear, .mgda, .forum, .moml, .moco]
 
     /// One finished run, with everything the tables and the closing comparison need.
     struct MethodRun {
-        let method: Method
+        let method: CourseMethod
         let r: Vector
         let x: Vector
         /// Exact Φ_s(x) at the final x, and the per-family meta-test losses.
@@ -212,71 +206,39 @@ do {  // weave: hide
         var chebyshevTest: Double { zip(r, test).map { $0 * $1 }.max()! }
         var entry: ComparisonEntry {
             ComparisonEntry(
-                problem: .metaLearning, method: method.course, preference: r, values: train,
+                problem: .metaLearning, method: method, preference: r, values: train,
                 gap: gap, counts: counts, peakVectors: peakVectors, lowerDimension: lowerDimension, seconds: seconds)
         }
     }
 
-    func runMethod(_ method: Method, r: Vector, u: Double = u, D: Int = D, budget: Int? = nil) throws -> MethodRun {
-        let steps = budget == nil ? K : 1_000_000
-        let cg = HessianSolver.conjugateGradient(.fixed(iterations: N))
-        func wcmhgd(_ solver: HessianSolver = cg, alpha: Double = alpha) -> WCMHGD {
-            WCMHGD(
-                preference: r, u: u, normalizePreference: true, outerSteps: steps, innerSteps: D, alpha: alpha,
-                beta: beta, solver: solver)
-        }
+    func runMethod(_ method: CourseMethod, r: Vector, u: Double = u, D: Int = D, budget: Int? = nil) throws -> MethodRun
+    {
+        var settings = MethodSettings(
+            outerSteps: budget == nil ? K : MethodSettings.untilStopped, innerSteps: D, alpha: alpha, beta: beta,
+            preference: r, cgSteps: N, neumannTerms: flags.neumannTerms)
+        (settings.u, settings.forumUpperStep) = (u, beta / 4)
+        settings.forumInnerStepScale = 0.25
+        (settings.stochasticBatch, settings.stochasticSeed) = (max(1, problem.sampleCount / 2), flags.common.seed &+ 9)
+        var callBudget = budget.map { CallBudget(calls: $0) }
         var last: (x: Vector, calls: Int, steps: Int, peak: Int) = (x0, 0, 0, 0)
         var lastPoint = (x: x0, y: y0)
         var lastWeights: Vector = []
         var path: [(calls: Int, test: Vector)] = [(0, start.test)]
-        var perStep = 0
         let every = max(1, K / 15)
         let observe: OuterObserver = { step in
             let used = step.counts.calls
-            perStep = max(perStep, used - last.calls)
             var next = step.x
             axpy(1, step.step, &next)  // x_{k+1} = x_k + step
             last = (next, used, step.k + 1, max(last.peak, step.peakVectors))
             lastPoint = (step.x, step.y)
             lastWeights = step.weights
-            let more = budget.map { used + perStep <= $0 } ?? true
+            let more = callBudget?.allowsAnother(after: step.counts) ?? true
             if (step.k + 1) % every == 0 || !more { path.append((used, problem.metaTestLosses(x: next))) }
             progress("\(method.name): outer step \(step.k + 1)")
             return more
         }
         let clock = DispatchTime.now().uptimeNanoseconds
-        let result: OuterResult
-        switch method {
-        case .wcmhgdCG:
-            result = try wcmhgd().run(problem, x0: x0, y0: y0, observe: observe)
-        case .wcmhgdNeumann:
-            result = try wcmhgd(.neumann(eta: alpha, .fixed(iterations: flags.neumannTerms))).run(
-                problem, x0: x0, y0: y0, observe: observe)
-        case .stochastic:
-            var batches = SeededGenerator(seed: flags.common.seed &+ 9)
-            let half = max(1, problem.sampleCount / 2)
-            result = try StochasticWCMHGD(
-                wcmhgd(.neumann(eta: alpha / 2, .fixed(iterations: flags.neumannTerms)), alpha: alpha / 2),
-                innerBatch: half, outerBatch: half
-            )
-            .run(problem, x0: x0, y0: y0, using: &batches, observe: observe)
-        case .linear, .mgda:
-            var descent = wcmhgd()
-            descent.baseline = method == .linear ? .linear(weights: r) : .minNorm
-            result = try descent.run(problem, x0: x0, y0: y0, observe: observe)
-        case .forum:
-            var forum = FORUM(outerSteps: steps, innerSteps: D, eta: alpha / 4, rho: 0.5, mu: alpha)
-            forum.upperStepScale = beta / (4 * alpha)
-            result = try forum.run(problem, x0: x0, y0: y0, observe: observe)
-        case .moml:
-            result = try MOML(outerSteps: steps, innerSteps: D, alpha: alpha, beta: beta).run(
-                problem, x0: x0, y0: y0, observe: observe)
-        case .moco:
-            result = try MoCo(
-                outerSteps: steps, innerSteps: D, alpha: alpha, mu: beta, gamma: 0.1, tracking: .constant(0.5),
-                solver: cg
-            ).run(problem, x0: x0, y0: y0, observe: observe)
-        }
+        let result = try method.run(problem, x0: x0, y0: y0, settings: settings, observe: observe)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
         let x = last.x
         let yStar = problem.lowerSolution(x: lastPoint.x)
@@ -515,13 +477,13 @@ do {  // weave: hide
      */
     let budget = sweep[1].counts.calls
     var methodRuns: [MethodRun] = []
-    for method in Method.allCases {
+    for method in methods {
         methodRuns.append(method == .wcmhgdCG ? sweep[1] : try runMethod(method, r: rOne, budget: budget))
     }
     var methodTable = Table(
         "methods",
         [
-            .init("method", format: .label(Method.allCases.map(\.name))),
+            .init("method", format: .label(methods.map(\.name))),
             .init("test_1", "test slow", format: .fixed(4)), .init("test_2", "test fast", format: .fixed(4)),
             .init("test_3", "test line", format: .fixed(4)), .init("test_4", "test kink", format: .fixed(4)),
             .init("test_5", "test step", format: .fixed(4)),
@@ -533,7 +495,7 @@ do {  // weave: hide
             .init("largest", "largest r_sΦ_s", format: .integer),
         ])
     for run in methodRuns {
-        var cells: [(String, Double?)] = [("method", Double(run.method.rawValue))]
+        var cells: [(String, Double?)] = [("method", Double(methods.firstIndex(of: run.method)!))]
         for s in 0..<S { cells.append(("test_\(s + 1)", run.test[s])) }
         let scaled = zip(rOne, run.train).map { $0 * $1 }  // r_s Φ_s
         let largest = scaled.indices.max { scaled[$0] < scaled[$1] }!
@@ -703,7 +665,8 @@ do {  // weave: hide
                 groups: methodRuns.map { run in
                     run.path.map {
                         [
-                            Double(run.method.rawValue), Double($0.calls), zip(rOne, $0.test).map { $0 * $1 }.max()!,
+                            Double(methods.firstIndex(of: run.method)!), Double($0.calls),
+                            zip(rOne, $0.test).map { $0 * $1 }.max()!,
                             $0.test.reduce(0, +) / Double(S),
                         ]
                     }

@@ -20,6 +20,7 @@ public func leastSquaresSlope(_ points: [(x: Double, y: Double)]) -> Double { le
 /// of a set of measurements, e.g. a quantity over several seeds.
 public func meanAndDeviation(_ values: [Double]) -> (mean: Double, std: Double) {
     let mean = values.reduce(0, +) / Double(values.count)
-    let variance = values.count > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1) : 0
+    let variance =
+        values.count > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1) : 0
     return (mean, variance.squareRoot())
 }
