@@ -734,175 +734,147 @@ do {  // weave: hide
      `ch05-cost`: oracle calls to ε against κ_Q, CG and Neumann.
      */
     func sweepFigure() throws -> Figure {
+        let front = try DataBlock("front", columns: ["f1", "f2"], rows: toy2.front(resolution: 200))
+        let paths = try DataBlock(
+            "paths", columns: ["r1", "f1", "f2"], groups: sweep.map { p in p.path.map { [p.r[0]] + $0 } })
+        let optima = try DataBlock("optima", columns: ["r1", "r2", "f1", "f2"], rows: sweep.map { $0.r + $0.exact })
+        let pareto = try DataBlock(
+            "pareto", columns: ["r1", "r2", "f1", "f2"], rows: sweep.map { $0.r + $0.run.values })
+        let linear = try DataBlock("linear", columns: ["f1", "f2"], rows: linearRuns.map(\.values))
+        let mgda = try DataBlock("mgda", columns: ["f1", "f2"], rows: [mgdaRun.values])
         var figure = Figure(
             slug: "ch05-preference-sweep", title: "WC-MHGD on the S = 2 toy: final points for r_1 = 0.1 … 0.9",
-            xLabel: "Φ_1", yLabel: "Φ_2")
-        figure.comments = [
-            "Chapter 5 — WC-MHGD: preference sweep against the exact front and the exact Chebyshev optima,",
-            "with linear scalarization (w = r) and MGDA on the same hypergradients.",
-        ]
+            x: "Φ_1", y: "Φ_2", key: "bottom left",
+            comments: [
+                "Chapter 5 — WC-MHGD: preference sweep against the exact front and the exact Chebyshev optima,",
+                "with linear scalarization (w = r) and MGDA on the same hypergradients.",
+            ],
+            blocks: [front, paths, optima, pareto, linear, mgda],
+            series: [try front.series("f1", "f2", .lines, title: "exact front", color: "#000000")]
+                + (try sweep.indices.map { i in
+                    try paths.series(
+                        "f1", "f2", .lines, title: i == 0 ? "WC-MHGD paths" : nil, index: i,
+                        color: "#9ecae1", lineWidth: 1)
+                })
+                + [
+                    try linear.series(
+                        "f1", "f2", .points, title: "linear scalarization, w = r", color: Figure.palette[1],
+                        point: 5, pointSize: 1.6),
+                    try mgda.series(
+                        "f1", "f2", .points, title: "MGDA", color: Figure.palette[2], point: 9, pointSize: 2),
+                    try pareto.series(
+                        "f1", "f2", .points, title: "WC-MHGD, final Φ(x_K)", color: Figure.palette[0],
+                        point: 7, pointSize: 1.3),
+                    try optima.series(
+                        "f1", "f2", .points, title: "exact Chebyshev optima", color: "#000000",
+                        point: 6, pointSize: 2),
+                ])
         figure.equalAxes = true
-        figure.key = "bottom left"
-        figure.blocks = [
-            try DataBlock("front", columns: ["f1", "f2"], rows: toy2.front(resolution: 200)),
-            try DataBlock(
-                "paths", columns: ["r1", "f1", "f2"], groups: sweep.map { p in p.path.map { [p.r[0]] + $0 } }),
-            try DataBlock("optima", columns: ["r1", "r2", "f1", "f2"], rows: sweep.map { $0.r + $0.exact }),
-            try DataBlock("pareto", columns: ["r1", "r2", "f1", "f2"], rows: sweep.map { $0.r + $0.run.values }),
-            try DataBlock("linear", columns: ["f1", "f2"], rows: linearRuns.map(\.values)),
-            try DataBlock("mgda", columns: ["f1", "f2"], rows: [mgdaRun.values]),
-        ]
-        figure.series = [Series(block: "front", style: .lines, title: "exact front", color: "#000000")]
-        for i in sweep.indices {
-            figure.series.append(
-                Series(
-                    block: "paths", index: i, x: 2, y: 3, style: .lines, title: i == 0 ? "WC-MHGD paths" : nil,
-                    color: "#9ecae1", lineWidth: 1))
-        }
-        figure.series += [
-            Series(
-                block: "linear", style: .points, title: "linear scalarization, w = r", color: Figure.palette[1],
-                pointType: 5, pointSize: 1.6),
-            Series(block: "mgda", style: .points, title: "MGDA", color: Figure.palette[2], pointType: 9, pointSize: 2),
-            Series(
-                block: "pareto", x: 3, y: 4, style: .points, title: "WC-MHGD, final Φ(x_K)", color: Figure.palette[0],
-                pointType: 7, pointSize: 1.3),
-            Series(
-                block: "optima", x: 3, y: 4, style: .points, title: "exact Chebyshev optima", color: "#000000",
-                pointType: 6, pointSize: 2),
-        ]
         return figure
     }
 
     func uFigure() throws -> Figure {
-        var figure = Figure(
-            slug: "ch05-u-ablation", title: "u ablation, S = 5 polygon, r = (0.8, 0.05, 0.05, 0.05, 0.05)",
-            xLabel: "u (log scale; u = 0 as a line)", yLabel: "final max_s r_sΦ_s − exact optimum value / final gap")
-        figure.comments = [
-            "Chapter 5 — WC-MHGD: final gap, Chebyshev value and objectives for each u ($u_ablation; its u = 0 row is",
-            "data set 0, which a log axis cannot show: its excess is drawn as the dashed line $u_zero).",
-        ]
-        figure.logX = true
-        figure.logY = true
-        figure.key = "center right"
         let positives = uAblation.filter { $0.u > 0 }
         let span = [positives.first!.u / 2, positives.last!.u * 2]
         // The table's rows, u = 0 as its own data set (index 0) so that the log axis draws only u > 0 (index 1).
         let rows = try uTable.dataBlock.dataRows
         let uColumn = uTable.column("u")
-        figure.blocks = [
-            try DataBlock(
-                "u_ablation", columns: uTable.columns.map(\.name),
-                groups: [
-                    rows.indices.filter { uColumn[$0] == 0 }.map { rows[$0] },
-                    rows.indices.filter { uColumn[$0] > 0 }.map { rows[$0] },
-                ]),
-            try DataBlock(
-                "excess", columns: ["u", "excess"],
-                rows: positives.map { [$0.u, max($0.chebyshev - exactChebyshev5, 1e-300)] }),
-            try DataBlock(
-                "u_zero", columns: ["u", "excess"], rows: span.map { [$0, atZero.chebyshev - exactChebyshev5] }),
-        ]
-        figure.series = [
-            Series(
-                block: "excess", style: .linesPoints, title: "max_s r_sΦ_s(x_K) − optimum value, u > 0",
-                color: Figure.palette[0]),
-            Series(
-                block: "u_zero", style: .lines, title: "the same at u = 0 (preference-scaled MGDA)",
-                color: Figure.palette[4], dashType: 2),
-            Series(
-                block: "u_ablation", index: 1, x: 1, y: 2, style: .linesPoints, title: "final stationarity gap, u > 0",
-                color: Figure.palette[2], pointType: 5),
-        ]
-        return figure
+        let table = try DataBlock(
+            "u_ablation", columns: uTable.columns.map(\.name),
+            groups: [
+                rows.indices.filter { uColumn[$0] == 0 }.map { rows[$0] },
+                rows.indices.filter { uColumn[$0] > 0 }.map { rows[$0] },
+            ])
+        let excess = try DataBlock(
+            "excess", columns: ["u", "excess"],
+            rows: positives.map { [$0.u, max($0.chebyshev - exactChebyshev5, 1e-300)] })
+        let zero = try DataBlock(
+            "u_zero", columns: ["u", "excess"], rows: span.map { [$0, atZero.chebyshev - exactChebyshev5] })
+        return Figure(
+            slug: "ch05-u-ablation", title: "u ablation, S = 5 polygon, r = (0.8, 0.05, 0.05, 0.05, 0.05)",
+            x: "u (log scale; u = 0 as a line)", y: "final max_s r_sΦ_s − exact optimum value / final gap", log: .both,
+            key: "center right",
+            comments: [
+                "Chapter 5 — WC-MHGD: final gap, Chebyshev value and objectives for each u ($u_ablation; its u = 0 row is",
+                "data set 0, which a log axis cannot show: its excess is drawn as the dashed line $u_zero).",
+            ],
+            blocks: [table, excess, zero],
+            series: [
+                try excess.series(
+                    "u", "excess", .linesPoints, title: "max_s r_sΦ_s(x_K) − optimum value, u > 0",
+                    color: Figure.palette[0]),
+                try zero.series(
+                    "u", "excess", .lines, title: "the same at u = 0 (preference-scaled MGDA)",
+                    color: Figure.palette[4], dash: 2),
+                try table.series(
+                    "u", "gap", .linesPoints, title: "final stationarity gap, u > 0", index: 1,
+                    color: Figure.palette[2], point: 5),
+            ])
     }
 
     func depthFigure() throws -> Figure {
-        var figure = Figure(
+        let d = try depthTable.dataBlock
+        return Figure(
             slug: "ch05-d-ablation", title: "D ablation: hypergradient bias and final gap, warm vs cold inner loops",
-            xLabel: "inner steps D", yLabel: "bias max_s ‖ĥ_s − ∇Φ_s‖ (mean over the run) / final gap")
-        figure.comments = [
-            "Chapter 5 — WC-MHGD: S = 2 toy, r = (0.3, 0.7); warm = inner loop from the last y, cold = from y = 0."
-        ]
-        figure.logX = true
-        figure.logY = true
-        figure.key = "bottom left"
-        let block = try depthTable.dataBlock
-        let column = { (name: String) in block.columns.firstIndex(of: name)! + 1 }
-        figure.blocks = [block]
-        figure.series = [
-            Series(
-                block: "d_ablation", x: 1, y: column("bias_warm"), style: .linesPoints, title: "mean bias, warm",
-                color: Figure.palette[0]),
-            Series(
-                block: "d_ablation", x: 1, y: column("bias_cold"), style: .linesPoints, title: "mean bias, cold",
-                color: Figure.palette[0],
-                dashType: 2, pointType: 6),
-            Series(
-                block: "d_ablation", x: 1, y: column("gap_warm"), style: .linesPoints, title: "final gap, warm",
-                color: Figure.palette[1],
-                pointType: 5),
-            Series(
-                block: "d_ablation", x: 1, y: column("gap_cold"), style: .linesPoints, title: "final gap, cold",
-                color: Figure.palette[1],
-                dashType: 2, pointType: 4),
-        ]
-        return figure
+            x: "inner steps D", y: "bias max_s ‖ĥ_s − ∇Φ_s‖ (mean over the run) / final gap", log: .both,
+            key: "bottom left",
+            comments: [
+                "Chapter 5 — WC-MHGD: S = 2 toy, r = (0.3, 0.7); warm = inner loop from the last y, cold = from y = 0."
+            ],
+            blocks: [d],
+            series: [
+                try d.series("D", "bias_warm", .linesPoints, title: "mean bias, warm", color: Figure.palette[0]),
+                try d.series(
+                    "D", "bias_cold", .linesPoints, title: "mean bias, cold", color: Figure.palette[0], dash: 2,
+                    point: 6),
+                try d.series(
+                    "D", "gap_warm", .linesPoints, title: "final gap, warm", color: Figure.palette[1], point: 5),
+                try d.series(
+                    "D", "gap_cold", .linesPoints, title: "final gap, cold", color: Figure.palette[1], dash: 2, point: 4
+                ),
+            ])
     }
 
     func rateFigure() throws -> Figure {
-        var figure = Figure(
-            slug: "ch05-rate", title: "Running minimum of the stationarity gap, r = (0.5, 0.5)",
-            xLabel: "outer step k", yLabel: "min_{j≤k} gap(x_j)")
-        figure.comments = [
-            "Chapter 5 — WC-MHGD: the quantity the O(1/K) rate bounds, against a 1/k line through the first point."
-        ]
-        figure.logX = true
-        figure.logY = true
-        figure.key = "bottom left"
         let shown = (1...K).filter { runningMinimum[$0 - 1] > 0 }
-        figure.blocks = [
-            try DataBlock("rate", columns: ["k", "gap"], rows: shown.map { [Double($0), runningMinimum[$0 - 1]] }),
-            try DataBlock(
-                "reference", columns: ["k", "bound"],
-                rows: [1, K].map { [Double($0), runningMinimum[0] / Double($0)] }),
-        ]
-        figure.series = [
-            Series(block: "rate", style: .lines, title: "WC-MHGD", color: Figure.palette[0]),
-            Series(block: "reference", style: .lines, title: "gap(x_0)/k", color: "#000000", dashType: 2),
-        ]
-        return figure
+        let rate = try DataBlock(
+            "rate", columns: ["k", "gap"], rows: shown.map { [Double($0), runningMinimum[$0 - 1]] })
+        let reference = try DataBlock(
+            "reference", columns: ["k", "bound"], rows: [1, K].map { [Double($0), runningMinimum[0] / Double($0)] })
+        return Figure(
+            slug: "ch05-rate", title: "Running minimum of the stationarity gap, r = (0.5, 0.5)",
+            x: "outer step k", y: "min_{j≤k} gap(x_j)", log: .both, key: "bottom left",
+            comments: [
+                "Chapter 5 — WC-MHGD: the quantity the O(1/K) rate bounds, against a 1/k line through the first point."
+            ],
+            blocks: [rate, reference],
+            series: [
+                try rate.series("k", "gap", .lines, title: "WC-MHGD", color: Figure.palette[0]),
+                try reference.series("k", "bound", .lines, title: "gap(x_0)/k", color: "#000000", dash: 2),
+            ])
     }
 
     func costFigure() throws -> Figure {
-        var figure = Figure(
+        let cost = try DataBlock(
+            "cost", columns: ["kappa", "cg_calls", "neumann_calls"],
+            rows: costTable.rows.indices.map { i in
+                ["kappa", "cg_calls", "neumann_calls"].map { costTable.value(i, $0) }
+            },
+            allowingMissing: true)
+        return Figure(
             slug: "ch05-cost", title: "Oracle calls to reach gap ≤ \(sci(flags.epsilon, 0)) against κ_Q (S = 2 toy)",
-            xLabel: "κ_Q", yLabel: "oracle calls (∇f, ∇g, ∇²_{yy}g·v, ∇²_{xy}g·v)")
-        figure.comments = [
-            "Chapter 5 — WC-MHGD: CG(N) fixed, Neumann with Q = ⌈2κ⌉ terms; NaN = not reached within the budget."
-        ]
-        figure.logX = true
-        figure.logY = true
-        figure.key = "top left"
-        figure.blocks = [
-            try DataBlock(
-                "cost", columns: ["kappa", "cg_calls", "neumann_calls"],
-                rows: costTable.rows.indices.map {
-                    [
-                        costTable.value($0, "kappa"), costTable.value($0, "cg_calls"),
-                        costTable.value($0, "neumann_calls"),
-                    ]
-                },
-                allowingMissing: true)
-        ]
-        figure.series = [
-            Series(
-                block: "cost", x: 1, y: 2, style: .linesPoints, title: "CG(N = \(N)), warm", color: Figure.palette[0]),
-            Series(
-                block: "cost", x: 1, y: 3, style: .linesPoints, title: "Neumann(Q = ⌈2κ⌉)", color: Figure.palette[1],
-                pointType: 5),
-        ]
-        return figure
+            x: "κ_Q", y: "oracle calls (∇f, ∇g, ∇²_{yy}g·v, ∇²_{xy}g·v)", log: .both, key: "top left",
+            comments: [
+                "Chapter 5 — WC-MHGD: CG(N) fixed, Neumann with Q = ⌈2κ⌉ terms; NaN = not reached within the budget."
+            ],
+            blocks: [cost],
+            series: [
+                try cost.series(
+                    "kappa", "cg_calls", .linesPoints, title: "CG(N = \(N)), warm", color: Figure.palette[0]),
+                try cost.series(
+                    "kappa", "neumann_calls", .linesPoints, title: "Neumann(Q = ⌈2κ⌉)", color: Figure.palette[1],
+                    point: 5),
+            ])
     }
 
     section("10. Figures")

@@ -91,6 +91,19 @@ struct PlotTests {
         #expect(render.status == 0 && render.stderr.isEmpty, "gnuplot: \(render.stderr)")
     }
 
+    @Test("A figure in one call, series by column name: the same script as field by field; an unknown column is refused")
+    func figureByNames() throws {
+        let block = try DataBlock("d", columns: ["D", "bias", "gap"], rows: [[1, 0.5, 1e-3], [2, 0.25, 1e-4]])
+        var fieldByField = Figure(slug: "ch99-demo", title: "demo", xLabel: "D", yLabel: "bias")
+        (fieldByField.logX, fieldByField.logY, fieldByField.key) = (true, true, "bottom left")
+        fieldByField.blocks = [block]
+        fieldByField.series = [Series(block: "d", x: 1, y: 3, style: .linesPoints, title: "gap", dashType: 2, pointType: 5)]
+        let oneCall = Figure(slug: "ch99-demo", title: "demo", x: "D", y: "bias", log: .both, key: "bottom left", blocks: [block],
+                             series: [try block.series("D", "gap", .linesPoints, title: "gap", dash: 2, point: 5)])
+        #expect(try oneCall.script() == fieldByField.script())
+        #expect(throws: InvalidInput.self) { try block.series("D", "variance", .lines, title: nil) }
+    }
+
     @Test("Bad figures and corrupt data are refused with the rule they break")
     func badInput() throws {
         #expect(throws: InvalidInput.self) { try DataBlock("bad name", columns: ["x"], rows: []) }

@@ -221,3 +221,44 @@ public struct Figure: Sendable {
 
 /// A gnuplot single-quoted string (no escapes are interpreted; ' is doubled).
 private func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+
+extension Figure {
+    /// Which axes are logarithmic.
+    public struct LogAxes: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let x = LogAxes(rawValue: 1)
+        public static let y = LogAxes(rawValue: 2)
+        public static let both: LogAxes = [.x, .y]
+    }
+
+    /// A whole figure in one call: what it shows, its axes, its data and its series.
+    public init(
+        slug: String, title: String, x xLabel: String, y yLabel: String, log: LogAxes = [],
+        key: String = "top right", comments: [String] = [], blocks: [DataBlock], series: [Series]
+    ) {
+        self.init(slug: slug, title: title, xLabel: xLabel, yLabel: yLabel)
+        (logX, logY, self.key, self.comments) = (log.contains(.x), log.contains(.y), key, comments)
+        (self.blocks, self.series) = (blocks, series)
+    }
+}
+
+extension DataBlock {
+    /// A series drawing column `y` against column `x` of this block, both named.
+    /// - Throws: `InvalidInput` naming a column the block does not have.
+    public func series(
+        _ x: String, _ y: String, _ style: Series.Style, title: String?, index: Int? = nil,
+        color: String? = nil, lineWidth: Double = 2, dash: Int = 1, point: Int = 7,
+        pointSize: Double = 1
+    ) throws -> Series {
+        func position(_ name: String) throws -> Int {
+            guard let i = columns.firstIndex(of: name) else {
+                throw InvalidInput("column", "'\(name)'", "is not one of $\(self.name)'s columns \(columns)")
+            }
+            return i + 1
+        }
+        return Series(
+            block: name, index: index, x: try position(x), y: try position(y), style: style, title: title,
+            color: color, lineWidth: lineWidth, dashType: dash, pointType: point, pointSize: pointSize)
+    }
+}
