@@ -258,34 +258,23 @@ do {  // weave: hide
     }  // weave: hide
 
     func varianceFigure() throws -> Figure {
-        var figure = Figure(
-            slug: "ch06-variance", title: "Variance of the stochastic hypergradient against the batch size",
-            xLabel: "batch size b", yLabel: "E‖ĥ − E ĥ‖²")
-        figure.comments = [
-            "Chapter 6 — Stochastic WC-MHGD: measured variance (points) and the first-order law c_b σ_h² (line), b < N."
-        ]
-        figure.logX = true
-        figure.logY = true
-        figure.key = "top right"
         let rows = varianceTable.rows.indices.filter { varianceTable.value($0, "batch") < Double(N) }
-        figure.blocks = [
-            try DataBlock(
-                "variance", columns: ["batch", "measured", "law"],
-                rows: rows.map {
-                    [
-                        varianceTable.value($0, "batch"), varianceTable.value($0, "variance"),
-                        varianceTable.value($0, "law"),
-                    ]
-                })
-        ]
-        figure.series = [
-            Series(
-                block: "variance", x: 1, y: 3, style: .lines, title: "law σ_h² (N − b)/(b(N − 1))",
-                color: Figure.palette[7], dashType: 2),
-            Series(
-                block: "variance", x: 1, y: 2, style: .points, title: "measured (\(R) draws)", color: Figure.palette[0]),
-        ]
-        return figure
+        let variance = try DataBlock(
+            "variance", columns: ["batch", "measured", "law"],
+            rows: rows.map { i in ["batch", "variance", "law"].map { varianceTable.value(i, $0) } })
+        return Figure(
+            slug: "ch06-variance", title: "Variance of the stochastic hypergradient against the batch size",
+            x: "batch size b", y: "E‖ĥ − E ĥ‖²", log: .both,
+            comments: [
+                "Chapter 6 — Stochastic WC-MHGD: measured variance (points) and the first-order law c_b σ_h² (line), b < N."
+            ],
+            blocks: [variance],
+            series: [
+                try variance.series(
+                    "batch", "law", .lines, title: "law σ_h² (N − b)/(b(N − 1))", color: Figure.palette[7], dash: 2),
+                try variance.series(
+                    "batch", "measured", .points, title: "measured (\(R) draws)", color: Figure.palette[0]),
+            ])
     }
 
     /*:
@@ -496,31 +485,25 @@ do {  // weave: hide
     }
 
     func stochasticFigure() throws -> Figure {
-        var figure = Figure(
+        let trace = try DataBlock(
+            "trace", columns: ["batch", "samples", "gap"],
+            groups: runs.map { run in
+                thinned(run.steps).map { [Double(run.batch), run.samples[$0], max(run.gap[$0], 1e-300)] }
+            })
+        return Figure(
             slug: "ch06-stochastic", title: "Stochastic WC-MHGD on the finite-sum toy: gap against samples processed",
-            xLabel: "samples processed", yLabel: "stationarity gap min_λ ‖Σ λ_s ∇Φ_s(x_k)‖²")
-        figure.comments = [
-            "Chapter 6 — Stochastic WC-MHGD: the exact gap along runs with batches "
-                + runs.map { "b = \($0.batch)" }.joined(separator: ", ") + " on an equal budget of samples."
-        ]
-        figure.logX = true
-        figure.logY = true
-        figure.key = "bottom left"
-        figure.blocks = [
-            try DataBlock(
-                "trace", columns: ["batch", "samples", "gap"],
-                groups: runs.map { run in
-                    thinned(run.steps).map { [Double(run.batch), run.samples[$0], max(run.gap[$0], 1e-300)] }
-                })
-        ]
-        for (i, run) in runs.enumerated() {
-            figure.series.append(
-                Series(
-                    block: "trace", index: i, x: 2, y: 3, style: .lines,
+            x: "samples processed", y: "stationarity gap min_λ ‖Σ λ_s ∇Φ_s(x_k)‖²", log: .both, key: "bottom left",
+            comments: [
+                "Chapter 6 — Stochastic WC-MHGD: the exact gap along runs with batches "
+                    + runs.map { "b = \($0.batch)" }.joined(separator: ", ") + " on an equal budget of samples."
+            ],
+            blocks: [trace],
+            series: try runs.enumerated().map { i, run in
+                try trace.series(
+                    "samples", "gap", .lines,
                     title: run.batch == N ? "b = N = \(N) (deterministic)" : "b = \(run.batch)",
-                    color: Figure.palette[i], lineWidth: 1.5))
-        }
-        return figure
+                    index: i, color: Figure.palette[i], lineWidth: 1.5)
+            })
     }
 
     /*:
@@ -585,34 +568,25 @@ do {  // weave: hide
                 : gapRatio > 1.25 ? ", and the run ends farther from stationarity." : ", and the floor barely moves."))
 
     func averagingFigure() throws -> Figure {
-        var figure = Figure(
-            slug: "ch06-averaging", title: "Weights along the run (b = \(N / smallest)): plain λ_k and averaged λ̄_k",
-            xLabel: "outer step k", yLabel: "λ_1")
-        figure.comments = [
-            "Chapter 6 — Stochastic WC-MHGD: λ_1 without and with the moving average γ = \(flags.averaging); the exact λ*_1 at the Chebyshev optimum."
-        ]
-        figure.logX = true
-        figure.key = "bottom right"
         let steps = thinned(plain.steps, points: 400)
-        figure.blocks = [
-            try DataBlock(
-                "weights", columns: ["k", "plain", "averaged", "exact"],
-                rows: steps.map {
-                    [Double($0 + 1), plain.lambda1[$0], averaged.lambda1[$0], exactLambda[0]]
-                })
-        ]
-        figure.series = [
-            Series(
-                block: "weights", x: 1, y: 2, style: .lines, title: "λ_1, γ = 1 (no averaging)",
-                color: Figure.palette[1], lineWidth: 1),
-            Series(
-                block: "weights", x: 1, y: 3, style: .lines, title: "λ̄_1, γ = \(flags.averaging)",
-                color: Figure.palette[0], lineWidth: 2),
-            Series(
-                block: "weights", x: 1, y: 4, style: .lines, title: "exact λ*_1 at x*_r", color: Figure.palette[7],
-                dashType: 2),
-        ]
-        return figure
+        let weights = try DataBlock(
+            "weights", columns: ["k", "plain", "averaged", "exact"],
+            rows: steps.map { [Double($0 + 1), plain.lambda1[$0], averaged.lambda1[$0], exactLambda[0]] })
+        return Figure(
+            slug: "ch06-averaging", title: "Weights along the run (b = \(N / smallest)): plain λ_k and averaged λ̄_k",
+            x: "outer step k", y: "λ_1", log: .x, key: "bottom right",
+            comments: [
+                "Chapter 6 — Stochastic WC-MHGD: λ_1 without and with the moving average γ = \(flags.averaging); the exact λ*_1 at the Chebyshev optimum."
+            ],
+            blocks: [weights],
+            series: [
+                try weights.series(
+                    "k", "plain", .lines, title: "λ_1, γ = 1 (no averaging)", color: Figure.palette[1], lineWidth: 1),
+                try weights.series(
+                    "k", "averaged", .lines, title: "λ̄_1, γ = \(flags.averaging)", color: Figure.palette[0]),
+                try weights.series(
+                    "k", "exact", .lines, title: "exact λ*_1 at x*_r", color: Figure.palette[7], dash: 2),
+            ])
     }
 
     /*:

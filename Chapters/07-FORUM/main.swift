@@ -396,55 +396,47 @@ do {  // weave: hide
      F(z_k) of every start and their end points.
      */
     func convergenceFigure() throws -> Figure {
-        var figure = Figure(
-            slug: "ch07-convergence", title: "FORUM on the S = 2 toy: KKT gap and exact constraint violation",
-            xLabel: "outer step k", yLabel: "KKT gap ‖Σλ̃_i∇F_i + ν∇q̃‖², q(z_k)")
-        figure.comments = [
-            "Chapter 7 — FORUM: T = \(T), ρ = \(flags.rho), μ = \(flags.mu), K = \(K); rows at log-spaced k."
-        ]
-        figure.logX = true
-        figure.logY = true
-        figure.key = "bottom left"
         // k ≥ 1 only, so that every row fits the log axis (k = 0 is in Section 3's table).
-        let rows = logSteps(K, count: 120).dropFirst().map { k in
-            [Double(k), main.kkt[k], max(main.q[k], 1e-300), main.values[k][0], main.values[k][1]]
-        }
-        figure.blocks = [try DataBlock("forum", columns: ["k", "kkt", "q", "f1", "f2"], rows: rows)]
-        figure.series = [
-            Series(block: "forum", x: 1, y: 2, style: .lines, title: "KKT gap", color: Figure.palette[0]),
-            Series(block: "forum", x: 1, y: 3, style: .lines, title: "q(z_k) (exact g*)", color: Figure.palette[1]),
-        ]
-        return figure
+        let forum = try DataBlock(
+            "forum", columns: ["k", "kkt", "q", "f1", "f2"],
+            rows: logSteps(K, count: 120).dropFirst().map { k in
+                [Double(k), main.kkt[k], max(main.q[k], 1e-300), main.values[k][0], main.values[k][1]]
+            })
+        return Figure(
+            slug: "ch07-convergence", title: "FORUM on the S = 2 toy: KKT gap and exact constraint violation",
+            x: "outer step k", y: "KKT gap ‖Σλ̃_i∇F_i + ν∇q̃‖², q(z_k)", log: .both, key: "bottom left",
+            comments: [
+                "Chapter 7 — FORUM: T = \(T), ρ = \(flags.rho), μ = \(flags.mu), K = \(K); rows at log-spaced k."
+            ],
+            blocks: [forum],
+            series: [
+                try forum.series("k", "kkt", .lines, title: "KKT gap", color: Figure.palette[0]),
+                try forum.series("k", "q", .lines, title: "q(z_k) (exact g*)", color: Figure.palette[1]),
+            ])
     }
 
     func frontFigure() throws -> Figure {
-        var figure = Figure(
+        let front = try DataBlock("front", columns: ["f1", "f2"], rows: toy.front(resolution: 200))
+        let paths = try DataBlock(
+            "paths", columns: ["start", "f1", "f2"],
+            groups: startPaths.enumerated().map { j, path in path.map { [Double(j + 1)] + $0 } })
+        let ends = try DataBlock(
+            "ends", columns: ["start", "f1", "f2"],
+            rows: (0..<startCount).map { [Double($0 + 1), startTable.value($0, "f1"), startTable.value($0, "f2")] })
+        return Figure(
             slug: "ch07-front",
             title: "FORUM from \(startCount) starts: paths of F(z_k) and end points against the exact front",
-            xLabel: "F_1", yLabel: "F_2")
-        figure.comments = ["Chapter 7 — FORUM: the end points depend on the start (no preference)."]
-        figure.key = "top right"
-        figure.blocks = [
-            try DataBlock("front", columns: ["f1", "f2"], rows: toy.front(resolution: 200)),
-            try DataBlock(
-                "paths", columns: ["start", "f1", "f2"],
-                groups: startPaths.enumerated().map { j, path in path.map { [Double(j + 1)] + $0 } }),
-            try DataBlock(
-                "ends", columns: ["start", "f1", "f2"],
-                rows: (0..<startCount).map { [Double($0 + 1), startTable.value($0, "f1"), startTable.value($0, "f2")] }),
-        ]
-        figure.series = [Series(block: "front", style: .lines, title: "exact front", color: "#000000")]
-        for j in 0..<startCount {
-            figure.series.append(
-                Series(
-                    block: "paths", index: j, x: 2, y: 3, style: .lines, title: j == 0 ? "paths F(z_k)" : nil,
-                    color: Figure.palette[0]))
-        }
-        figure.series.append(
-            Series(
-                block: "ends", x: 2, y: 3, style: .points, title: "end points F(z_K)", color: Figure.palette[4],
-                pointType: 7, pointSize: 1.4))
-        return figure
+            x: "F_1", y: "F_2", comments: ["Chapter 7 — FORUM: the end points depend on the start (no preference)."],
+            blocks: [front, paths, ends],
+            series: [try front.series("f1", "f2", .lines, title: "exact front", color: "#000000")]
+                + (try (0..<startCount).map { j in
+                    try paths.series(
+                        "f1", "f2", .lines, title: j == 0 ? "paths F(z_k)" : nil, index: j, color: Figure.palette[0])
+                })
+                + [
+                    try ends.series(
+                        "f1", "f2", .points, title: "end points F(z_K)", color: Figure.palette[4], pointSize: 1.4)
+                ])
     }
 
     /*:
@@ -566,30 +558,26 @@ do {  // weave: hide
      computes.
      */
     func costFigure() throws -> Figure {
+        let cost = try costTable.dataBlock
+        let names = [("forum", "FORUM"), ("moml", "MOML (ITD)"), ("aid", "AID-CG")]
         var figure = Figure(
             slug: "ch07-cost",
             title: "Per outer step against T: oracle calls (solid) and peak length-p vectors (dashed)",
-            xLabel: "inner steps T", yLabel: "oracle calls / length-p vectors per outer step")
-        figure.comments = [
-            "Chapter 7 — FORUM: deterministic counts instead of the paper's GPU timings (its Figure 1); m = \(m), N = \(flags.cgSteps)."
-        ]
-        figure.logX = true
-        figure.logY = true
-        figure.key = "top left"
+            x: "inner steps T", y: "oracle calls / length-p vectors per outer step", log: .both, key: "top left",
+            comments: [
+                "Chapter 7 — FORUM: deterministic counts instead of the paper's GPU timings (its Figure 1); m = \(m), N = \(flags.cgSteps)."
+            ],
+            blocks: [cost],
+            series: try names.enumerated().flatMap { i, name in
+                [
+                    try cost.series(
+                        "T", "\(name.0)_ops", .linesPoints, title: "\(name.1) calls", color: Figure.palette[i]),
+                    try cost.series(
+                        "T", "\(name.0)_mem", .linesPoints, title: "\(name.1) vectors", color: Figure.palette[i],
+                        dash: 2),
+                ]
+            })
         figure.xRange = 0.7 * Double(flags.depths.first!)...1.4 * Double(flags.depths.last!)
-        figure.blocks = [try costTable.dataBlock]
-        let names = [("forum", "FORUM"), ("moml", "MOML (ITD)"), ("aid", "AID-CG")]
-        for (i, (name, title)) in names.enumerated() {
-            let columns = costTable.columns.map(\.name)
-            figure.series.append(
-                Series(
-                    block: "cost_vs_T", x: 1, y: columns.firstIndex(of: "\(name)_ops")! + 1, style: .linesPoints,
-                    title: "\(title) calls", color: Figure.palette[i]))
-            figure.series.append(
-                Series(
-                    block: "cost_vs_T", x: 1, y: columns.firstIndex(of: "\(name)_mem")! + 1, style: .linesPoints,
-                    title: "\(title) vectors", color: Figure.palette[i], dashType: 2))
-        }
         return figure
     }
 
