@@ -438,33 +438,28 @@ do {  // weave: hide
      datablock `$landscape` (theta, phi, dphi) holds every grid point.
      */
     func ridgeFigure() throws -> Figure {
-        var figure = Figure(
-            slug: "ch02-ridge", title: "Ridge tuning: validation loss and its hypergradient",
-            xLabel: "θ = log λ", yLabel: "Φ(θ) = ½‖X_v w*(θ) − t_v‖²")
-        figure.comments = ["Chapter 2 — Bilevel problems and hypergradients: the validation loss of ridge tuning."]
         let step = max(1, landscape.count / 6)
         var tangents: [[Double]] = []
         for point in stride(from: step / 2, to: landscape.count, by: step).map({ landscape[$0] }) {
             for dt in [-0.6, 0.6] { tangents.append([point.theta + dt, point.phi + point.dphi * dt]) }
             tangents.append([])
         }
-        figure.key = "top center"
-        figure.blocks = [
-            try DataBlock(
-                "landscape", columns: ["theta", "phi", "dphi"], rows: landscape.map { [$0.theta, $0.phi, $0.dphi] }),
-            try DataBlock("tangents", columns: ["theta", "phi"], rows: tangents),
-            try DataBlock("minimum", columns: ["theta", "phi"], rows: [[thetaStar, phiStar]]),
-        ]
-        figure.series = [
-            Series(block: "landscape", style: .lines, title: "Φ(θ)", color: "#000000"),
-            Series(
-                block: "tangents", style: .lines, title: "slope dΦ/dθ from AID", color: Figure.palette[0],
-                lineWidth: 2.5),
-            Series(
-                block: "minimum", style: .points, title: "θ*: dΦ/dθ = 0", color: Figure.palette[4], pointType: 7,
-                pointSize: 1.6),
-        ]
-        return figure
+        let curve = try DataBlock(
+            "landscape", columns: ["theta", "phi", "dphi"], rows: landscape.map { [$0.theta, $0.phi, $0.dphi] })
+        let slopes = try DataBlock("tangents", columns: ["theta", "phi"], rows: tangents)
+        let minimum = try DataBlock("minimum", columns: ["theta", "phi"], rows: [[thetaStar, phiStar]])
+        return Figure(
+            slug: "ch02-ridge", title: "Ridge tuning: validation loss and its hypergradient",
+            x: "θ = log λ", y: "Φ(θ) = ½‖X_v w*(θ) − t_v‖²", key: "top center",
+            comments: ["Chapter 2 — Bilevel problems and hypergradients: the validation loss of ridge tuning."],
+            blocks: [curve, slopes, minimum],
+            series: [
+                try curve.series("theta", "phi", .lines, title: "Φ(θ)", color: "#000000"),
+                try slopes.series(
+                    "theta", "phi", .lines, title: "slope dΦ/dθ from AID", color: Figure.palette[0], lineWidth: 2.5),
+                try minimum.series(
+                    "theta", "phi", .points, title: "θ*: dΦ/dθ = 0", color: Figure.palette[4], pointSize: 1.6),
+            ])
     }
 
     /*:
@@ -472,30 +467,21 @@ do {  // weave: hide
      (1 − μ/L)^D; datablock `$itd` (D, itd, aid, rate).
      */
     func itdFigure() throws -> Figure {
-        var figure = Figure(
+        let itd = try DataBlock(
+            "itd", columns: ["D", "itd", "aid", "rate"], rows: unrolled.map { [Double($0.D), $0.itd, $0.aid, $0.rate] })
+        return Figure(
             slug: "ch02-itd", title: "ITD converges to the hypergradient as D grows (θ = 0, κ = \(fixed(kappa0, 1)))",
-            xLabel: "inner steps D", yLabel: "relative error of dΦ/dθ")
-        figure.comments = ["Chapter 2 — Bilevel problems and hypergradients: ITD and AID errors at θ = 0 against D."]
-        figure.logY = true
-        figure.key = "bottom left"
-        figure.blocks = [
-            try DataBlock(
-                "itd", columns: ["D", "itd", "aid", "rate"],
-                rows: unrolled.map { [Double($0.D), $0.itd, $0.aid, $0.rate] })
-        ]
-        figure.series = [
-            Series(
-                block: "itd", x: 1, y: 2, style: .linesPoints, title: "ITD through D steps", color: Figure.palette[0],
-                pointSize: 0.8),
-            Series(
-                block: "itd", x: 1, y: 3, style: .linesPoints, title: "AID at w_D (exact solve)",
-                color: Figure.palette[1],
-                pointType: 5, pointSize: 0.8),
-            Series(
-                block: "itd", x: 1, y: 4, style: .lines, title: "(1 − μ/L)^D", color: "#777777", lineWidth: 1.5,
-                dashType: 2),
-        ]
-        return figure
+            x: "inner steps D", y: "relative error of dΦ/dθ", log: .y, key: "bottom left",
+            comments: ["Chapter 2 — Bilevel problems and hypergradients: ITD and AID errors at θ = 0 against D."],
+            blocks: [itd],
+            series: [
+                try itd.series(
+                    "D", "itd", .linesPoints, title: "ITD through D steps", color: Figure.palette[0], pointSize: 0.8),
+                try itd.series(
+                    "D", "aid", .linesPoints, title: "AID at w_D (exact solve)", color: Figure.palette[1],
+                    point: 5, pointSize: 0.8),
+                try itd.series("D", "rate", .lines, title: "(1 − μ/L)^D", color: "#777777", lineWidth: 1.5, dash: 2),
+            ])
     }
 
     section("8. Figures")

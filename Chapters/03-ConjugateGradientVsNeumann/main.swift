@@ -448,85 +448,65 @@ do {  // weave: hide
      to 6 go to `ch03-tables.dat`.
      */
     func convergenceFigure() throws -> Figure {
-        var figure = Figure(
+        let cg = try DataBlock("cg", columns: ["kappa", "k", "error"], groups: races.map(\.cgCurve))
+        let neumann = try DataBlock("neumann", columns: ["kappa", "k", "error"], groups: races.map(\.neumannCurve))
+        return Figure(
             slug: "ch03-convergence", title: "Solving H v = b (p = \(p)): CG (solid) vs Neumann with η = 1/L (dashed)",
-            xLabel: "Hessian-vector products", yLabel: "relative error ‖v_k − v*‖ / ‖v*‖")
-        figure.comments = ["Chapter 3 — CG vs Neumann: error against products for each condition number."]
-        figure.logX = true
-        figure.logY = true
-        figure.key = "bottom left"
-        figure.blocks = [
-            try DataBlock("cg", columns: ["kappa", "k", "error"], groups: races.map(\.cgCurve)),
-            try DataBlock("neumann", columns: ["kappa", "k", "error"], groups: races.map(\.neumannCurve)),
-        ]
-        for (i, r) in races.enumerated() {
-            let color = Figure.palette[i % Figure.palette.count]
-            figure.series.append(
-                Series(block: "cg", index: i, x: 2, y: 3, style: .lines, title: "κ = \(Int(r.kappa))", color: color))
-            figure.series.append(
-                Series(block: "neumann", index: i, x: 2, y: 3, style: .lines, title: nil, color: color, dashType: 2))
-        }
-        return figure
+            x: "Hessian-vector products", y: "relative error ‖v_k − v*‖ / ‖v*‖", log: .both, key: "bottom left",
+            comments: ["Chapter 3 — CG vs Neumann: error against products for each condition number."],
+            blocks: [cg, neumann],
+            series: try races.enumerated().flatMap { i, r in
+                let color = Figure.palette[i % Figure.palette.count]
+                return [
+                    try cg.series("k", "error", .lines, title: "κ = \(Int(r.kappa))", index: i, color: color),
+                    try neumann.series("k", "error", .lines, title: nil, index: i, color: color, dash: 2),
+                ]
+            })
     }
 
     func scalingFigure() throws -> Figure {
-        var figure = Figure(
-            slug: "ch03-cg-vs-neumann", title: "Products to reach relative error \(sci(target, 0)): slopes ½ and 1",
-            xLabel: "condition number κ", yLabel: "Hessian-vector products")
-        figure.comments = ["Chapter 3 — CG vs Neumann: products to reach the target error against κ, with the bounds."]
-        figure.logX = true
-        figure.logY = true
-        figure.key = "top left"
         let grid = logSpaced(from: kappas.first!, to: kappas.last!, count: 40)
         let measured = ["kappa", "cg", "neumann"].map(raceTable.column)
-        figure.blocks = [
-            try DataBlock(
-                "iterations", columns: ["kappa", "cg", "neumann"],
-                rows: measured[0].indices.map { i in measured.map { $0[i] } }),
-            try DataBlock(
-                "theory", columns: ["kappa", "cg", "neumann"],
-                rows: grid.map {
-                    [$0, Double(cgBound(kappa: $0, epsilon: target)), Double(neumannBound(kappa: $0, epsilon: target))]
-                }),
-        ]
-        figure.series = [
-            Series(
-                block: "iterations", x: 1, y: 2, style: .linesPoints, title: "CG, measured", color: Figure.palette[0],
-                pointSize: 1.3),
-            Series(
-                block: "theory", x: 1, y: 2, style: .lines, title: "CG bound ½√κ ln(2√κ/ε)", color: Figure.palette[0],
-                dashType: 2),
-            Series(
-                block: "iterations", x: 1, y: 3, style: .linesPoints, title: "Neumann, measured",
-                color: Figure.palette[1],
-                pointType: 5, pointSize: 1.3),
-            Series(
-                block: "theory", x: 1, y: 3, style: .lines, title: "Neumann bound κ ln(1/ε)", color: Figure.palette[1],
-                dashType: 2),
-        ]
-        return figure
+        let iterations = try DataBlock(
+            "iterations", columns: ["kappa", "cg", "neumann"],
+            rows: measured[0].indices.map { i in measured.map { $0[i] } })
+        let theory = try DataBlock(
+            "theory", columns: ["kappa", "cg", "neumann"],
+            rows: grid.map {
+                [$0, Double(cgBound(kappa: $0, epsilon: target)), Double(neumannBound(kappa: $0, epsilon: target))]
+            })
+        return Figure(
+            slug: "ch03-cg-vs-neumann", title: "Products to reach relative error \(sci(target, 0)): slopes ½ and 1",
+            x: "condition number κ", y: "Hessian-vector products", log: .both, key: "top left",
+            comments: ["Chapter 3 — CG vs Neumann: products to reach the target error against κ, with the bounds."],
+            blocks: [iterations, theory],
+            series: [
+                try iterations.series(
+                    "kappa", "cg", .linesPoints, title: "CG, measured", color: Figure.palette[0], pointSize: 1.3),
+                try theory.series(
+                    "kappa", "cg", .lines, title: "CG bound ½√κ ln(2√κ/ε)", color: Figure.palette[0], dash: 2),
+                try iterations.series(
+                    "kappa", "neumann", .linesPoints, title: "Neumann, measured", color: Figure.palette[1],
+                    point: 5, pointSize: 1.3),
+                try theory.series(
+                    "kappa", "neumann", .lines, title: "Neumann bound κ ln(1/ε)", color: Figure.palette[1], dash: 2),
+            ])
     }
 
     func hypergradientFigure() throws -> Figure {
-        var figure = Figure(
+        let cg = try DataBlock("hypergradient_cg", columns: ["products", "error"], rows: cgHyper)
+        let neumann = try DataBlock("hypergradient_neumann", columns: ["products", "error"], rows: neumannHyper)
+        return Figure(
             slug: "ch03-hypergradient",
             title: "AID hypergradient error vs products (quadratic bilevel, κ = \(Int(hyperKappa)))",
-            xLabel: "Hessian-vector products", yLabel: "‖ĥ − ∇Φ‖ / ‖∇Φ‖")
-        figure.comments = ["Chapter 3 — CG vs Neumann: the solve's error becomes hypergradient error."]
-        figure.logX = true
-        figure.logY = true
-        figure.key = "bottom left"
-        figure.blocks = [
-            try DataBlock("hypergradient_cg", columns: ["products", "error"], rows: cgHyper),
-            try DataBlock("hypergradient_neumann", columns: ["products", "error"], rows: neumannHyper),
-        ]
-        figure.series = [
-            Series(block: "hypergradient_cg", style: .lines, title: "AID with CG", color: Figure.palette[0]),
-            Series(
-                block: "hypergradient_neumann", style: .lines, title: "AID with Neumann, η = 1/L",
-                color: Figure.palette[1]),
-        ]
-        return figure
+            x: "Hessian-vector products", y: "‖ĥ − ∇Φ‖ / ‖∇Φ‖", log: .both, key: "bottom left",
+            comments: ["Chapter 3 — CG vs Neumann: the solve's error becomes hypergradient error."],
+            blocks: [cg, neumann],
+            series: [
+                try cg.series("products", "error", .lines, title: "AID with CG", color: Figure.palette[0]),
+                try neumann.series(
+                    "products", "error", .lines, title: "AID with Neumann, η = 1/L", color: Figure.palette[1]),
+            ])
     }
 
     section("7. Figures")

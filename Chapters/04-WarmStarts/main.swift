@@ -257,14 +257,6 @@ do {  // weave: hide
      outer step for the largest D, started from v = 0 or from the previous v.
      */
     func warmStartFigure() throws -> Figure {
-        var figure = Figure(
-            slug: "ch04-warm-start", title: "Inner error along the outer loop: warm (solid) vs cold (dashed) starts",
-            xLabel: "outer step k", yLabel: "‖y_k − y*(x_k)‖")
-        figure.comments = [
-            "Chapter 4 — Warm starts: inner error at every outer step for D = \(depths.map(String.init).joined(separator: ", "))."
-        ]
-        figure.logY = true
-        figure.key = "bottom left"
         func groups(_ values: KeyPath<WarmStartRun, [Double]>) -> [[[Double]]] {
             depths.map { d in
                 (0..<K).map { k in
@@ -275,40 +267,38 @@ do {  // weave: hide
                 }
             }
         }
-        figure.blocks = [
-            try DataBlock("inner_error", columns: ["D", "k", "warm", "cold"], groups: groups(\.innerError)),
-            try DataBlock(
-                "hypergradient_error", columns: ["D", "k", "warm", "cold"], groups: groups(\.hypergradientError)),
-        ]
-        for (i, d) in depths.enumerated() {
-            let color = Figure.palette[i]
-            figure.series.append(
-                Series(block: "inner_error", index: i, x: 2, y: 3, style: .lines, title: "D = \(d)", color: color))
-            figure.series.append(
-                Series(block: "inner_error", index: i, x: 2, y: 4, style: .lines, title: nil, color: color, dashType: 2)
-            )
-        }
-        return figure
+        let inner = try DataBlock("inner_error", columns: ["D", "k", "warm", "cold"], groups: groups(\.innerError))
+        let hyper = try DataBlock(
+            "hypergradient_error", columns: ["D", "k", "warm", "cold"], groups: groups(\.hypergradientError))
+        return Figure(
+            slug: "ch04-warm-start", title: "Inner error along the outer loop: warm (solid) vs cold (dashed) starts",
+            x: "outer step k", y: "‖y_k − y*(x_k)‖", log: .y, key: "bottom left",
+            comments: [
+                "Chapter 4 — Warm starts: inner error at every outer step for D = \(depths.map(String.init).joined(separator: ", "))."
+            ],
+            blocks: [inner, hyper],
+            series: try depths.enumerated().flatMap { i, d in
+                [
+                    try inner.series("k", "warm", .lines, title: "D = \(d)", index: i, color: Figure.palette[i]),
+                    try inner.series("k", "cold", .lines, title: nil, index: i, color: Figure.palette[i], dash: 2),
+                ]
+            })
     }
 
     func cgFigure(depth: Int) throws -> Figure {
         let cold = run(depth, .warmInner).cgProducts, warm = run(depth, .warmBoth).cgProducts
-        var figure = Figure(
+        let products = try DataBlock(
+            "cg_products", columns: ["k", "cold", "warm"],
+            rows: cold.indices.map { [Double($0), Double(cold[$0]), Double(warm[$0])] })
+        return Figure(
             slug: "ch04-cg-warm-start", title: "CG products per outer step (D = \(depth), warm inner loop)",
-            xLabel: "outer step k", yLabel: "Hessian-vector products of the solve")
-        figure.comments = ["Chapter 4 — Warm starts: CG started from v = 0 or from the previous outer step's v."]
-        figure.blocks = [
-            try DataBlock(
-                "cg_products", columns: ["k", "cold", "warm"],
-                rows: cold.indices.map { [Double($0), Double(cold[$0]), Double(warm[$0])] })
-        ]
-        figure.series = [
-            Series(block: "cg_products", x: 1, y: 2, style: .lines, title: "CG from v = 0", color: Figure.palette[1]),
-            Series(
-                block: "cg_products", x: 1, y: 3, style: .lines, title: "CG from the previous v",
-                color: Figure.palette[0]),
-        ]
-        return figure
+            x: "outer step k", y: "Hessian-vector products of the solve",
+            comments: ["Chapter 4 — Warm starts: CG started from v = 0 or from the previous outer step's v."],
+            blocks: [products],
+            series: [
+                try products.series("k", "cold", .lines, title: "CG from v = 0", color: Figure.palette[1]),
+                try products.series("k", "warm", .lines, title: "CG from the previous v", color: Figure.palette[0]),
+            ])
     }
 
     section("4. Figures")
