@@ -597,88 +597,80 @@ do {  // weave: hide
      every method.
      */
     func sweepFigure() throws -> Figure {
+        let table = try sweepTable.dataBlock
         var figure = Figure(
             slug: "ch09-sweep", title: "Per-family meta-test loss under each preference (WC-MHGD, K = \(K))",
-            xLabel: "preference: 0 = uniform, s = r_s of 0.8 on family s", yLabel: "meta-test query loss")
-        figure.comments = [
-            "Chapter 9 — Multi-objective meta-learning: the preference sweep; each family's loss should dip where it is favoured."
-        ]
-        figure.blocks = [try sweepTable.dataBlock]
-        figure.xTics = (0...S).map(Double.init)
-        figure.xRange = -0.3...(Double(S) + 0.3)
-        figure.key = "top left"
-        for s in 0..<S {
-            figure.series.append(
-                Series(
-                    block: "sweep", x: 1, y: 2 + s, style: .linesPoints, title: familyNames[s], color: Figure.palette[s]
-                ))
-        }
+            x: "preference: 0 = uniform, s = r_s of 0.8 on family s", y: "meta-test query loss", key: "top left",
+            comments: [
+                "Chapter 9 — Multi-objective meta-learning: the preference sweep; each family's loss should dip where it is favoured."
+            ],
+            blocks: [table],
+            series: try (0..<S).map { s in
+                try table.series(
+                    "preference", "test_\(s + 1)", .linesPoints, title: familyNames[s], color: Figure.palette[s])
+            })
+        (figure.xTics, figure.xRange) = ((0...S).map(Double.init), -0.3...(Double(S) + 0.3))
         return figure
     }
 
     /// An ablation's figure: the weighted Chebyshev value on the meta-training (exact Φ_s) and
     /// meta-test losses against the ablated setting, column `x` of `table`, on a log axis.
-    func ablationFigure(_ slug: String, _ title: String, xLabel: String, comment: String, table: Table, x: Int) throws
+    func ablationFigure(_ slug: String, _ title: String, xLabel: String, comment: String, table: Table, x: String)
+        throws
         -> Figure
     {
-        var figure = Figure(slug: slug, title: title, xLabel: xLabel, yLabel: "max_s r_s Φ_s")
-        figure.comments = ["Chapter 9 — Multi-objective meta-learning: " + comment]
-        figure.logX = true
-        figure.blocks = [try table.dataBlock]
-        figure.series = [
-            Series(
-                block: table.name, x: x, y: x + 1, style: .linesPoints, title: "meta-training (exact Φ_s)",
-                color: Figure.palette[0]),
-            Series(
-                block: table.name, x: x, y: x + 2, style: .linesPoints, title: "meta-test", color: Figure.palette[1],
-                dashType: 2),
-        ]
-        return figure
+        let block = try table.dataBlock
+        return Figure(
+            slug: slug, title: title, x: xLabel, y: "max_s r_s Φ_s", log: .x,
+            comments: ["Chapter 9 — Multi-objective meta-learning: " + comment],
+            blocks: [block],
+            series: [
+                try block.series(
+                    x, "chebyshev_train", .linesPoints, title: "meta-training (exact Φ_s)", color: Figure.palette[0]),
+                try block.series(
+                    x, "chebyshev_test", .linesPoints, title: "meta-test", color: Figure.palette[1], dash: 2),
+            ])
     }
 
     func uFigure() throws -> Figure {
         try ablationFigure(
             "ch09-u-ablation", "u ablation, r = (0.8, 0.05, 0.05, 0.05, 0.05): Chebyshev value (u = 0 at 10⁻³)",
             xLabel: "u",
-            comment: "the weighted Chebyshev value after K steps against u.", table: uTable, x: 2)
+            comment: "the weighted Chebyshev value after K steps against u.", table: uTable, x: "u_plotted")
     }
 
     func dFigure() throws -> Figure {
         var figure = try ablationFigure(
             "ch09-d-ablation", "D ablation, r = (0.8, 0.05, …): Chebyshev value after K = \(K) steps",
             xLabel: "inner steps D",
-            comment: "the weighted Chebyshev value against D (log axis).", table: dTable, x: 1)
+            comment: "the weighted Chebyshev value against D (log axis).", table: dTable, x: "D")
         figure.xTics = dValues.map(Double.init)
         figure.xRange = 0.8...40
         return figure
     }
 
     func budgetFigure() throws -> Figure {
-        var figure = Figure(
+        let paths = try DataBlock(
+            "budget_paths", columns: ["method", "calls", "chebyshev_test", "mean_test"],
+            groups: methodRuns.map { run in
+                run.path.map {
+                    [
+                        Double(methods.firstIndex(of: run.method)!), Double($0.calls),
+                        zip(rOne, $0.test).map { $0 * $1 }.max()!,
+                        $0.test.reduce(0, +) / Double(S),
+                    ]
+                }
+            })
+        return Figure(
             slug: "ch09-budget", title: "Meta-test Chebyshev value against oracle calls (budget \(budget))",
-            xLabel: "oracle calls", yLabel: "max_s r_s · meta-test loss_s,  r = (0.8, 0.05, …)")
-        figure.comments = ["Chapter 9 — Multi-objective meta-learning: every method on one budget of oracle calls."]
-        figure.key = "top right"
-        figure.blocks = [
-            try DataBlock(
-                "budget_paths", columns: ["method", "calls", "chebyshev_test", "mean_test"],
-                groups: methodRuns.map { run in
-                    run.path.map {
-                        [
-                            Double(methods.firstIndex(of: run.method)!), Double($0.calls),
-                            zip(rOne, $0.test).map { $0 * $1 }.max()!,
-                            $0.test.reduce(0, +) / Double(S),
-                        ]
-                    }
-                })
-        ]
-        for (i, run) in methodRuns.enumerated() {
-            figure.series.append(
-                Series(
-                    block: "budget_paths", index: i, x: 2, y: 3, style: .linesPoints, title: run.method.name,
-                    color: Figure.palette[i % Figure.palette.count], dashType: i < 3 ? 1 : 2))
-        }
-        return figure
+            x: "oracle calls", y: "max_s r_s · meta-test loss_s,  r = (0.8, 0.05, …)",
+            comments: ["Chapter 9 — Multi-objective meta-learning: every method on one budget of oracle calls."],
+            blocks: [paths],
+            series: try methodRuns.enumerated().map { i, run in
+                try paths.series(
+                    "calls", "chebyshev_test", .linesPoints, title: run.method.name, index: i,
+                    color: Figure.palette[i % Figure.palette.count], dash: i < 3 ? 1 : 2)
+            })
     }
 
     section("7. Figures")
