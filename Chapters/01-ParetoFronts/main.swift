@@ -527,53 +527,47 @@ do {  // weave: hide
         let linear = linearRuns.filter { $0.problem.kind == problem.kind }
         let mgda = mgdaRuns.filter { $0.problem.kind == problem.kind }
         let chebyshev = chebyshevRuns.filter { $0.problem.kind == problem.kind }
-        let slug = problem.kind == .one ? "ch01-vlmop1" : "ch01-vlmop2"
-        var figure = Figure(
-            slug: slug,
-            title:
-                "\(problem.name) (n = \(problem.dimension)): \(problem.kind == .one ? "convex front" : "front concave in the middle")",
-            xLabel: "f_1", yLabel: "f_2")
-        figure.comments = ["Chapter 1 — Pareto fronts and scalarization: \(problem.name), n = \(problem.dimension)."]
-        figure.xRange = 0...1.1
-        figure.yRange = 0...1.1
-        figure.equalAxes = true
-        figure.key = "outside right top"
         var rays: [[Double]] = []
         for run in chebyshev {
             rays.append(run.preference + [0, 0])
             rays.append(run.preference + [1.15 * run.exact[0], 1.15 * run.exact[1]])
             rays.append([])
         }
-        figure.blocks = [
-            try DataBlock("front", columns: ["f1", "f2"], rows: problem.front(samples: 201)),
-            try DataBlock("rays", columns: ["r1", "r2", "f1", "f2"], rows: rays),
-            try DataBlock(
-                "optima", columns: ["r1", "r2", "f1", "f2"], rows: chebyshev.map { $0.preference + $0.exact }),
-            try DataBlock(
-                "linear", columns: ["w1", "w2", "f1", "f2"], rows: linear.map { $0.weights + $0.result.values }),
-            try DataBlock(
-                "chebyshev", columns: ["r1", "r2", "f1", "f2"], rows: chebyshev.map { $0.preference + $0.result.values }
-            ),
-            try DataBlock("mgda", columns: ["f1", "f2"], rows: mgda.map(\.result.values)),
-        ]
-        figure.series = [
-            Series(block: "front", style: .lines, title: "exact front", color: "#000000", lineWidth: 2),
-            Series(
-                block: "rays", x: 3, y: 4, style: .lines, title: "preference rays r_1 f_1 = r_2 f_2",
-                color: "#999999", lineWidth: 1, dashType: 2),
-            Series(
-                block: "linear", x: 3, y: 4, style: .points, title: "linear scalarization (w = r)",
-                color: Figure.palette[1], pointType: 5, pointSize: 1.3),
-            Series(
-                block: "mgda", style: .points, title: "MGDA, random starts", color: Figure.palette[2],
-                pointType: 9, pointSize: 1.4),
-            Series(
-                block: "chebyshev", x: 3, y: 4, style: .points, title: "weighted Chebyshev", color: Figure.palette[0],
-                pointType: 7, pointSize: 1.3),
-            Series(
-                block: "optima", x: 3, y: 4, style: .points, title: "exact Chebyshev optima", color: "#000000",
-                pointType: 2, pointSize: 1.6),
-        ]
+        let front = try DataBlock("front", columns: ["f1", "f2"], rows: problem.front(samples: 201))
+        let rayBlock = try DataBlock("rays", columns: ["r1", "r2", "f1", "f2"], rows: rays)
+        let optima = try DataBlock(
+            "optima", columns: ["r1", "r2", "f1", "f2"], rows: chebyshev.map { $0.preference + $0.exact })
+        let linearBlock = try DataBlock(
+            "linear", columns: ["w1", "w2", "f1", "f2"], rows: linear.map { $0.weights + $0.result.values })
+        let chebyshevBlock = try DataBlock(
+            "chebyshev", columns: ["r1", "r2", "f1", "f2"], rows: chebyshev.map { $0.preference + $0.result.values })
+        let mgdaBlock = try DataBlock("mgda", columns: ["f1", "f2"], rows: mgda.map(\.result.values))
+        var figure = Figure(
+            slug: problem.kind == .one ? "ch01-vlmop1" : "ch01-vlmop2",
+            title:
+                "\(problem.name) (n = \(problem.dimension)): \(problem.kind == .one ? "convex front" : "front concave in the middle")",
+            x: "f_1", y: "f_2", key: "outside right top",
+            comments: ["Chapter 1 — Pareto fronts and scalarization: \(problem.name), n = \(problem.dimension)."],
+            blocks: [front, rayBlock, optima, linearBlock, chebyshevBlock, mgdaBlock],
+            series: [
+                try front.series("f1", "f2", .lines, title: "exact front", color: "#000000"),
+                try rayBlock.series(
+                    "f1", "f2", .lines, title: "preference rays r_1 f_1 = r_2 f_2", color: "#999999",
+                    lineWidth: 1, dash: 2),
+                try linearBlock.series(
+                    "f1", "f2", .points, title: "linear scalarization (w = r)", color: Figure.palette[1],
+                    point: 5, pointSize: 1.3),
+                try mgdaBlock.series(
+                    "f1", "f2", .points, title: "MGDA, random starts", color: Figure.palette[2], point: 9,
+                    pointSize: 1.4),
+                try chebyshevBlock.series(
+                    "f1", "f2", .points, title: "weighted Chebyshev", color: Figure.palette[0],
+                    pointSize: 1.3),
+                try optima.series(
+                    "f1", "f2", .points, title: "exact Chebyshev optima", color: "#000000", point: 2,
+                    pointSize: 1.6),
+            ])
+        (figure.xRange, figure.yRange, figure.equalAxes) = (0...1.1, 0...1.1, true)
         return figure
     }
 
