@@ -77,6 +77,9 @@ let package = Package(
         ),
         .executableTarget(name: "weave", path: "Sources/Weave", swiftSettings: typeCheckLimit),
         // A top-level script like the chapters (Swift 5 mode for its top-level state).
+        // Measures the length-p vectors an algorithm holds, in a process of its own (MemoryTests).
+        .executableTarget(name: "memory-probe", dependencies: ["MOBL"], path: "Sources/MemoryProbe",
+                          swiftSettings: vectorSettings + typeCheckLimit),
         .executableTarget(name: "bench", dependencies: ["MOBL"], path: "Sources/Bench",
                           swiftSettings: [.swiftLanguageMode(.v5)] + vectorSettings + typeCheckLimit),
         // The tests: `LibraryTests` check the library against oracles (seconds to run);
