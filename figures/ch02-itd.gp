@@ -57,9 +57,9 @@ set grid lc rgb '#dddddd'
 set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch02-itd.svg'
-plot $itd using 1:2 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 0.8 title 'ITD through D steps', \
-     $itd using 1:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 0.8 title 'AID at w_D (exact solve)', \
-     $itd using 1:4 with lines lc rgb '#777777' lw 1.5 dt 2 title '(1 − μ/L)^D'
+plot $itd using 1:2 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'ITD through D steps', \
+     $itd using 1:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'AID at w_D (exact solve)', \
+     $itd using 1:4 with lines lc rgb '#777777' lw 2 dt 2 title '(1 − μ/L)^D'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch02-itd.png'
 replot

@@ -214,8 +214,8 @@ set grid lc rgb '#dddddd'
 set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch04-cg-warm-start.svg'
-plot $cg_products using 1:2 with lines lc rgb '#E69F00' lw 2 dt 1 title 'CG from v = 0', \
-     $cg_products using 1:3 with lines lc rgb '#0072B2' lw 2 dt 1 title 'CG from the previous v'
+plot $cg_products using 1:3 with lines lc rgb '#0072B2' lw 2 dt 1 title 'CG from the previous v', \
+     $cg_products using 1:2 with lines lc rgb '#E69F00' lw 2 dt 1 title 'CG from v = 0'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch04-cg-warm-start.png'
 replot

@@ -3,13 +3,13 @@
 # Render: gnuplot ch05-cost.gp  (writes ch05-cost.svg and ch05-cost.png beside this file)
 
 $cost << EOD
-# kappa cg_calls neumann_calls
-2 1296 1062
-5 4882 6660
-10 13638 31050
-20 35594 145800
-50 108106 1032780
-100 206710 3856050
+# kappa cg_steps cg_calls neumann_steps neumann_calls
+2 59 1296 59 1062
+5 222 4882 222 6660
+10 620 13638 621 31050
+20 1618 35594 1620 145800
+50 4914 108106 4918 1032780
+100 9396 206710 9405 3856050
 EOD
 
 set title 'Oracle calls to reach gap ≤ 1e-06 against κ_Q (S = 2 toy)'
@@ -24,8 +24,8 @@ set grid lc rgb '#dddddd'
 set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch05-cost.svg'
-plot $cost using 1:2 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'CG(N = 5), warm', \
-     $cost using 1:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'Neumann(Q = ⌈2κ⌉)'
+plot $cost using 1:3 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'CG(N = 5), warm', \
+     $cost using 1:5 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'Neumann(Q = ⌈2κ⌉)'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch05-cost.png'
 replot

@@ -295,9 +295,9 @@ set grid lc rgb '#dddddd'
 set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch06-averaging.svg'
-plot $weights using 1:2 with lines lc rgb '#E69F00' lw 1 dt 1 title 'λ_1, γ = 1 (no averaging)', \
-     $weights using 1:3 with lines lc rgb '#0072B2' lw 2 dt 1 title 'λ̄_1, γ = 0.1', \
-     $weights using 1:4 with lines lc rgb '#000000' lw 2 dt 2 title 'exact λ*_1 at x*_r'
+plot $weights using 1:3 with lines lc rgb '#0072B2' lw 2 dt 1 title 'λ̄_1, γ = 0.1', \
+     $weights using 1:2 with lines lc rgb '#E69F00' lw 2 dt 1 title 'λ_1, γ = 1 (no averaging)', \
+     $weights using 1:4 with lines lc rgb '#777777' lw 2 dt 2 title 'exact λ*_1 at x*_r'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch06-averaging.png'
 replot

@@ -26,7 +26,7 @@ set grid lc rgb '#dddddd'
 set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch06-variance.svg'
-plot $variance using 1:3 with lines lc rgb '#000000' lw 2 dt 2 title 'law σ_h² (N − b)/(b(N − 1))', \
+plot $variance using 1:3 with lines lc rgb '#777777' lw 2 dt 2 title 'law σ_h² (N − b)/(b(N − 1))', \
      $variance using 1:2 with points lc rgb '#0072B2' pt 7 ps 1 title 'measured (100 draws)'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch06-variance.png'

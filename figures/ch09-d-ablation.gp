@@ -24,7 +24,7 @@ set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch09-d-ablation.svg'
 plot $d_ablation using 1:2 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'meta-training (exact Φ_s)', \
-     $d_ablation using 1:3 with linespoints lc rgb '#E69F00' lw 2 dt 2 pt 7 ps 1 title 'meta-test'
+     $d_ablation using 1:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'meta-test'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch09-d-ablation.png'
 replot

@@ -23,10 +23,10 @@ set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch09-sweep.svg'
 plot $sweep using 1:2 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'slow sine', \
-     $sweep using 1:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 7 ps 1 title 'fast sine', \
-     $sweep using 1:4 with linespoints lc rgb '#009E73' lw 2 dt 1 pt 7 ps 1 title 'line', \
-     $sweep using 1:5 with linespoints lc rgb '#CC79A7' lw 2 dt 1 pt 7 ps 1 title 'kink |a−a₀|', \
-     $sweep using 1:6 with linespoints lc rgb '#D55E00' lw 2 dt 1 pt 7 ps 1 title 'step tanh'
+     $sweep using 1:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'fast sine', \
+     $sweep using 1:4 with linespoints lc rgb '#009E73' lw 2 dt 1 pt 9 ps 1 title 'line', \
+     $sweep using 1:5 with linespoints lc rgb '#CC79A7' lw 2 dt 1 pt 13 ps 1 title 'kink |a−a₀|', \
+     $sweep using 1:6 with linespoints lc rgb '#D55E00' lw 2 dt 1 pt 11 ps 1 title 'step tanh'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch09-sweep.png'
 replot

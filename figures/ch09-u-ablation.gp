@@ -23,7 +23,7 @@ set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch09-u-ablation.svg'
 plot $u_ablation using 2:3 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'meta-training (exact Φ_s)', \
-     $u_ablation using 2:4 with linespoints lc rgb '#E69F00' lw 2 dt 2 pt 7 ps 1 title 'meta-test'
+     $u_ablation using 2:4 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'meta-test'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch09-u-ablation.png'
 replot

@@ -467,20 +467,15 @@ do {  // weave: hide
      (1 − μ/L)^D; datablock `$itd` (D, itd, aid, rate).
      */
     func itdFigure() throws -> Figure {
-        let itd = try DataBlock(
-            "itd", columns: ["D", "itd", "aid", "rate"], rows: unrolled.map { [Double($0.D), $0.itd, $0.aid, $0.rate] })
-        return Figure(
-            slug: "ch02-itd", title: "ITD converges to the hypergradient as D grows (θ = 0, κ = \(fixed(kappa0, 1)))",
+        let itd = try DataBlock("itd", unrolled, ["D": { Double($0.D) }, "itd": \.itd, "aid": \.aid, "rate": \.rate])
+        return try Figure.curves(
+            "ch02-itd", title: "ITD converges to the hypergradient as D grows (θ = 0, κ = \(fixed(kappa0, 1)))",
             x: "inner steps D", y: "relative error of dΦ/dθ", log: .y, key: "bottom left",
-            comments: ["Chapter 2 — Bilevel problems and hypergradients: ITD and AID errors at θ = 0 against D."],
-            blocks: [itd],
-            series: [
-                try itd.series(
-                    "D", "itd", .linesPoints, title: "ITD through D steps", color: Figure.palette[0], pointSize: 0.8),
-                try itd.series(
-                    "D", "aid", .linesPoints, title: "AID at w_D (exact solve)", color: Figure.palette[1],
-                    point: 5, pointSize: 0.8),
-                try itd.series("D", "rate", .lines, title: "(1 − μ/L)^D", color: "#777777", lineWidth: 1.5, dash: 2),
+            comment: "Chapter 2 — Bilevel problems and hypergradients: ITD and AID errors at θ = 0 against D.",
+            data: itd, against: "D",
+            [
+                Curve("itd", "ITD through D steps"), Curve("aid", "AID at w_D (exact solve)"),
+                .reference("rate", "(1 − μ/L)^D"),
             ])
     }
 

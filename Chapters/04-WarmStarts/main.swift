@@ -288,17 +288,14 @@ do {  // weave: hide
     func cgFigure(depth: Int) throws -> Figure {
         let cold = run(depth, .warmInner).cgProducts, warm = run(depth, .warmBoth).cgProducts
         let products = try DataBlock(
-            "cg_products", columns: ["k", "cold", "warm"],
-            rows: cold.indices.map { [Double($0), Double(cold[$0]), Double(warm[$0])] })
-        return Figure(
-            slug: "ch04-cg-warm-start", title: "CG products per outer step (D = \(depth), warm inner loop)",
+            "cg_products", Array(cold.indices),
+            ["k": { Double($0) }, "cold": { Double(cold[$0]) }, "warm": { Double(warm[$0]) }])
+        return try Figure.curves(
+            "ch04-cg-warm-start", title: "CG products per outer step (D = \(depth), warm inner loop)",
             x: "outer step k", y: "Hessian-vector products of the solve",
-            comments: ["Chapter 4 — Warm starts: CG started from v = 0 or from the previous outer step's v."],
-            blocks: [products],
-            series: [
-                try products.series("k", "cold", .lines, title: "CG from v = 0", color: Figure.palette[1]),
-                try products.series("k", "warm", .lines, title: "CG from the previous v", color: Figure.palette[0]),
-            ])
+            comment: "Chapter 4 — Warm starts: CG started from v = 0 or from the previous outer step's v.",
+            data: products, against: "k",
+            [Curve("warm", "CG from the previous v", .lines), Curve("cold", "CG from v = 0", .lines)])
     }
 
     section("4. Figures")

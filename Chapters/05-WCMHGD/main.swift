@@ -813,25 +813,16 @@ do {  // weave: hide
     }
 
     func depthFigure() throws -> Figure {
-        let d = try depthTable.dataBlock
-        return Figure(
-            slug: "ch05-d-ablation", title: "D ablation: hypergradient bias and final gap, warm vs cold inner loops",
+        try depthTable.figure(
+            "ch05-d-ablation", title: "D ablation: hypergradient bias and final gap, warm vs cold inner loops",
             x: "inner steps D", y: "bias max_s ‖ĥ_s − ∇Φ_s‖ (mean over the run) / final gap", log: .both,
             key: "bottom left",
-            comments: [
-                "Chapter 5 — WC-MHGD: S = 2 toy, r = (0.3, 0.7); warm = inner loop from the last y, cold = from y = 0."
-            ],
-            blocks: [d],
-            series: [
-                try d.series("D", "bias_warm", .linesPoints, title: "mean bias, warm", color: Figure.palette[0]),
-                try d.series(
-                    "D", "bias_cold", .linesPoints, title: "mean bias, cold", color: Figure.palette[0], dash: 2,
-                    point: 6),
-                try d.series(
-                    "D", "gap_warm", .linesPoints, title: "final gap, warm", color: Figure.palette[1], point: 5),
-                try d.series(
-                    "D", "gap_cold", .linesPoints, title: "final gap, cold", color: Figure.palette[1], dash: 2, point: 4
-                ),
+            comment:
+                "Chapter 5 — WC-MHGD: S = 2 toy, r = (0.3, 0.7); warm = inner loop from the last y, cold = from y = 0.",
+            against: "D",
+            [
+                Curve("bias_warm", "mean bias, warm"), Curve("bias_cold", "mean bias, cold", pairedWith: 0),
+                Curve("gap_warm", "final gap, warm"), Curve("gap_cold", "final gap, cold", pairedWith: 2),
             ])
     }
 
@@ -855,26 +846,12 @@ do {  // weave: hide
     }
 
     func costFigure() throws -> Figure {
-        let cost = try DataBlock(
-            "cost", columns: ["kappa", "cg_calls", "neumann_calls"],
-            rows: costTable.rows.indices.map { i in
-                ["kappa", "cg_calls", "neumann_calls"].map { costTable.value(i, $0) }
-            },
-            allowingMissing: true)
-        return Figure(
-            slug: "ch05-cost", title: "Oracle calls to reach gap ≤ \(sci(flags.epsilon, 0)) against κ_Q (S = 2 toy)",
+        try costTable.figure(
+            "ch05-cost", title: "Oracle calls to reach gap ≤ \(sci(flags.epsilon, 0)) against κ_Q (S = 2 toy)",
             x: "κ_Q", y: "oracle calls (∇f, ∇g, ∇²_{yy}g·v, ∇²_{xy}g·v)", log: .both, key: "top left",
-            comments: [
-                "Chapter 5 — WC-MHGD: CG(N) fixed, Neumann with Q = ⌈2κ⌉ terms; NaN = not reached within the budget."
-            ],
-            blocks: [cost],
-            series: [
-                try cost.series(
-                    "kappa", "cg_calls", .linesPoints, title: "CG(N = \(N)), warm", color: Figure.palette[0]),
-                try cost.series(
-                    "kappa", "neumann_calls", .linesPoints, title: "Neumann(Q = ⌈2κ⌉)", color: Figure.palette[1],
-                    point: 5),
-            ])
+            comment:
+                "Chapter 5 — WC-MHGD: CG(N) fixed, Neumann with Q = ⌈2κ⌉ terms; NaN = not reached within the budget.",
+            against: "kappa", [Curve("cg_calls", "CG(N = \(N)), warm"), Curve("neumann_calls", "Neumann(Q = ⌈2κ⌉)")])
     }
 
     section("10. Figures")

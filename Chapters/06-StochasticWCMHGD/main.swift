@@ -260,21 +260,18 @@ do {  // weave: hide
     func varianceFigure() throws -> Figure {
         let rows = varianceTable.rows.indices.filter { varianceTable.value($0, "batch") < Double(N) }
         let variance = try DataBlock(
-            "variance", columns: ["batch", "measured", "law"],
-            rows: rows.map { i in ["batch", "variance", "law"].map { varianceTable.value(i, $0) } })
-        return Figure(
-            slug: "ch06-variance", title: "Variance of the stochastic hypergradient against the batch size",
-            x: "batch size b", y: "E‖ĥ − E ĥ‖²", log: .both,
-            comments: [
-                "Chapter 6 — Stochastic WC-MHGD: measured variance (points) and the first-order law c_b σ_h² (line), b < N."
-            ],
-            blocks: [variance],
-            series: [
-                try variance.series(
-                    "batch", "law", .lines, title: "law σ_h² (N − b)/(b(N − 1))", color: Figure.palette[7], dash: 2),
-                try variance.series(
-                    "batch", "measured", .points, title: "measured (\(R) draws)", color: Figure.palette[0]),
+            "variance", rows,
+            [
+                "batch": { varianceTable.value($0, "batch") },
+                "measured": { varianceTable.value($0, "variance") }, "law": { varianceTable.value($0, "law") },
             ])
+        return try Figure.curves(
+            "ch06-variance", title: "Variance of the stochastic hypergradient against the batch size",
+            x: "batch size b", y: "E‖ĥ − E ĥ‖²", log: .both,
+            comment:
+                "Chapter 6 — Stochastic WC-MHGD: measured variance (points) and the first-order law c_b σ_h² (line), b < N.",
+            data: variance, against: "batch",
+            [.reference("law", "law σ_h² (N − b)/(b(N − 1))"), Curve("measured", "measured (\(R) draws)", .points)])
     }
 
     /*:
@@ -568,24 +565,22 @@ do {  // weave: hide
                 : gapRatio > 1.25 ? ", and the run ends farther from stationarity." : ", and the floor barely moves."))
 
     func averagingFigure() throws -> Figure {
-        let steps = thinned(plain.steps, points: 400)
         let weights = try DataBlock(
-            "weights", columns: ["k", "plain", "averaged", "exact"],
-            rows: steps.map { [Double($0 + 1), plain.lambda1[$0], averaged.lambda1[$0], exactLambda[0]] })
-        return Figure(
-            slug: "ch06-averaging", title: "Weights along the run (b = \(N / smallest)): plain λ_k and averaged λ̄_k",
+            "weights", thinned(plain.steps, points: 400),
+            [
+                "k": { Double($0 + 1) }, "plain": { plain.lambda1[$0] }, "averaged": { averaged.lambda1[$0] },
+                "exact": { _ in exactLambda[0] },
+            ])
+        return try Figure.curves(
+            "ch06-averaging", title: "Weights along the run (b = \(N / smallest)): plain λ_k and averaged λ̄_k",
             x: "outer step k", y: "λ_1", log: .x, key: "bottom right",
-            comments: [
-                "Chapter 6 — Stochastic WC-MHGD: λ_1 without and with the moving average γ = \(flags.averaging); the exact λ*_1 at the Chebyshev optimum."
-            ],
-            blocks: [weights],
-            series: [
-                try weights.series(
-                    "k", "plain", .lines, title: "λ_1, γ = 1 (no averaging)", color: Figure.palette[1], lineWidth: 1),
-                try weights.series(
-                    "k", "averaged", .lines, title: "λ̄_1, γ = \(flags.averaging)", color: Figure.palette[0]),
-                try weights.series(
-                    "k", "exact", .lines, title: "exact λ*_1 at x*_r", color: Figure.palette[7], dash: 2),
+            comment:
+                "Chapter 6 — Stochastic WC-MHGD: λ_1 without and with the moving average γ = \(flags.averaging); the exact λ*_1 at the Chebyshev optimum.",
+            data: weights, against: "k",
+            [
+                Curve("averaged", "λ̄_1, γ = \(flags.averaging)", .lines),
+                Curve("plain", "λ_1, γ = 1 (no averaging)", .lines),
+                .reference("exact", "exact λ*_1 at x*_r"),
             ])
     }
 

@@ -597,18 +597,12 @@ do {  // weave: hide
      every method.
      */
     func sweepFigure() throws -> Figure {
-        let table = try sweepTable.dataBlock
-        var figure = Figure(
-            slug: "ch09-sweep", title: "Per-family meta-test loss under each preference (WC-MHGD, K = \(K))",
+        var figure = try sweepTable.figure(
+            "ch09-sweep", title: "Per-family meta-test loss under each preference (WC-MHGD, K = \(K))",
             x: "preference: 0 = uniform, s = r_s of 0.8 on family s", y: "meta-test query loss", key: "top left",
-            comments: [
-                "Chapter 9 — Multi-objective meta-learning: the preference sweep; each family's loss should dip where it is favoured."
-            ],
-            blocks: [table],
-            series: try (0..<S).map { s in
-                try table.series(
-                    "preference", "test_\(s + 1)", .linesPoints, title: familyNames[s], color: Figure.palette[s])
-            })
+            comment:
+                "Chapter 9 — Multi-objective meta-learning: the preference sweep; each family's loss should dip where it is favoured.",
+            against: "preference", (0..<S).map { Curve("test_\($0 + 1)", familyNames[$0]) })
         (figure.xTics, figure.xRange) = ((0...S).map(Double.init), -0.3...(Double(S) + 0.3))
         return figure
     }
@@ -616,20 +610,12 @@ do {  // weave: hide
     /// An ablation's figure: the weighted Chebyshev value on the meta-training (exact Φ_s) and
     /// meta-test losses against the ablated setting, column `x` of `table`, on a log axis.
     func ablationFigure(_ slug: String, _ title: String, xLabel: String, comment: String, table: Table, x: String)
-        throws
-        -> Figure
+        throws -> Figure
     {
-        let block = try table.dataBlock
-        return Figure(
-            slug: slug, title: title, x: xLabel, y: "max_s r_s Φ_s", log: .x,
-            comments: ["Chapter 9 — Multi-objective meta-learning: " + comment],
-            blocks: [block],
-            series: [
-                try block.series(
-                    x, "chebyshev_train", .linesPoints, title: "meta-training (exact Φ_s)", color: Figure.palette[0]),
-                try block.series(
-                    x, "chebyshev_test", .linesPoints, title: "meta-test", color: Figure.palette[1], dash: 2),
-            ])
+        try table.figure(
+            slug, title: title, x: xLabel, y: "max_s r_s Φ_s", log: .x,
+            comment: "Chapter 9 — Multi-objective meta-learning: " + comment, against: x,
+            [Curve("chebyshev_train", "meta-training (exact Φ_s)"), Curve("chebyshev_test", "meta-test")])
     }
 
     func uFigure() throws -> Figure {

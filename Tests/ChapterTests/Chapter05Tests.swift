@@ -93,7 +93,7 @@ struct Chapter05Tests {
     func cost() throws {
         let run = try quickRun()
         let cost = try #require(try run.blocks("ch05-cost.gp")["cost"])
-        #expect(cost.columns == ["kappa", "cg_calls", "neumann_calls"])
+        #expect(["kappa", "cg_calls", "neumann_calls"].allSatisfy(cost.columns.contains))
         let costRows = cost.records
         #expect(costRows.map { $0["kappa"]! } == [2, 5, 10])
         for row in costRows { #expect(row["cg_calls"]! > 0 && row["neumann_calls"]! > 0) }

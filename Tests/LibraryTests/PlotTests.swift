@@ -184,4 +184,40 @@ struct TableTests {
         #expect(throws: InvalidInput.self) { try DataBlock("x", columns: ["a"], rows: [[.nan]]) }
         #expect(throws: InvalidInput.self) { try DataBlock("x", columns: ["a"], rows: [[.infinity]], allowingMissing: true) }
     }
+
+    @Test("Curves in one call: colours and points in turn, pairs dashed in their partner's colour, references grey")
+    func curves() throws {
+        struct Row { let x: Double, a: Double, b: Double, bound: Double, spread: Double }
+        let rows = (1...3).map { Row(x: Double($0), a: Double($0), b: 2 * Double($0), bound: 1, spread: 0.1) }
+        let data = try DataBlock(
+            "d", rows, ["x": \.x, "a": \.a, "b": \.b, "bound": \.bound, "spread": \.spread])
+        #expect(data.columns == ["x", "a", "b", "bound", "spread"])
+        #expect(data.rows[2] == [3, 3, 6, 1, 0.1])
+        let figure = try Figure.curves(
+            "ch99-curves", title: "t", x: "x", y: "y", comment: "c", data: data, against: "x",
+            [
+                Curve("a", "A", error: "spread"), .reference("bound", "bound"), Curve("b", "B"),
+                Curve("a", "A again", pairedWith: 0),
+            ])
+        let plot = try figure.script().components(separatedBy: "\nplot ")[1]
+        #expect(plot.contains("using 1:2:5 with yerrorlines lc rgb '\(Figure.palette[0])' lw 2 dt 1 pt 7"))
+        #expect(plot.contains("using 1:4 with lines lc rgb '#777777' lw 2 dt 2 title 'bound'"))
+        #expect(plot.contains("using 1:3 with linespoints lc rgb '\(Figure.palette[1])' lw 2 dt 1 pt 5"))
+        #expect(plot.contains("using 1:2 with linespoints lc rgb '\(Figure.palette[0])' lw 2 dt 2 pt 6"))
+        // A pairing must name an earlier, unpaired curve; a column must exist.
+        #expect(throws: InvalidInput.self) {
+            try Figure.curves(
+                "ch99-c", title: "t", x: "x", y: "y", comment: "c", data: data, against: "x",
+                [Curve("a", "A", pairedWith: 1), Curve("b", "B")])
+        }
+        #expect(throws: InvalidInput.self) {
+            try Figure.curves(
+                "ch99-c", title: "t", x: "x", y: "y", comment: "c", data: data, against: "x", [Curve("nope", "N")])
+        }
+        #expect(throws: InvalidInput.self) {
+            try Figure.curves(
+                "ch99-c", title: "t", x: "x", y: "y", comment: "c", data: data, against: "x",
+                [Curve("a", "A", error: "nope")])
+        }
+    }
 }

@@ -25,6 +25,9 @@ public struct Series: Sendable {
     /// gnuplot point type (7 filled circle, 5 filled square, 9 filled triangle …).
     public var pointType: Int
     public var pointSize: Double
+    /// A 1-based column of ± half-widths drawn as vertical error bars (e.g. a spread over
+    /// seeds); nil draws none.
+    public var error: Int? = nil
 
     public init(
         block: String, index: Int? = nil, x: Int = 1, y: Int = 2, style: Style, title: String?, color: String? = nil,
@@ -125,7 +128,7 @@ public struct Figure: Sendable {
                     "series '\(s.title ?? s.block)'", "index \(index)",
                     "must be 0…\(block.groups.count - 1), a data set of $\(s.block)")
             }
-            for column in [s.x, s.y] where !(1...block.columns.count).contains(column) {
+            for column in [s.x, s.y] + (s.error.map { [$0] } ?? []) where !(1...block.columns.count).contains(column) {
                 throw InvalidInput(
                     "series '\(s.title ?? s.block)'", "column \(column)",
                     "must be 1…\(block.columns.count) of $\(s.block)")
@@ -187,7 +190,8 @@ public struct Figure: Sendable {
                 nextColor += 1
             }
             var clause = "$\(s.block)" + (s.index.map { " index \($0)" } ?? "")
-            clause += " using \(s.x):\(s.y) with \(s.style.rawValue) lc rgb '\(color)'"
+            let with = s.error == nil ? s.style.rawValue : s.style == .points ? "yerrorbars" : "yerrorlines"
+            clause += " using \(s.x):\(s.y)\(s.error.map { ":\($0)" } ?? "") with \(with) lc rgb '\(color)'"
             if s.style != .points { clause += " lw \(formatNumber(s.lineWidth)) dt \(s.dashType)" }
             if s.style != .lines { clause += " pt \(s.pointType) ps \(formatNumber(s.pointSize))" }
             clause += s.title.map { " title \(quoted($0))" } ?? " notitle"
@@ -244,6 +248,15 @@ extension Figure {
 }
 
 extension DataBlock {
+    /// The 1-based position of a named column.
+    /// - Throws: `InvalidInput` naming a column the block does not have.
+    public func position(of name: String) throws -> Int {
+        guard let i = columns.firstIndex(of: name) else {
+            throw InvalidInput("column", "'\(name)'", "is not one of $\(self.name)'s columns \(columns)")
+        }
+        return i + 1
+    }
+
     /// A series drawing column `y` against column `x` of this block, both named.
     /// - Throws: `InvalidInput` naming a column the block does not have.
     public func series(
@@ -251,14 +264,8 @@ extension DataBlock {
         color: String? = nil, lineWidth: Double = 2, dash: Int = 1, point: Int = 7,
         pointSize: Double = 1
     ) throws -> Series {
-        func position(_ name: String) throws -> Int {
-            guard let i = columns.firstIndex(of: name) else {
-                throw InvalidInput("column", "'\(name)'", "is not one of $\(self.name)'s columns \(columns)")
-            }
-            return i + 1
-        }
-        return Series(
-            block: name, index: index, x: try position(x), y: try position(y), style: style, title: title,
+        Series(
+            block: name, index: index, x: try position(of: x), y: try position(of: y), style: style, title: title,
             color: color, lineWidth: lineWidth, dashType: dash, pointType: point, pointSize: pointSize)
     }
 }
