@@ -50,6 +50,28 @@ public func show(_ table: Table, line: UInt = #line) {
     emit((afterHeading ? "" : "\n") + table.text, line: line)
 }
 
+/// The figures shown so far, which the chapter's ``save(figures:tables:timings:flags:impliedFlags:tablesStem:line:)``
+/// writes with the rest of its files, as one set.
+nonisolated(unsafe) private var shownFigures: [Figure] = []
+
+/// Shows a figure at the point of the chapter that discusses it: the book places it
+/// here, numbered ("Figure 1.2") with its caption, which says what to notice. The
+/// script itself is written by the chapter's `save`, with all its other files at once.
+///
+/// An invalid figure (see ``Figure/script()``) ends the chapter here, with its reason.
+public func show(_ figure: Figure, caption: String, line: UInt = #line) {
+    do { _ = try figure.script() } catch { fail("figure \(figure.slug) is invalid: \(error)") }
+    guard !shownFigures.contains(where: { $0.slug == figure.slug }) else {
+        fail("figure \(figure.slug) is shown twice; each figure is shown once, where it is discussed")
+    }
+    shownFigures.append(figure)
+    if weaving {
+        let oneLine = caption.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        write("@weave \(line) shown \(figure.slug) \(oneLine.joined(separator: " "))")
+        lastMarkedLine = 0
+    }
+}
+
 /// Prints `error: <message>` to standard error and exits with status 1.
 public func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
@@ -79,7 +101,9 @@ enum ProgressClock {
 /// Writes a chapter's figure scripts and its tables file into `--output`, as one set,
 /// and says where (in the book: embeds each figure where it is saved).
 ///
-/// - The figures are the plots; `tables` are the chapter's tables that no figure
+/// - The figures are those the chapter has shown (``show(_:caption:line:)``, which the
+///   book places where they are discussed) followed by `unshown` ones (which the book
+///   places here); `tables` are the chapter's tables that no figure
 ///   plots, saved as datablocks in `chNN-tables.dat` (chNN from the first figure's
 ///   slug) so that readers and tests can load the numbers behind every claim.
 /// - Every file is built (and so checked) first, then written to a temporary file
@@ -97,9 +121,10 @@ enum ProgressClock {
 ///   tables must not replace the default run's (Chapter 8's real run: `ch08-real`).
 /// - On failure prints the reason and exits with status 1.
 public func save(
-    figures: [Figure], tables: [Table] = [], timings: Table? = nil, flags: CommonFlags,
+    figures unshown: [Figure] = [], tables: [Table] = [], timings: Table? = nil, flags: CommonFlags,
     impliedFlags: [String] = [], tablesStem: String? = nil, line: UInt = #line
 ) {
+    let figures = shownFigures + unshown
     guard let chapter = figures.first.map({ String($0.slug.prefix(4)) }) else { fail("save needs at least one figure") }
     let stem = tablesStem ?? chapter
     var files: [(name: String, text: String)] = []
@@ -136,10 +161,10 @@ public func save(
         fail("could not write the figures of \(chapter) into --output \(flags.output): \(error)")
     }
     for figure in figures {
-        if weaving {
+        if weaving && !shownFigures.contains(where: { $0.slug == figure.slug }) {
             write("@weave \(line) figure \(figure.slug) \(figure.title)")
             lastMarkedLine = 0
-        } else {
+        } else if !weaving {
             write("wrote \(flags.output)/\(figure.slug).gp")
         }
     }

@@ -11,8 +11,16 @@
 //   indented math stays preformatted;
 // - code becomes fenced `swift` blocks, without the lines marked `// weave: hide` or
 //   enclosed in `// weave: begin-hide` … `// weave: end`;
+// - `// weave: include WCMHGD.step` (or a top-level `chebyshevWeights`) puts that library
+//   declaration's source into the page at that point, from its one file under Sources/,
+//   naming the file (the book test fails when the woven copy is stale);
 // - the output printed from a block of code follows it as a `text` block, and each
-//   figure saved there is embedded as ![title](../figures/slug.svg).
+//   figure shown there (`show(figure, caption:)`) or saved there is embedded as
+//   ![Figure N.k](../figures/slug.svg) with the caption "**Figure N.k** — …", numbered
+//   per chapter.
+//
+// The contents (book/README.md) also link the front matter written by hand in book/
+// (how-to-use, swift-primer, notation, methods, references) where those pages exist.
 //
 // With `--runs DIR` it reads chNN's marked output from DIR/chNN.out where that file
 // exists, instead of running chNN again (the tests run every chapter once and hand
@@ -30,6 +38,9 @@ enum Segment {
     case prose([String])
     /// Code lines and the source line numbers (1-based) they cover, hidden lines included.
     case code(lines: [String], first: Int, last: Int)
+    /// A library declaration woven in from its one source: `// weave: include Name` or
+    /// `// weave: include Type.member`.
+    case include(String)
 }
 
 /// Splits a chapter's source into prose and code.
@@ -98,6 +109,16 @@ func segments(of source: String) throws -> [Segment] {
             result.append(.prose(prose))
             continue
         }
+        if trimmed.hasPrefix("// weave: include ") {
+            flushCode(upTo: number - 1)
+            let name = trimmed.dropFirst("// weave: include ".count).trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty, !name.contains(" ") else {
+                throw Failure(description: "line \(number): '// weave: include' needs one name, like WCMHGD.step")
+            }
+            result.append(.include(name))
+            i += 1
+            continue
+        }
         if codeFirst == 0 { codeFirst = number }
         if !trimmed.hasSuffix("// weave: hide") { code.append(line) }
         i += 1
@@ -119,7 +140,8 @@ func dedent(_ lines: [String]) -> [String] {
 /// One thing the chapter printed: text, or a saved figure, with the source line that did it.
 enum Output {
     case text(String)
-    case figure(slug: String, title: String)
+    /// A figure: shown where it is discussed (with its caption), or saved at the end (its title).
+    case figure(slug: String, caption: String)
 }
 
 /// Splits the chapter's marked output into (source line, output) pairs.
@@ -130,8 +152,8 @@ func outputs(of stdout: String) -> [(line: Int, output: Output)] {
         if text.hasPrefix("@weave ") {
             let words = text.split(separator: " ", maxSplits: 4).map(String.init)
             line = Int(words[1]) ?? line
-            if words.count >= 4 && words[2] == "figure" {
-                result.append((line, .figure(slug: words[3], title: words.count > 4 ? words[4] : words[3])))
+            if words.count >= 4 && (words[2] == "figure" || words[2] == "shown") {
+                result.append((line, .figure(slug: words[3], caption: words.count > 4 ? words[4] : words[3])))
             }
             continue
         }
@@ -141,7 +163,9 @@ func outputs(of stdout: String) -> [(line: Int, output: Output)] {
 }
 
 /// The chapter's page: segments in order, each code segment followed by what it printed.
-func page(_ parts: [Segment], _ printed: [(line: Int, output: Output)]) -> String {
+func page(
+    _ parts: [Segment], _ printed: [(line: Int, output: Output)], chapter: Int, library: Library
+) throws -> String {
     let codeIndices = parts.indices.filter { if case .code = parts[$0] { return true } else { return false } }
     var attached: [Int: [Output]] = [:]
     var current = codeIndices.first ?? 0
@@ -156,12 +180,17 @@ func page(_ parts: [Segment], _ printed: [(line: Int, output: Output)]) -> Strin
         attached[current, default: []].append(output)
     }
     var blocks: [String] = []
+    var figureNumber = 0
     for (index, part) in parts.enumerated() {
         switch part {
         case .prose(let lines):
             if !lines.isEmpty { blocks.append(lines.joined(separator: "\n")) }
         case .code(let lines, _, _):
             if !lines.isEmpty { blocks.append("```swift\n" + dedent(lines).joined(separator: "\n") + "\n```") }
+        case .include(let name):
+            let found = try library.declaration(name)
+            blocks.append("`\(name)`, from `\(found.file)`:")
+            blocks.append("```swift\n" + dedent(found.lines).joined(separator: "\n") + "\n```")
         }
         var text: [String] = []
         func flushText() {
@@ -174,14 +203,83 @@ func page(_ parts: [Segment], _ printed: [(line: Int, output: Output)]) -> Strin
         for output in attached[index] ?? [] {
             switch output {
             case .text(let line): text.append(line)
-            case .figure(let slug, let title):
+            case .figure(let slug, let caption):
                 flushText()
-                blocks.append("![\(title)](../figures/\(slug).svg)")
+                figureNumber += 1
+                let label = "Figure \(chapter).\(figureNumber)"
+                blocks.append("![\(label)](../figures/\(slug).svg)")
+                blocks.append("**\(label)** — \(caption)")
             }
         }
         flushText()
     }
     return blocks.joined(separator: "\n\n") + "\n"
+}
+
+/// The library's sources, where `// weave: include` finds a declaration.
+struct Library {
+    /// Swift files under the sources folder, as paths relative to the package root.
+    let files: [(path: String, lines: [String])]
+
+    init(sources: URL, packageRoot: URL) throws {
+        let fileManager = FileManager.default
+        guard let walker = fileManager.enumerator(at: sources, includingPropertiesForKeys: nil) else {
+            throw Failure(description: "cannot read the sources folder \(sources.path)")
+        }
+        var files: [(String, [String])] = []
+        for case let url as URL in walker where url.pathExtension == "swift" {
+            let relative = url.standardizedFileURL.path.replacingOccurrences(
+                of: packageRoot.standardizedFileURL.path + "/", with: "")
+            files.append((relative, try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")))
+        }
+        self.files = files.sorted { $0.0 < $1.0 }
+    }
+
+    /// The source of `name` — a top-level function or type (`chebyshevWeights`,
+    /// `FORUMDirection`) or a member of a type (`WCMHGD.step`): its declaration through its
+    /// closing brace, without the `///` documentation above it (the chapter's prose says it).
+    ///
+    /// - Throws: `Failure` when no declaration or more than one has that name.
+    func declaration(_ name: String) throws -> (file: String, lines: [String]) {
+        let parts = name.split(separator: ".").map(String.init)
+        guard (1...2).contains(parts.count),
+            parts.allSatisfy({ $0.range(of: #"^[A-Za-z_][A-Za-z0-9_]*$"#, options: .regularExpression) != nil })
+        else {
+            throw Failure(description: "'// weave: include \(name)': a name is Name or Type.member")
+        }
+        let modifiers = #"^\s*((public|internal|private|fileprivate|static|final|mutating|nonisolated)\s+)*"#
+        let member = parts.last!
+        let declaration =
+            modifiers + #"(func\s+"# + member + #"\s*[(<]|(struct|enum|class|protocol|actor)\s+"# + member + #"\b)"#
+        var found: [(file: String, lines: [String])] = []
+        for (path, lines) in files {
+            // Type.member: only inside the body of `struct/enum/class/extension Type`; Name: only at the top level.
+            var insideType = false
+            for (i, line) in lines.enumerated() {
+                if let m = line.firstMatch(of: /^(?:public\s+|final\s+)*(?:struct|enum|class|extension|actor)\s+(\w+)/)
+                {
+                    insideType = parts.count == 2 && m.1 == parts[0]
+                } else if line == "}" {
+                    insideType = false
+                }
+                let indent = String(line.prefix { $0 == " " })
+                let wanted = parts.count == 1 ? indent.isEmpty : insideType && !indent.isEmpty
+                guard wanted, line.range(of: declaration, options: .regularExpression) != nil else { continue }
+                guard let end = lines[i...].firstIndex(where: { $0 == indent + "}" }) else {
+                    throw Failure(description: "\(path):\(i + 1): \(name) has no closing brace at its indentation")
+                }
+                found.append((path, Array(lines[i...end])))
+            }
+        }
+        guard found.count == 1 else {
+            throw Failure(
+                description: found.isEmpty
+                    ? "'// weave: include \(name)': no such declaration under Sources"
+                    : "'// weave: include \(name)': \(found.count) declarations (\(found.map(\.file).joined(separator: ", "))); name one"
+            )
+        }
+        return found[0]
+    }
 }
 
 /// What an interrupt must clean up: the scratch folder, and the chapter running into it.
@@ -246,7 +344,7 @@ func run(_ executable: URL, _ arguments: [String]) throws -> String {
 func main() throws {
     var arguments = Array(CommandLine.arguments.dropFirst())
     var outputFolder = "book", binaries = ".build/release", chaptersFolder = "Chapters"
-    var runsFolder: String?
+    var runsFolder: String?, sourcesFolder: String?
     while let flag = arguments.first {
         arguments.removeFirst()
         guard let value = arguments.first else { throw Failure(description: "\(flag) needs a value") }
@@ -256,9 +354,12 @@ func main() throws {
         case "--bin": binaries = value
         case "--chapters": chaptersFolder = value
         case "--runs": runsFolder = value
+        case "--sources": sourcesFolder = value
         default:
             throw Failure(
-                description: "unknown flag \(flag); the flags are --output DIR, --bin DIR, --chapters DIR, --runs DIR")
+                description:
+                    "unknown flag \(flag); the flags are --output DIR, --bin DIR, --chapters DIR, --runs DIR, --sources DIR"
+            )
         }
     }
     let fileManager = FileManager.default
@@ -266,6 +367,12 @@ func main() throws {
         .filter { $0.range(of: #"^[0-9]{2}-"#, options: .regularExpression) != nil }.sorted()
     guard !folders.isEmpty else { throw Failure(description: "no chapter folders NN-Title in \(chaptersFolder)") }
     let book = URL(fileURLWithPath: outputFolder, isDirectory: true)
+    // The package: the folder that holds the chapters' folder; its Sources/ is the library.
+    let root = URL(fileURLWithPath: chaptersFolder, isDirectory: true).deletingLastPathComponent()
+    let library = try Library(
+        sources: sourcesFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? root.appendingPathComponent("Sources", isDirectory: true),
+        packageRoot: root)
     try fileManager.createDirectory(at: book, withIntermediateDirectories: true)
     let scratch = fileManager.temporaryDirectory.appendingPathComponent("weave-\(UUID().uuidString)")
     Cleanup.shared.install(scratch: scratch)
@@ -283,12 +390,26 @@ func main() throws {
             stdout = try run(executable, ["--output", scratch.appendingPathComponent(number).path])
         }
         let parts = try segments(of: source)
-        let text = page(parts, outputs(of: stdout))
+        let text: String
+        do {
+            text = try page(parts, outputs(of: stdout), chapter: Int(number) ?? 0, library: library)
+        } catch {
+            throw Failure(description: "\(chaptersFolder)/\(folder)/main.swift: \(error)")
+        }
         try Data(text.utf8).write(to: book.appendingPathComponent("\(folder).md"), options: .atomic)
         let heading = text.split(separator: "\n").first { $0.hasPrefix("# ") }.map { String($0.dropFirst(2)) } ?? folder
         contents.append("\(Int(number) ?? contents.count + 1). [\(heading)](\(folder).md)")
         FileHandle.standardError.write(Data("wove \(book.path)/\(folder).md\n".utf8))
     }
+    // The front matter is written by hand in book/; the contents link the pages that exist.
+    let frontMatter = [
+        ("how-to-use.md", "How to use this course: who it is for, prerequisites, time per chapter, a map"),
+        ("swift-primer.md", "A Swift primer: just enough Swift to read the chapters"),
+        ("notation.md", "Notation: one meaning per symbol in the whole course"),
+        ("methods.md", "Methods at a glance: updates, oracles, memory, guarantees, sources"),
+        ("references.md", "References: every work the course cites"),
+    ].filter { fileManager.fileExists(atPath: root.appendingPathComponent("book/\($0.0)").path) }
+    let front = frontMatter.map { "- [\($0.1.components(separatedBy: ":")[0])](\($0.0))\($0.1.drop { $0 != ":" })" }
     let readme = """
         # Multi-objective bilevel learning, built up in Swift — the book
 
@@ -296,6 +417,8 @@ func main() throws {
         printed and the figures it drew, in the order they happen: prose, then the code, then \
         its output. Read them in order; run any of them with `swift run -c release chNN` \
         (or `make chapter N=…`) and you get the same numbers. `make book` weaves them again.
+        \(front.isEmpty ? "" : "\nBefore you start:\n\n" + front.joined(separator: "\n") + "\n")
+        The chapters:
 
         \(contents.joined(separator: "\n"))
 

@@ -31,6 +31,8 @@ struct BookTests {
             //: Between the two.
             helper()
             say("second")
+            show(figure, caption: "What to notice.")
+            // weave: include Demo.step
             save(figure)
             /*:
              ## Summary
@@ -44,9 +46,24 @@ struct BookTests {
         try Data("""
             #!/bin/sh
             [ "$MOBL_WEAVE" = 1 ] || exit 3
-            printf '@weave 13\\nfirst\\n@weave 16\\nsecond\\n@weave 12\\nfrom helper\\n@weave 17 figure ch01-demo A demo figure\\n'
+            printf '@weave 13\\nfirst\\n@weave 16\\nsecond\\n@weave 12\\nfrom helper\\n@weave 17 shown ch01-shown What to notice.\\n@weave 19 figure ch01-demo A demo figure\\n'
             """.utf8).write(to: fake)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        // The library the include directive reads: Demo.step, and a top-level step that must not match.
+        let library = root.appendingPathComponent("Sources/Lib")
+        try FileManager.default.createDirectory(at: library, withIntermediateDirectories: true)
+        try Data("""
+            public struct Demo {
+                /// Documentation stays in the library.
+                public func step(_ k: Int) -> Int {
+                    // the box's line
+                    k + 1
+                }
+            }
+
+            func step() {}
+
+            """.utf8).write(to: library.appendingPathComponent("Demo.swift"))
         let book = root.appendingPathComponent("book")
         let run = try runProcess(binaryDirectory.appendingPathComponent("weave"),
                                  ["--output", book.path, "--bin", bin.path, "--chapters", root.appendingPathComponent("Chapters").path])
@@ -73,7 +90,7 @@ struct BookTests {
             ```swift
             helper()
             say("second")
-            save(figure)
+            show(figure, caption: "What to notice.")
             ```
 
             ```text
@@ -81,7 +98,26 @@ struct BookTests {
             from helper
             ```
 
-            ![A demo figure](../figures/ch01-demo.svg)
+            ![Figure 1.1](../figures/ch01-shown.svg)
+
+            **Figure 1.1** — What to notice.
+
+            `Demo.step`, from `Sources/Lib/Demo.swift`:
+
+            ```swift
+            public func step(_ k: Int) -> Int {
+                // the box's line
+                k + 1
+            }
+            ```
+
+            ```swift
+            save(figure)
+            ```
+
+            ![Figure 1.2](../figures/ch01-demo.svg)
+
+            **Figure 1.2** — A demo figure
 
             ## Summary
 
@@ -89,6 +125,15 @@ struct BookTests {
         #expect(page == expected, "woven page:\n\(page)")
         let contents = try String(contentsOf: book.appendingPathComponent("README.md"), encoding: .utf8)
         #expect(contents.contains("1. [Chapter 1 — Demo](01-Demo.md)"))
+
+        // An include that names nothing, or two things, stops the weaver with the reason.
+        for (name, reason) in [("Demo.nothing", "no such declaration"), ("Nothing", "no such declaration")] {
+            try Data(source.replacingOccurrences(of: "include Demo.step", with: "include \(name)").utf8)
+                .write(to: chapter.appendingPathComponent("main.swift"))
+            let bad = try runProcess(binaryDirectory.appendingPathComponent("weave"),
+                                     ["--output", book.path, "--bin", bin.path, "--chapters", root.appendingPathComponent("Chapters").path])
+            #expect(bad.status == 1 && bad.stderr.contains(reason) && bad.stderr.contains(name), "stderr: \(bad.stderr)")
+        }
     }
 
     @Test("The weaver, interrupted (SIGINT, SIGTERM) while a chapter runs, stops it and leaves no scratch folder",
@@ -165,7 +210,12 @@ struct BookTests {
         let woven = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         let committed = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("book").path)
             .filter { $0.hasSuffix(".md") }.sorted()
-        #expect(woven == committed, "book/ has other pages than the chapters give; run make book")
+        // book/ holds the woven pages and the front matter, written by hand and listed in the contents.
+        let contents = try String(contentsOf: dir.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(Set(woven).isSubset(of: committed), "book/ lacks pages the chapters give; run make book")
+        for page in committed where !woven.contains(page) {
+            #expect(contents.contains("](\(page))"), "book/\(page) is neither woven nor front matter in the contents")
+        }
         for page in woven {
             let fresh = try String(contentsOf: dir.appendingPathComponent(page), encoding: .utf8)
             let old = try String(contentsOf: packageRoot.appendingPathComponent("book/\(page)"), encoding: .utf8)
