@@ -2,19 +2,20 @@
  # Chapter 1 — Pareto fronts and scalarization
 
  Learning with several objectives at once — accuracy on two tasks, loss on two
- domains — has no single "best" answer. This chapter sets up the language the whole
- course uses, without any bilevel structure yet:
+ domains — has no single best answer, only trade-offs. This chapter sets up the
+ language the whole course uses, on problems without any bilevel structure yet:
 
  - **dominance**, **Pareto optimality** and **Pareto stationarity**;
- - **linear scalarization** (minimize a weighted sum) and why it cannot reach the
+ - **linear scalarization** (minimize a weighted sum), and why it cannot reach the
    concave middle of a front;
  - **MGDA**, the min-norm multi-gradient method, which reaches *some* Pareto-stationary
    point but lets you choose none;
  - **weighted-Chebyshev** multi-gradient descent, which reaches the point *you* ask for
-   with a preference vector r — the parent of WC-MHGD (Chapter 5, in preparation).
+   with a preference vector $r$ — the parent of WC-MHGD ([Chapter 5](05-WCMHGD.md)).
 
- Everything runs on two test problems whose fronts we know exactly, so every number
- the chapter prints is compared with the truth.
+ Everything runs on two test problems whose fronts we know exactly, so every number the
+ chapter prints is compared with the truth. Symbols follow the course's
+ [notation](notation.md).
 
  Run it with `swift run -c release ch01` (or `make chapter N=1`); `--help` lists the
  flags. It writes `figures/ch01-vlmop1.gp` and `figures/ch01-vlmop2.gp`, which
@@ -26,7 +27,7 @@ import MOBL  // weave: hide
 
 let flags = Chapter01Flags.parseOrExit()  // weave: hide
 do {  // weave: hide
-    //: The command-line flags (declared in `Flags.swift`; `ch01 --help` lists them) are in `flags`.
+    // weave: begin-hide
     let preferenceCount = flags.preferences ?? (flags.common.quick ? 5 : 9)
     let startCount = flags.starts ?? (flags.common.quick ? 4 : 8)
     let n = flags.dimension
@@ -35,58 +36,72 @@ do {  // weave: hide
     say(
         "seed \(flags.common.seed), n = \(n), \(preferenceCount) preferences, \(startCount) MGDA starts, "
             + "β = \(beta), u = \(flags.u), tolerance \(sci(flags.tolerance)), at most \(flags.steps) steps")
+    // weave: end
 
     /*:
      ## 1. Two objectives, one x
 
-     We minimize two functions of the same x ∈ Rⁿ. A point a **dominates** b when
-     it is no worse in every objective and better in one. x is **Pareto optimal**
-     when nothing dominates f(x); the set of such f(x) is the **Pareto front**.
+     We minimize $S = 2$ functions $f_1, f_2$ of the same $x \in \mathbb{R}^n$. A value
+     vector $a$ **dominates** $b$ when it is no worse in every objective and better in
+     one. A point $x$ is **Pareto optimal** when no $f(x')$ dominates $f(x)$; the set of
+     such values $f(x)$ is the **Pareto front**.
 
-     Gradient methods see only local information, so they aim at the first-order
-     condition instead: x is **Pareto stationary** when some convex combination of
-     the gradients vanishes,
+     Gradient methods see only local information, so they aim at a first-order
+     condition instead: $x$ is **Pareto stationary** when some convex combination of the
+     gradients vanishes. Its size is the **stationarity gap**
 
-         min_{λ ∈ Δ}  ‖Σ_s λ_s ∇f_s(x)‖²  =  0,
+     $$
+     \mathcal{G}(x) \;=\; \min_{\lambda \in \Delta_S} \Big\| \sum_{s=1}^{S} \lambda_s \nabla f_s(x) \Big\|^2,
+     \qquad \Delta_S = \{\lambda \in \mathbb{R}^S : \lambda \ge 0,\ \textstyle\sum_s \lambda_s = 1\}. \tag{1.1}
+     $$
 
-     where Δ = {λ ≥ 0, Σλ = 1} is the simplex. We call that minimum the
-     **stationarity gap**. If it is positive, the minimizing combination gives a
-     direction that decreases *every* objective at once.
+     If $\mathcal{G}(x) > 0$, the minimizing combination gives a direction that decreases
+     *every* objective at once; if it is $0$, no such direction exists.
 
-     Our two test problems measure the distance from x to two anchor points ±a,
-     a = (1/√n)·1:
+     Our two test problems measure the distance from $x$ to two anchor points $\pm a$,
+     $a = \mathbf{1}/\sqrt{n}$:
 
-         VLMOP1:  f_s(x) = ‖x ∓ a‖² / 4                 (convex front)
-         VLMOP2:  f_s(x) = 1 − exp(−‖x ∓ a‖²)           (front concave in the middle)
+     $$
+     \text{VLMOP1: } f_{1,2}(x) = \tfrac14 \|x \mp a\|^2,
+     \qquad
+     \text{VLMOP2: } f_{1,2}(x) = 1 - e^{-\|x \mp a\|^2}. \tag{1.2}
+     $$
 
-     Both are increasing in the distance, so the Pareto set is the segment between
-     the anchors, x = (s/√n)·1 with s ∈ [−1, 1], and the front is the curve
-     f(s) = (h((s−1)²), h((s+1)²)). Any x off the segment is dominated by its
-     projection onto it — the front is exact, not sampled. (`VLMOP` in
-     `Sources/MOBL/Problems/VLMOP.swift`.)
+     Both are increasing in the distance, so the Pareto set is the segment between the
+     anchors, $x = \tau a$ with $\tau \in [-1, 1]$, and the front is the curve
+     $\tau \mapsto \big(h((\tau-1)^2), h((\tau+1)^2)\big)$ with $h(t) = t/4$ or $1 - e^{-t}$.
+     Any $x$ off the segment is dominated by its projection onto it, so the front is
+     exact, not sampled (`VLMOP` in `Sources/MOBL/Problems/VLMOP.swift`).
 
      Stationarity is necessary for Pareto optimality, not sufficient: VLMOP2 is not
-     convex, and far from both anchors its gradients fade like e^{−‖x ∓ a‖²}, so the
-     gap there is tiny although nothing is optimal. Here the only exactly stationary
-     points are the Pareto set itself.
+     convex, and far from both anchors its gradients fade like $e^{-\|x \mp a\|^2}$, so
+     the gap there is tiny although nothing is optimal. The gap is what the library's
+     `stationarityGap` computes, from MGDA's weights (Section 3):
+     */
+    // weave: include stationarityGap
+    /*:
+     We evaluate it at a random $x$ and at the Pareto point $\tau = 0.3$, and check that
+     the random point's projection onto the segment dominates it.
      */
     let vlmop1 = try VLMOP(.one, dimension: n)
     let vlmop2 = try VLMOP(.two, dimension: n)
     let problems = [vlmop1, vlmop2]
+    var rng = flags.common.generator()
+    func randomStart() -> Vector { (1 / Double(n).squareRoot()) * rng.gaussianVector(n) }
+    // weave: begin-hide
     /// The `problem` column of the tables: an index into these names.
     let problemNames = problems.map(\.name)
     func problemIndex(_ problem: VLMOP) -> Double { Double(problems.firstIndex { $0.kind == problem.kind }!) }
-    var rng = flags.common.generator()
-    func randomStart() -> Vector { (1 / Double(n).squareRoot()) * rng.gaussianVector(n) }
 
     var stationarity = Table(
         "stationarity_gap",
         [
             .init("problem", format: .label(problemNames)),
             .init("gap_random", "gap at random x", format: .scientific(2)),
-            .init("gap_front", "gap at Pareto point s=0.3", format: .scientific(2)),
+            .init("gap_front", "gap at Pareto point τ = 0.3", format: .scientific(2)),
             .init("projection_dominates", "projection dominates x", format: .label(["no", "yes"])),
         ])
+    // weave: end
     for problem in problems {
         let offFront = randomStart()
         let onFront = problem.paretoPoint(0.3)
@@ -100,48 +115,48 @@ do {  // weave: hide
     }
     section("1. Pareto stationarity on the front and off it")
     show(stationarity)
-    let dominatedCount = stationarity.column("projection_dominates").filter { $0 == 1 }.count
-    let largestGapOnFront = stationarity.column("gap_front").max()!
-    say(
-        "On the front the gap is at most \(sci(largestGapOnFront))"
-            + (largestGapOnFront < 1e-20 ? ", zero up to rounding" : "")
-            + "; at the random x it is at least \(sci(stationarity.column("gap_random").min()!)).\n"
-            + "The projection of the random x onto the Pareto set dominates it in \(dominatedCount) of \(problems.count) problems."
-    )
-
     /*:
+     On the front the gap is 3.85e-33, zero up to rounding; at the random point it is
+     2.71e-01 on VLMOP1 and 8.68e-02 on VLMOP2, and in both problems the projection
+     dominates the random point, as the argument above says it must.
+
      ## 2. Linear scalarization
 
-     The oldest trick: pick weights w ∈ Δ and minimize the single function
-     w₁f₁ + w₂f₂ by gradient descent. Every minimizer is Pareto optimal, and on a
-     *convex* front every front point is the minimizer for some w. Where a front
-     is *concave* that fails: along a concave stretch the weighted sum has maxima
-     but no minima, so gradient descent slides off it. VLMOP2's front is concave
-     in the middle, |s| < 1/√2 ≈ 0.707, and convex only in its two tails; whatever
-     w is, the run ends in a tail. (Which tail depends on w and on the start: each
-     tail can hold a local minimum.)
+     The oldest trick: pick weights $w \in \Delta_2$ and minimize the single function
+     $w_1 f_1 + w_2 f_2$ by gradient descent. Every minimizer is Pareto optimal, and on a
+     *convex* front every front point is the minimizer for some $w$. Where a front is
+     *concave* that fails: along a concave stretch the weighted sum has maxima but no
+     minima, so gradient descent slides off it. VLMOP2's front is concave in the middle,
+     $|\tau| < 1/\sqrt2 \approx 0.707$, and convex only in its two tails; whatever $w$ is,
+     the run ends in a tail. (Which tail depends on $w$ and on the start: each tail can
+     hold a local minimum.)
 
      ### How large a step?
 
      Every method of this chapter is the library's `multiGradientDescent`,
-     x ← x + β d, with one fixed step β (`--step-size`) and a direction d that
-     combines the gradients with weights summing to at most 1. For gradient descent
-     on a function whose curvature is bounded, ‖∇²f‖ ≤ L, a step β < 2/L makes every
-     step decrease f; past 2/L the step overshoots. Our objectives' curvatures are
-     known:
+     $x \leftarrow x + \beta d$, with one fixed step $\beta$ (`--step-size`) and a
+     direction $d$ that combines the gradients with weights summing to at most 1. For
+     gradient descent on a function whose curvature is bounded, $\|\nabla^2 f\| \le L$, a
+     step $\beta < 2/L$ makes every step decrease $f$; past $2/L$ the step overshoots. Our
+     objectives' curvatures are known:
 
-         VLMOP1:  ∇²f_s = I/2                                            L = 1/2,  2/L = 4
-         VLMOP2:  ∇²f_s = 2e^{−t}(I − 2(x ∓ a)(x ∓ a)ᵀ),  t = ‖x ∓ a‖²,   L = 2,    2/L = 1
+     $$
+     \text{VLMOP1: } \nabla^2 f_s = \tfrac12 I,\ L = \tfrac12;
+     \qquad
+     \text{VLMOP2: } \nabla^2 f_s = 2e^{-t}\big(I - 2(x \mp a)(x \mp a)^\top\big),\ t = \|x \mp a\|^2,\ L = 2. \tag{1.3}
+     $$
 
-     (VLMOP2's curvature is largest at the anchors, t = 0.) Above 2/L a run on
-     VLMOP1, a quadratic, blows up: its distance to the minimizer grows by the factor
-     |1 − β/2| every step until f overflows. A run on VLMOP2 cannot blow up (f stays
-     in [0, 1]), but near the anchors it may overshoot back and forth instead of
-     settling. `descend` runs one descent and stops the chapter — naming the flag
-     and its limit — when the run's values stop being finite, instead of printing
-     tables of NaN; `requireSettled` stops it when runs did not settle within the
-     step budget, before any sentence is built on them.
+     VLMOP2's curvature is largest at the anchors, $t = 0$. Above $2/L$ a run on VLMOP1,
+     a quadratic, blows up: its distance to the minimizer grows by the factor
+     $|1 - \beta/2|$ every step until $f$ overflows. A run on VLMOP2 cannot blow up ($f$
+     stays in $[0, 1]$), but near the anchors it may overshoot back and forth instead of
+     settling. The chapter's `descend` runs one descent and stops the chapter — naming
+     the flag and its limit — when a run's values stop being finite, and
+     `requireSettled` stops it when runs did not settle within the step budget, before
+     any sentence is built on them (both are hidden here; they are in the chapter's
+     source). Each weight $w_1 = 0.1, \dots, 0.9$ runs from its own random start:
      */
+    // weave: begin-hide
     /// A bound L on the curvature ‖∇²f_s‖ of both objectives of a problem (derived above).
     func curvatureBound(_ problem: VLMOP) -> Double { problem.kind == .one ? 0.5 : 2 }
     let stepLimits = problems.map { "2/L = \(formatNumber(2 / curvatureBound($0))) on \($0.name)" }.joined(
@@ -188,19 +203,22 @@ do {  // weave: hide
         fail("these runs did not converge within \(flags.steps) steps: \(list); \(advice)")
     }
 
+    // weave: end
     let preferences: [Vector] = (1...preferenceCount).map { Double($0) / Double(preferenceCount + 1) }.map {
         [$0, 1 - $0]
     }
 
+    // weave: begin-hide
     /// Where linear scalarization with weights w ended.
     struct LinearRun {
         let problem: VLMOP
         let weights: Vector
         let result: DescentResult
         var method: String { "linear w₁ = \(fixed(weights[0], 2))" }
-        /// The front parameter s of the Pareto point nearest to the final x.
+        /// The front parameter τ of the Pareto point nearest to the final x.
         var s: Double { problem.nearestParameter(result.x) }
     }
+    // weave: end
     let linearRuns = problems.flatMap { problem in
         preferences.map { w in
             LinearRun(
@@ -211,6 +229,7 @@ do {  // weave: hide
         }
     }
     requireSettled(linearRuns.map { ($0.problem, $0.method, $0.result) })
+    // weave: begin-hide
     let linearOn1 = linearRuns.filter { $0.problem.kind == .one },
         linearOn2 = linearRuns.filter { $0.problem.kind == .two }
 
@@ -220,7 +239,7 @@ do {  // weave: hide
             .init("w1", format: .fixed(2)),
             .init("vlmop1_f1", "VLMOP1 f1", format: .fixed(4)), .init("vlmop1_f2", "VLMOP1 f2", format: .fixed(4)),
             .init("vlmop2_f1", "VLMOP2 f1", format: .fixed(4)), .init("vlmop2_f2", "VLMOP2 f2", format: .fixed(4)),
-            .init("vlmop2_s", "VLMOP2 s", format: .fixed(3)),
+            .init("vlmop2_s", "VLMOP2 τ", format: .fixed(3)),
         ])
     for (one, two) in zip(linearOn1, linearOn2) {
         linearTable.append([
@@ -229,41 +248,55 @@ do {  // weave: hide
         ])
     }
     section("2. Linear scalarization: where each weight lands")
-    show(linearTable)
-
     /// How far a final x's values are from the front point of its projection (0 on the Pareto set).
     func distanceToFront(_ problem: VLMOP, _ x: Vector) -> Double {
         norm(problem.values(at: x) - problem.frontPoint(problem.nearestParameter(x)))
     }
+    // weave: end
+    show(linearTable)
+    // weave: begin-hide
     let sOn1 = linearOn1.map(\.s)
-    let onFrontInOrder =
-        linearOn1.allSatisfy { distanceToFront(vlmop1, $0.result.x) < 1e-6 }
-        && zip(sOn1, sOn1.dropFirst()).allSatisfy { $0 < $1 }
-    let inTails = linearOn2.filter { abs($0.s) > 1 / 2.0.squareRoot() }.count
+    let onFront1 = linearOn1.map { distanceToFront(vlmop1, $0.result.x) }.max()!
     say(
-        (onFrontInOrder
-            ? "On VLMOP1 the points lie on the front and move along it in order as w₁ grows (s from \(fixed(sOn1.first!, 2)) to \(fixed(sOn1.last!, 2)));"
-            : "On VLMOP1 the points do not all lie on the front in the order of w₁;")
-            + " on VLMOP2 \(inTails) of \(preferenceCount) weights\nland in a tail, |s| > 1/√2"
-            + (inTails == preferenceCount
-                ? ": the concave middle of the front is out of reach."
-                : ", and \(preferenceCount - inTails) in the concave middle."))
+        "VLMOP1: largest distance of a linear point from the front \(sci(onFront1)); τ from \(fixed(sOn1.first!, 2)) to \(fixed(sOn1.last!, 2))"
+    )
+    say(
+        "VLMOP2: smallest |τ| of a linear point \(fixed(linearOn2.map { abs($0.s) }.min()!, 3)) (the concave middle is |τ| < 1/√2 ≈ 0.707)"
+    )
+    // weave: end
 
+    /*:
+     On VLMOP1 the points lie on the front (within 3.37e-16) and move along it in order as
+     $w_1$ grows, from $\tau = -0.80$ to $0.80$ — in fact $\tau = w_1 - w_2$ exactly
+     (Exercise 4). On VLMOP2 every weight lands in a tail: the smallest $|\tau|$ any run
+     reaches is 0.958, far outside the concave middle $|\tau| < 0.707$. The weights
+     $w_1 \le 0.4$ end near the anchor of $f_2$ and the others near that of $f_1$: the
+     concave middle of the front is out of reach of linear scalarization.
+     */
     /*:
      ## 3. MGDA: a common descent direction
 
-     MGDA (Désidéri; Sener & Koltun) steps along d = −Σ λ_s ∇f_s with the weights
-     that solve the stationarity-gap problem above. That is a tiny quadratic
-     program on the simplex; the library solves it exactly by trying every support
-     and checking the KKT conditions (`solveSimplexQP` in
-     `Sources/MOBL/Weights/SimplexQP.swift`). For two objectives it has a closed
-     form: with g₁, g₂ the gradients,
+     MGDA ([Désidéri 2012](references.md); [Sener & Koltun 2018](references.md)) steps
+     along $d = -\sum_s \lambda_s \nabla f_s$ with the weights that solve the
+     stationarity-gap problem (1.1). That is a tiny quadratic program on the simplex,
+     $\min_{\lambda \in \Delta_S} \lambda^\top P \lambda + c^\top \lambda$ with the Gram
+     matrix $P_{ij} = \langle \nabla f_i, \nabla f_j \rangle$ and $c = 0$; the library
+     solves it exactly by trying every support and checking the KKT conditions
+     (`solveSimplexQP` in `Sources/MOBL/Weights/SimplexQP.swift`). For two objectives
+     it has a closed form. With $\lambda = (t, 1-t)$ the objective is a parabola in $t$,
+     and with $g_s = \nabla f_s$ its clamped minimizer is
 
-         λ₁ = clamp(⟨g₂ − g₁, g₂⟩ / ‖g₁ − g₂‖², 0, 1).
+     $$
+     \lambda_1 = \operatorname{clamp}\!\left( \frac{\langle g_2 - g_1,\, g_2 \rangle}{\|g_1 - g_2\|^2},\ 0,\ 1 \right). \tag{1.4}
+     $$
 
-     The ends 0 and 1 are legitimate answers (one gradient already is a common
-     descent direction), so we do not clamp to [0.001, 0.999] as some code does.
-     Both routes must agree:
+     The ends 0 and 1 are legitimate answers (one gradient alone is then a common
+     descent direction), so we do not clamp to $[0.001, 0.999]$ as some code does. Here
+     is the library's closed form, for any $P$ and $c$ (Exercise 7 derives it):
+     */
+    // weave: include simplexQPClosedForm2
+    /*:
+     Both routes must agree, on random points of VLMOP2:
      */
     var largestDisagreement = 0.0
     for _ in 0..<100 {
@@ -276,10 +309,10 @@ do {  // weave: hide
     say("closed form vs support enumeration, 100 random VLMOP2 points: largest |Δλ₁| = \(sci(largestDisagreement))")
 
     /*:
-     Run from several random starts, MGDA stops wherever it first meets the
-     Pareto set — near the projection of its start. It reaches the front, but
-     nothing in the method lets us say *which* point we want.
+     They agree to 2.22e-16, the rounding of one subtraction. Now MGDA itself, from
+     eight random starts on each problem:
      */
+    // weave: begin-hide
     /// One MGDA run from a random start, and the stationarity gap where it stopped.
     struct MGDARun {
         let problem: VLMOP
@@ -287,6 +320,7 @@ do {  // weave: hide
         let result: DescentResult
         let gap: Double
     }
+    // weave: end
     let mgdaRuns = try problems.flatMap { problem in
         try (1...startCount).map { start in
             let result = descend(problem, "MGDA (start \(start))", from: randomStart(), rule: .minNorm)
@@ -296,7 +330,7 @@ do {  // weave: hide
         }
     }
     requireSettled(mgdaRuns.map { ($0.problem, "MGDA start \($0.start)", $0.result) })
-
+    // weave: begin-hide
     var mgdaTable = Table(
         "mgda_runs",
         [
@@ -310,51 +344,77 @@ do {  // weave: hide
             "f1": run.result.values[0], "f2": run.result.values[1], "gap": run.gap, "steps": Double(run.result.steps),
         ])
     }
+    // weave: end
     show(mgdaTable)
     say(
         "largest distance of an MGDA point from the front: \(sci(mgdaRuns.map { distanceToFront($0.problem, $0.result.x) }.max()!))"
     )
 
     /*:
+     Every run stops on the front (the largest distance is 2.48e-16) with a gap below
+     1e-20, each in fewer than 81 steps — but where it stops is decided by the start:
+     MGDA stops wherever it first meets the Pareto set, near the projection of its
+     start. On VLMOP1 the eight runs end anywhere from $f_1 = 0.0674$ to $0.4290$. MGDA
+     reaches the front, but nothing in the method lets us say *which* point we want.
+     */
+
+    /*:
      ## 4. Weighted-Chebyshev scalarization
 
      Instead of a sum, minimize the worst weighted objective,
 
-         min_x  max_s  r_s (f_s(x) − z_s),      r ∈ Δ, every r_s > 0,
+     $$
+     \min_x \; \max_s \; r_s \big(f_s(x) - z_s\big), \qquad r \in \Delta_S,\ \text{every } r_s > 0, \tag{1.5}
+     $$
 
-     with a reference point z (here z = 0). **The convention used in the whole
-     course:** at an optimum where both objectives are active,
-     r₁(f₁ − z₁) = r₂(f₂ − z₂), so a *larger* r_s buys a *smaller* f_s. The optimum
-     lies where the front meets the ray {f : r₁f₁ = r₂f₂} (the table's *alignment*
-     column is |r₁f₁ − r₂f₂| / (r₁f₁ + r₂f₂), zero on the ray), and every front point —
-     concave parts included — is the optimum for some r (all but the two end
-     points, which would need an r_s = 0).
+     with a reference point $z$ (here $z = 0$). **The convention of the whole course:**
+     at an optimum where both objectives are active, $r_1(f_1 - z_1) = r_2(f_2 - z_2)$,
+     so a *larger* $r_s$ buys a *smaller* $f_s$. The optimum lies where the front meets
+     the ray $\{f : r_1 f_1 = r_2 f_2\}$, and every front point — concave parts included
+     — is the optimum for some $r$ (all but the two end points, which would need an
+     $r_s = 0$) ([Miettinen 1999](references.md)).
 
-     To descend on this non-smooth function with gradients, linearize it at x and
-     add a proximal term,
+     To descend on this non-smooth function with gradients, linearize it at $x$ and add
+     a proximal term:
 
-         min_d  max_s r_s (f_s + ⟨∇f_s, d⟩ − z_s) + ‖d‖²/(2γ).
+     $$
+     \min_d \; \max_s \; r_s \big(f_s + \langle \nabla f_s, d \rangle - z_s\big) + \frac{\|d\|^2}{2\gamma}. \tag{1.6}
+     $$
 
-     Swapping min and max (the problem is convex in d and linear in the weights
-     λ ∈ Δ) gives d = −γ Σ_s r_s λ_s ∇f_s, and the weights solve the dual
+     Write the max as $\max_{\lambda \in \Delta_S} \sum_s \lambda_s(\cdot)$. The problem is
+     convex in $d$ and linear in $\lambda$, so min and max may be swapped; the inner
+     minimum is at $d = -\gamma \sum_s r_s \lambda_s \nabla f_s$, and substituting it
+     leaves the dual
 
-         λ = argmin_{λ ∈ Δ}  ‖Σ_s r_s λ_s ∇f_s‖² − u Σ_s λ_s r_s (f_s − z_s),   u = 2/γ,
+     $$
+     \lambda = \operatorname*{argmin}_{\lambda \in \Delta_S} \; \Big\| \sum_s r_s \lambda_s \nabla f_s \Big\|^2 - u \sum_s \lambda_s r_s (f_s - z_s), \qquad u = \frac{2}{\gamma}, \tag{1.7}
+     $$
 
-     the same simplex QP as MGDA with one extra linear term
-     (`chebyshevWeights`). We step with a fixed β instead of the γ = 2/u of the
-     derivation, x ← x − β Σ_s r_s λ_s ∇f_s: the fixed points do not depend on β,
-     only the stability does (a larger u moves λ more abruptly and needs a smaller
-     β; β ≲ 2/u is a safe guide). Its fixed points
-     are exactly what we want: on the Pareto set the gradients can cancel, and
-     where r₁f₁ = r₂f₂ the linear term is the same for every λ, so the QP picks the
-     cancelling weights and the step is zero. Off the ray, the linear term tilts λ
-     towards the objective that is too large, and the step moves along the front
-     towards the ray.
+     the same simplex QP as MGDA's with one extra linear term. In the library:
+     */
+    // weave: include chebyshevWeights
+    /*:
+     We step with a fixed $\beta$ instead of the $\gamma = 2/u$ of the derivation,
+     $x \leftarrow x - \beta \sum_s r_s \lambda_s \nabla f_s$: the fixed points do not
+     depend on $\beta$, only the stability does (a larger $u$ moves $\lambda$ more
+     abruptly and needs a smaller $\beta$; $\beta \lesssim 2/u$ is a safe guide). The
+     three rules of this chapter differ only in the weights they put on the gradients:
+     */
+    // weave: include DescentRule.direction
+    /*:
+     The fixed points of (1.7) are exactly what we want. On the Pareto set the
+     gradients can cancel, and where $r_1 f_1 = r_2 f_2$ the linear term is the same for
+     every $\lambda$, so the QP picks the cancelling weights and the step is zero. Off
+     the ray, the linear term tilts $\lambda$ towards the objective that is too large,
+     and the step moves along the front towards the ray.
 
      The exact optima we compare with: for VLMOP1 the closed form
-     s = (√r₁ − √r₂)/(√r₁ + √r₂), f = (r₂, r₁)/(√r₁ + √r₂)²; for VLMOP2, bisection on
-     r₁f₁(s) − r₂f₂(s), which is monotone in s (`chebyshevOptimum`).
+     $\tau = (\sqrt{r_1} - \sqrt{r_2})/(\sqrt{r_1} + \sqrt{r_2})$,
+     $f = (r_2, r_1)/(\sqrt{r_1} + \sqrt{r_2})^2$; for VLMOP2, bisection on
+     $r_1 f_1(\tau) - r_2 f_2(\tau)$, which is monotone in $\tau$ (`chebyshevOptimum`).
+     Each preference $r_1 = 0.1, \dots, 0.9$ runs from its own random start:
      */
+    // weave: begin-hide
     /// One weighted-Chebyshev run for preference r, next to the exact optimum f*.
     struct ChebyshevRun {
         let problem: VLMOP
@@ -364,6 +424,7 @@ do {  // weave: hide
         var method: String { "Chebyshev r₁ = \(fixed(preference[0], 2))" }
         var error: Double { norm(result.values - exact) }
     }
+    // weave: end
     let chebyshevRuns = try problems.flatMap { problem in
         try preferences.map { r in
             let result = descend(
@@ -375,7 +436,7 @@ do {  // weave: hide
         }
     }
     requireSettled(chebyshevRuns.map { ($0.problem, $0.method, $0.result) })
-
+    // weave: begin-hide
     var chebyshevTable = Table(
         "chebyshev_runs",
         [
@@ -397,20 +458,98 @@ do {  // weave: hide
         ])
     }
     section("4. Weighted Chebyshev: every final point against its exact optimum")
+    // weave: end
     show(chebyshevTable)
     say("largest distance to the exact Chebyshev optimum: \(sci(chebyshevRuns.map(\.error).max()!))")
 
     /*:
+     Every final point lies within 6.28e-16 of its exact optimum, on both problems —
+     on VLMOP2's concave middle too, where linear scalarization could not go. (The
+     *alignment* column is $|r_1 f_1 - r_2 f_2| / (r_1 f_1 + r_2 f_2)$, zero on the ray; it
+     is at most 7.03e-16.) The figures put the three methods side by side.
+     */
+    // weave: begin-hide
+    /// The chapter's figure for one problem; datablock names and columns are a contract
+    /// with the tests and the README.
+    func figure(for problem: VLMOP) throws -> Figure {
+        let linear = linearRuns.filter { $0.problem.kind == problem.kind }
+        let mgda = mgdaRuns.filter { $0.problem.kind == problem.kind }
+        let chebyshev = chebyshevRuns.filter { $0.problem.kind == problem.kind }
+        var rays: [[Double]] = []
+        for run in chebyshev {
+            rays.append(run.preference + [0, 0])
+            rays.append(run.preference + [1.15 * run.exact[0], 1.15 * run.exact[1]])
+            rays.append([])
+        }
+        let front = try DataBlock("front", columns: ["f1", "f2"], rows: problem.front(samples: 201))
+        let rayBlock = try DataBlock("rays", columns: ["r1", "r2", "f1", "f2"], rows: rays)
+        let optima = try DataBlock(
+            "optima", columns: ["r1", "r2", "f1", "f2"], rows: chebyshev.map { $0.preference + $0.exact })
+        let linearBlock = try DataBlock(
+            "linear", columns: ["w1", "w2", "f1", "f2"], rows: linear.map { $0.weights + $0.result.values })
+        let chebyshevBlock = try DataBlock(
+            "chebyshev", columns: ["r1", "r2", "f1", "f2"], rows: chebyshev.map { $0.preference + $0.result.values })
+        let mgdaBlock = try DataBlock("mgda", columns: ["f1", "f2"], rows: mgda.map(\.result.values))
+        var figure = Figure(
+            slug: problem.kind == .one ? "ch01-vlmop1" : "ch01-vlmop2",
+            title:
+                "\(problem.name) (n = \(problem.dimension)): \(problem.kind == .one ? "convex front" : "front concave in the middle")",
+            x: "f_1", y: "f_2", key: "outside right top",
+            comments: ["Chapter 1 — Pareto fronts and scalarization: \(problem.name), n = \(problem.dimension)."],
+            blocks: [front, rayBlock, optima, linearBlock, chebyshevBlock, mgdaBlock],
+            series: [
+                try front.series("f1", "f2", .lines, title: "exact front", color: "#000000"),
+                try rayBlock.series(
+                    "f1", "f2", .lines, title: "preference rays r_1 f_1 = r_2 f_2", color: "#999999",
+                    lineWidth: 1, dash: 2),
+                try linearBlock.series(
+                    "f1", "f2", .points, title: "linear scalarization (w = r)", color: Figure.palette[1],
+                    point: 5, pointSize: 1.3),
+                try mgdaBlock.series(
+                    "f1", "f2", .points, title: "MGDA, random starts", color: Figure.palette[2], point: 9,
+                    pointSize: 1.4),
+                try chebyshevBlock.series(
+                    "f1", "f2", .points, title: "weighted Chebyshev", color: Figure.palette[0],
+                    pointSize: 1.3),
+                try optima.series(
+                    "f1", "f2", .points, title: "exact Chebyshev optima", color: "#000000", point: 2,
+                    pointSize: 1.6),
+            ])
+        (figure.xRange, figure.yRange, figure.equalAxes) = (0...1.1, 0...1.1, true)
+        return figure
+    }
+
+    show(
+        try figure(for: vlmop1),
+        caption: """
+            VLMOP1, a convex front. Linear scalarization (squares) and weighted Chebyshev (circles) \
+            both land on the front, each Chebyshev point on its exact optimum (crosses) where its \
+            preference ray meets the front; MGDA's points (triangles) lie wherever their starts led. \
+            Note how the Chebyshev points bunch towards the middle: evenly spaced r does not give \
+            evenly spaced points (Section 5).
+            """)
+    show(
+        try figure(for: vlmop2),
+        caption: """
+            VLMOP2, a front concave in the middle. Every linear-scalarization point sits in one of \
+            the two tails, at the ends of the front; the Chebyshev points follow their rays into the \
+            concave middle and hit the exact optima.
+            """)
+    // weave: end
+
+    /*:
      ### What u does
 
-     u weighs the preference term against the common-descent term. With u = 0 the
-     QP is preference-scaled MGDA: any Pareto-stationary point is a fixed point, so
-     the run stops wherever it meets the front. As u grows the weights jump towards
-     the objective with the larger r_s f_s — a subgradient step of the max — and a
-     fixed step size starts to zig-zag across the ray instead of settling. One
-     preference, several u, on VLMOP2, with a budget of at most 5000 steps; here a
-     run that does not settle is shown (its `converged` column says so), not refused:
+     $u$ weighs the preference term against the common-descent term of (1.7). With
+     $u = 0$ the QP is preference-scaled MGDA: any Pareto-stationary point is a fixed
+     point, so the run stops wherever it meets the front. As $u$ grows the weights jump
+     towards the objective with the larger $r_s f_s$ — a subgradient step of the max —
+     and a fixed step size starts to zig-zag across the ray instead of settling. One
+     preference, $r = (0.3, 0.7)$, several $u$, on VLMOP2, from one start and with a
+     budget of at most 5000 steps; here a run that does not settle is shown (its
+     `converged` column says so), not refused:
      */
+    // weave: begin-hide
     let ablationStart = randomStart()
     let ablationPreference: Vector = [0.3, 0.7]
     let ablationBudget = min(flags.steps, 5_000)
@@ -422,6 +561,7 @@ do {  // weave: hide
             .init("error", "‖f − f*‖", format: .scientific(2)), .init("steps", format: .integer),
             .init("converged", format: .label(["no", "yes"])),
         ])
+    // weave: end
     for u in [0, 0.1, 1, 10] {
         let result = descend(
             vlmop2, "Chebyshev descent (u = \(u))", from: ablationStart,
@@ -433,22 +573,26 @@ do {  // weave: hide
     }
     section("u ablation on VLMOP2, r = (0.3, 0.7), same start")
     show(ablation)
-    say(
-        "\(ablation.column("converged").filter { $0 == 1 }.count) of \(ablation.rows.count) runs settled within the step budget "
-            + "of \(ablationBudget) here; the solver reports a run that does not settle instead of hiding it.")
 
     /*:
+     At $u = 0$ the run stops on the front but 4.68e-01 away from the optimum it was
+     asked for: nothing pulls it along the front. $u = 0.1$ and $u = 1$ both reach the
+     optimum, the weaker pull in 762 steps against 165. At $u = 10$ with
+     $\beta = 0.5 > 2/u$ the run zig-zags across the ray and is still 2.72e-02 away after
+     the 5000 steps of its budget; its row says `no` rather than pretending.
+
      ## 5. Measuring a set of solutions
 
      Three numbers summarize how well a set of final points covers a front:
 
      - the **non-dominated** points (the others are wasted effort);
-     - the **hypervolume**, the area the set dominates up to a reference point
-       (here (1.1, 1.1)) — larger is better;
-     - the **IGD**, the mean distance from a dense sampling of the true front to the
-       nearest found point — small only when the set is close to *and* spread along
-       the whole front.
+     - the **hypervolume**, the area the set dominates up to a reference point, here
+       $(1.1, 1.1)$ — larger is better ([Zitzler & Thiele 1999](references.md));
+     - the **IGD** (inverted generational distance), the mean distance from a dense
+       sampling of the true front to the nearest found point — small only when the set
+       is close to *and* spread along the whole front.
      */
+    // weave: begin-hide
     /// The point sets we measure: each method's final points, and the exact front itself.
     enum PointSet: Int, CaseIterable {
         case linear, mgda, chebyshev, front
@@ -501,125 +645,109 @@ do {  // weave: hide
         ])
     }
     section("5. Coverage of the front")
+    // weave: end
     show(coverageTable)
-    let best = coverage.filter { $0.problem.kind == .two && $0.set != .front }.min { $0.igd < $1.igd }!
-    let chebyshevInMiddle = chebyshevRuns.contains {
-        $0.problem.kind == .two && abs(vlmop2.nearestParameter($0.result.x)) < 1 / 2.0.squareRoot()
-    }
+    // weave: begin-hide
+    let spread = [
+        ("linear", linearOn1.map(\.s)),
+        ("Chebyshev", chebyshevRuns.filter { $0.problem.kind == .one }.map { vlmop1.nearestParameter($0.result.x) }),
+    ]
+    // weave: end
     say(
-        "On VLMOP2 the \(best.set.label) points have the smallest IGD (\(fixed(best.igd, 4)))"
-            + (best.set == .chebyshev && chebyshevInMiddle && inTails == preferenceCount
-                ? ": they reach the concave middle of the front,\nwhile the linear-scalarization points crowd in its two tails."
-                : "."))
+        "VLMOP1, front parameters reached: "
+            + spread.map { "\($0.0) τ = \(fixed($0.1.min()!, 2)) … \(fixed($0.1.max()!, 2))" }.joined(separator: ", "))
 
     /*:
-     ## 6. The figures
+     On VLMOP2 the Chebyshev points win clearly: IGD 0.0500 against 0.2767 for linear
+     scalarization, whose points crowd in the two tails, and hypervolume 0.4833 of the
+     0.5516 the whole front dominates.
 
-     One figure per problem: the exact front, the preference rays r₁f₁ = r₂f₂ with
-     the exact Chebyshev optima on them, and the final points of the three methods.
-     The data sit in the script as named datablocks, so the numbers behind every
-     marker can be read (and are, by the tests); the tables above are saved as
-     datablocks in `ch01-tables.dat`.
+     On VLMOP1 the order is reversed — linear scalarization has the better IGD (0.0499
+     against 0.1187) and hypervolume (1.0045 against 0.9776) — and nothing is wrong with
+     either method. Evenly spaced preferences give *unevenly* spaced front points. The
+     Chebyshev optimum for $r$ is $\tau = (\sqrt{r_1} - \sqrt{r_2})/(\sqrt{r_1} + \sqrt{r_2})$,
+     which maps $r_1 = 0.1, \dots, 0.9$ to $\tau$ from $-0.50$ to $0.50$, bunched in the
+     middle (Figure 1.1), while linear scalarization's $\tau = w_1 - w_2$ spreads evenly
+     from $-0.80$ to $0.80$. The Chebyshev set leaves both ends of the front uncovered,
+     and IGD and hypervolume both charge for that. A preference is a request for one
+     point, not a sampling plan: to cover a front evenly, space the preferences by the
+     points they give.
      */
-    /// The chapter's figure for one problem; datablock names and columns are a contract
-    /// with the tests and the README.
-    func figure(for problem: VLMOP) throws -> Figure {
-        let linear = linearRuns.filter { $0.problem.kind == problem.kind }
-        let mgda = mgdaRuns.filter { $0.problem.kind == problem.kind }
-        let chebyshev = chebyshevRuns.filter { $0.problem.kind == problem.kind }
-        var rays: [[Double]] = []
-        for run in chebyshev {
-            rays.append(run.preference + [0, 0])
-            rays.append(run.preference + [1.15 * run.exact[0], 1.15 * run.exact[1]])
-            rays.append([])
-        }
-        let front = try DataBlock("front", columns: ["f1", "f2"], rows: problem.front(samples: 201))
-        let rayBlock = try DataBlock("rays", columns: ["r1", "r2", "f1", "f2"], rows: rays)
-        let optima = try DataBlock(
-            "optima", columns: ["r1", "r2", "f1", "f2"], rows: chebyshev.map { $0.preference + $0.exact })
-        let linearBlock = try DataBlock(
-            "linear", columns: ["w1", "w2", "f1", "f2"], rows: linear.map { $0.weights + $0.result.values })
-        let chebyshevBlock = try DataBlock(
-            "chebyshev", columns: ["r1", "r2", "f1", "f2"], rows: chebyshev.map { $0.preference + $0.result.values })
-        let mgdaBlock = try DataBlock("mgda", columns: ["f1", "f2"], rows: mgda.map(\.result.values))
-        var figure = Figure(
-            slug: problem.kind == .one ? "ch01-vlmop1" : "ch01-vlmop2",
-            title:
-                "\(problem.name) (n = \(problem.dimension)): \(problem.kind == .one ? "convex front" : "front concave in the middle")",
-            x: "f_1", y: "f_2", key: "outside right top",
-            comments: ["Chapter 1 — Pareto fronts and scalarization: \(problem.name), n = \(problem.dimension)."],
-            blocks: [front, rayBlock, optima, linearBlock, chebyshevBlock, mgdaBlock],
-            series: [
-                try front.series("f1", "f2", .lines, title: "exact front", color: "#000000"),
-                try rayBlock.series(
-                    "f1", "f2", .lines, title: "preference rays r_1 f_1 = r_2 f_2", color: "#999999",
-                    lineWidth: 1, dash: 2),
-                try linearBlock.series(
-                    "f1", "f2", .points, title: "linear scalarization (w = r)", color: Figure.palette[1],
-                    point: 5, pointSize: 1.3),
-                try mgdaBlock.series(
-                    "f1", "f2", .points, title: "MGDA, random starts", color: Figure.palette[2], point: 9,
-                    pointSize: 1.4),
-                try chebyshevBlock.series(
-                    "f1", "f2", .points, title: "weighted Chebyshev", color: Figure.palette[0],
-                    pointSize: 1.3),
-                try optima.series(
-                    "f1", "f2", .points, title: "exact Chebyshev optima", color: "#000000", point: 2,
-                    pointSize: 1.6),
-            ])
-        (figure.xRange, figure.yRange, figure.equalAxes) = (0...1.1, 0...1.1, true)
-        return figure
-    }
-
-    section("6. Figures")
-    save(
-        figures: try problems.map { try figure(for: $0) },
-        tables: [stationarity, linearTable, mgdaTable, chebyshevTable, ablation, coverageTable], flags: flags.common)
+    save(tables: [stationarity, linearTable, mgdaTable, chebyshevTable, ablation, coverageTable], flags: flags.common)  // weave: hide
 
     /*:
      ## Summary
 
-     - A front is a set of trade-offs; Pareto stationarity (a convex combination of
-       gradients vanishing) is what gradient methods can certify, and its size is
-       the stationarity gap, the optimum of a small QP on the simplex.
+     - A front is a set of trade-offs. Pareto stationarity — a convex combination of the
+       gradients vanishing — is what gradient methods can certify, and its size is the
+       stationarity gap (1.1), the optimum of a small QP on the simplex.
      - Linear scalarization reaches every point of a convex front but nothing in the
        concave part of a front: on VLMOP2 only the convex tails.
-     - MGDA reaches the front from anywhere but gives no say in where.
-     - Weighted-Chebyshev descent adds one linear term, −u λᵀ(r ⊙ (f − z)), to
-       MGDA's QP; its fixed point is the Chebyshev optimum r₁f₁ = r₂f₂, so sweeping r
-       traces the whole front, concave parts included. Larger r_s, smaller f_s.
-     - u trades stationarity against preference: u = 0 is preference-scaled MGDA
-       (stops anywhere on the front), large u zig-zags unless β shrinks.
-     - A fixed step must stay below 2/L, L the objectives' largest curvature: above
-       it a run on a quadratic blows up, and elsewhere it may never settle. A chapter
-       checks that its runs are finite and settled before it prints a claim about them.
+     - MGDA reaches the front from anywhere but gives no say in where; for two objectives
+       its weights have the closed form (1.4).
+     - Weighted-Chebyshev descent adds one linear term, $-u\,\lambda^\top\big(r \odot (f - z)\big)$,
+       to MGDA's QP (1.7); its fixed point is the Chebyshev optimum $r_1 f_1 = r_2 f_2$, so
+       sweeping $r$ traces the whole front, concave parts included. Larger $r_s$, smaller $f_s$.
+     - Evenly spaced preferences give unevenly spaced points: on VLMOP1 the Chebyshev
+       points cover $\tau \in [-0.5, 0.5]$ only, which is why their IGD and hypervolume
+       there are worse than linear scalarization's.
+     - $u$ trades stationarity against preference: $u = 0$ is preference-scaled MGDA
+       (it stops anywhere on the front); a large $u$ zig-zags unless $\beta$ shrinks.
+     - A fixed step must stay below $2/L$, $L$ the objectives' largest curvature (1.3):
+       above it a run on a quadratic blows up, and elsewhere it may never settle. A
+       chapter checks that its runs are finite and settled before it states a claim.
 
      ## Exercises
 
-     1. Run `swift run -c release ch01 --u 0`. Where do the Chebyshev points
-        end up, and why does the exact-optimum error grow? (Section 4's ablation
-        table gives a hint.)
-     2. Run with `--preferences 19`. Check from `figures/ch01-vlmop2.gp` that the
-        `$chebyshev` points stay ordered along the front: f₁ decreases as r₁ grows.
-     3. Run with `--u 10`. The Chebyshev runs zig-zag across their rays, and the
-        chapter stops with an error listing the runs that did not converge
-        (instead of plotting points it cannot vouch for). Find the largest
-        `--step-size` with which `--u 10` converges again (it lies between 0.2 and
-        0.5), and compare it with the guide β ≲ 2/u — safe, but conservative.
-     4. Show that on VLMOP1 linear scalarization with weight w stops at the front
-        parameter s = w₁ − w₂ (Section 2's table agrees: w₁ = 0.1 gives
-        f₁ = 0.81 = (1 − s)²/4 with s = −0.8). Deduce the weight w that lands on
-        the Chebyshev optimum for a given r, and check your formula against the
-        Section 2 and Section 4 tables: for r = (0.5, 0.5) both must show
-        f = (0.25, 0.25); for r = (0.1, 0.9) your w must place the linear point at
-        f = (0.5625, 0.0625) — `--preferences 3` runs w₁ = 0.25, 0.5, 0.75.
-     5. Change `--dimension` to 2 and to 200. Which numbers in the tables change,
+     1. *(run)* Run `swift run -c release ch01 --u 0`. Where do the Chebyshev points end
+        up, and why does the exact-optimum error grow? (Section 4's ablation table gives
+        a hint.)
+     2. *(run)* Run with `--preferences 19`. Check from `figures/ch01-vlmop2.gp` that the
+        `$chebyshev` points stay ordered along the front: $f_1$ decreases as $r_1$ grows.
+     3. *(run)* Run with `--u 10`. The Chebyshev runs zig-zag across their rays, and the
+        chapter stops with an error listing the runs that did not converge (instead of
+        plotting points it cannot vouch for). Find the largest `--step-size` with which
+        `--u 10` converges again (it lies between 0.2 and 0.5), and compare it with the
+        guide $\beta \lesssim 2/u$ — safe, but conservative.
+     4. *(derive)* Show that on VLMOP1 linear scalarization with weight $w$ stops at the
+        front parameter $\tau = w_1 - w_2$ (Section 2's table agrees: $w_1 = 0.1$ gives
+        $f_1 = 0.81 = (1 - \tau)^2/4$ with $\tau = -0.8$). Deduce the weight $w$ that lands
+        on the Chebyshev optimum for a given $r$, and check your formula against the
+        tables of Sections 2 and 4: for $r = (0.5, 0.5)$ both must show
+        $f = (0.25, 0.25)$; for $r = (0.1, 0.9)$ your $w$ must place the linear point at
+        $f = (0.5625, 0.0625)$ — `--preferences 3` runs $w_1 = 0.25, 0.5, 0.75$.
+     5. *(run)* Change `--dimension` to 2 and to 200. Which numbers in the tables change,
         and which cannot (and why)?
-     6. Run with `--step-size 5`, then `--step-size 2`. Which runs does each stop,
-        and why does one diverge while the other only fails to settle? On VLMOP1,
-        show that linear scalarization multiplies x − (w₁ − w₂)a by (1 − β/2) every
-        step, and predict from it the step at which f overflows (about 1.8e308).
+     6. *(run, derive)* Run with `--step-size 5`, then `--step-size 2`. Which runs does
+        each stop, and why does one diverge while the other only fails to settle? On
+        VLMOP1, show that linear scalarization multiplies $x - (w_1 - w_2)a$ by
+        $(1 - \beta/2)$ every step, and predict from it the step at which $f$ overflows
+        (about 1.8e308).
+     7. *(derive)* Derive the closed form of the two-objective simplex QP used by
+        `simplexQPClosedForm2`: with $\lambda = (t, 1 - t)$, write
+        $\lambda^\top P \lambda + c^\top \lambda$ as $a t^2 + b t + \text{const}$, find $a$
+        and $b$, and show that the minimizer over $[0, 1]$ is
+        $\operatorname{clamp}(-b/2a, 0, 1)$ when $a > 0$. Then show that for MGDA
+        ($P$ the Gram matrix, $c = 0$) it is (1.4). What happens when $a = 0$?
+     8. *(implement)* Write your own `chebyshevWeights2(g1:g2:f:r:u:)` for $S = 2$ from
+        the closed form of Exercise 7 — which $P$ and $c$ does (1.7) give? — and check it
+        against the library's `chebyshevWeights` on a thousand random gradients, values,
+        preferences and $u \in [0, 10]$: the weights should agree to about 1e-15.
 
-     Worked solutions: `book/solutions/01.md`.
+     Worked solutions: [solutions/01.md](solutions/01.md).
+
+     ## Further reading
+
+     - Pareto optimality, scalarization and the weighted-Chebyshev method, with its proof
+       that every Pareto point is a Chebyshev optimum: [Miettinen 1999](references.md),
+       Part II.
+     - MGDA: [Désidéri 2012](references.md) introduced the min-norm common descent
+       direction; [Sener & Koltun 2018](references.md) made it practical for multi-task
+       deep learning, with the two-objective closed form used here.
+     - The VLMOP test problems: [Van Veldhuizen & Lamont 1999](references.md).
+     - Hypervolume and coverage measures: [Zitzler & Thiele 1999](references.md).
+     - Where this chapter leads: WC-MHGD ([arXiv 2511.07824](references.md)) replaces
+       the gradients of (1.7) by hypergradients of a bilevel problem
+       ([Chapter 5](05-WCMHGD.md)).
      */
 } catch { fail("\(error)") }  // weave: hide

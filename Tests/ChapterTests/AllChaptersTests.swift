@@ -44,6 +44,26 @@ struct AllChaptersTests {
         #endif
     }
 
+    /// The chapters whose output is narrowed by a later issue (the chapter revisions, issues
+    /// 20–24): their wide lines are recorded as known issues, not hidden.
+    static let notYetNarrowed: Set<String> = ["ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10"]
+
+    @Test("A default run prints no line wider than 110 characters (a terminal, a book page)",
+          .tags(.defaultRun), arguments: allChapters)
+    func outputIsNarrow(chapter: ChapterSpec) throws {
+        let run = try ChapterRuns.shared.defaultRun(chapter.name)
+        try #require(run.status == 0, "stderr: \(run.stderr)")
+        let wide = run.stdout.split(separator: "\n").filter { !$0.hasPrefix("@weave ") && $0.count > 110 }
+        let check = {
+            #expect(wide.isEmpty, "\(chapter.name) prints \(wide.count) lines over 110 characters, e.g. \(wide.first.map { "\($0.count): \($0)" } ?? "")")
+        }
+        if Self.notYetNarrowed.contains(chapter.name) {
+            withKnownIssue("\(chapter.name)'s output is narrowed in its chapter issue", isIntermittent: true, check)
+        } else {
+            check()
+        }
+    }
+
     @Test("A default run reproduces the committed figures and tables, and figures/ holds nothing stale",
           .tags(.defaultRun), arguments: allChapters)
     func committedFiguresAreCurrent(chapter: ChapterSpec) throws {

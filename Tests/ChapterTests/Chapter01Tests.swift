@@ -197,4 +197,37 @@ struct Chapter01Tests {
         #expect(scripts.allSatisfy { FileManager.default.fileExists(atPath: $0) })
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ch01-vlmop1.svg").path))
     }
+
+    @Test("The prose's numbers are the default run's", .tags(.defaultRun))
+    func proseQuotesTheRun() throws {
+        try expectQuoted("ch01", [
+            ("On the front the gap is 3.85e-33", "3.85e-33"),
+            ("it is 2.71e-01 on VLMOP1 and 8.68e-02 on VLMOP2", "VLMOP1          2.71e-01"),
+            ("it is 2.71e-01 on VLMOP1 and 8.68e-02 on VLMOP2", "VLMOP2          8.68e-02"),
+            ("(within 3.37e-16)", "from the front 3.37e-16"),
+            ("from $\\tau = -0.80$ to $0.80$", "τ from -0.80 to 0.80"),
+            ("the smallest $|\\tau|$ any run reaches is 0.958", "smallest |τ| of a linear point 0.958"),
+            ("They agree to 2.22e-16", "largest |Δλ₁| = 2.22e-16"),
+            ("the largest distance is 2.48e-16", "MGDA point from the front: 2.48e-16"),
+            ("from $f_1 = 0.0674$ to $0.4290$", "VLMOP1       7  0.0674"),
+            ("from $f_1 = 0.0674$ to $0.4290$", "VLMOP1       4  0.4290"),
+            ("Every final point lies within 6.28e-16", "exact Chebyshev optimum: 6.28e-16"),
+            ("it is at most 7.03e-16", "7.03e-16"),
+            ("4.68e-01 away from the optimum", " 0.0  0.534773  0.718081  4.68e-01"),
+            ("in 762 steps against 165", " 0.1  0.832138  0.356631  1.92e-09    762"),
+            ("in 762 steps against 165", " 1.0  0.832138  0.356631  0.00e+00    165"),
+            ("still 2.72e-02 away after the 5000 steps", "10.0  0.819271  0.380548  2.72e-02   5000  no"),
+            ("IGD 0.0500 against 0.2767", "0.4833  0.0500"),
+            ("IGD 0.0500 against 0.2767", "0.2516  0.2767"),
+            ("hypervolume 0.4833 of the 0.5516", "0.5516  0.0000"),
+            ("(0.0499 against 0.1187) and hypervolume (1.0045 against 0.9776)", "1.0045  0.0499"),
+            ("(0.0499 against 0.1187) and hypervolume (1.0045 against 0.9776)", "0.9776  0.1187"),
+            ("to $\\tau$ from $-0.50$ to $0.50$", "Chebyshev τ = -0.50 … 0.50"),
+        ])
+        // "each in fewer than 81 steps": the MGDA table's steps column.
+        let run = try ChapterRuns.shared.defaultRun("ch01")
+        let steps = run.stdout.split(separator: "\n").filter { $0.hasPrefix("VLMOP") && $0.contains("e-21") }
+            .compactMap { Int($0.split(separator: " ").last!) }
+        #expect(steps.count == 16 && steps.max()! < 81, "MGDA steps: \(steps)")
+    }
 }

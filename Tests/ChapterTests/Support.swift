@@ -160,3 +160,33 @@ func expectRefused(_ chapter: String, _ argumentSets: [[String]]) throws {
     }
     #expect(!FileManager.default.fileExists(atPath: output.path))
 }
+
+/// The prose of a chapter's committed page (book/NN-*.md) without its code and output
+/// blocks: what the author wrote.
+func chapterProse(_ chapter: String) throws -> String {
+    let number = chapter.dropFirst(2)
+    let book = packageRoot.appendingPathComponent("book")
+    let name = try #require(
+        try FileManager.default.contentsOfDirectory(atPath: book.path).first { $0.hasPrefix("\(number)-") })
+    let page = try String(contentsOf: book.appendingPathComponent(name), encoding: .utf8)
+    var prose: [Substring] = [], inFence = false
+    for line in page.split(separator: "\n", omittingEmptySubsequences: false) {
+        if line.hasPrefix("```") { inFence.toggle(); continue }
+        if !inFence { prose.append(line) }
+    }
+    return prose.joined(separator: "\n")
+}
+
+/// Every number the prose quotes is printed by the default run: each pair is (the words of
+/// the page that quote it, the text the run prints). A sentence whose number drifts from the
+/// run fails here, naming it.
+func expectQuoted(_ chapter: String, _ quotes: [(prose: String, printed: String)]) throws {
+    let prose = try chapterProse(chapter).replacingOccurrences(of: "\n", with: " ")
+        .replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression)
+    let run = try ChapterRuns.shared.defaultRun(chapter)
+    try #require(run.status == 0, "\(chapter): \(run.stderr)")
+    for (words, printed) in quotes {
+        #expect(prose.contains(words), "\(chapter)'s prose no longer says “\(words)”")
+        #expect(run.stdout.contains(printed), "\(chapter)'s default run no longer prints “\(printed)” (quoted as “\(words)”)")
+    }
+}
