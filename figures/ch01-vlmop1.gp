@@ -238,7 +238,7 @@ $rays << EOD
 
 EOD
 
-$optima << EOD
+$chebyshev << EOD
 # r1 r2 f1 f2
 0.1 0.9 0.5625 0.0625
 0.2 0.8 0.4444444444 0.1111111111
@@ -264,19 +264,6 @@ $linear << EOD
 0.9 0.1 0.01000000002 0.8099999999
 EOD
 
-$chebyshev << EOD
-# r1 r2 f1 f2
-0.1 0.9 0.5625 0.0625
-0.2 0.8 0.4444444444 0.1111111111
-0.3 0.7 0.3652462669 0.1565341144
-0.4 0.6 0.3030615433 0.2020410289
-0.5 0.5 0.25 0.25
-0.6 0.4 0.2020410289 0.3030615433
-0.7 0.3 0.1565341144 0.3652462669
-0.8 0.2 0.1111111111 0.4444444444
-0.9 0.1 0.0625 0.5625
-EOD
-
 $mgda << EOD
 # f1 f2
 0.1887757065 0.3198091789
@@ -287,6 +274,19 @@ $mgda << EOD
 0.227302074 0.2737779286
 0.06744364892 0.5480453473
 0.3028646801 0.2022018251
+EOD
+
+$optima << EOD
+# r1 r2 f1 f2
+0.1 0.9 0.5625 0.0625
+0.2 0.8 0.4444444444 0.1111111111
+0.3 0.7 0.3652462669 0.1565341144
+0.4 0.6 0.3030615433 0.2020410289
+0.5 0.5 0.25 0.25
+0.6 0.4 0.2020410289 0.3030615433
+0.7 0.3 0.1565341144 0.3652462669
+0.8 0.2 0.1111111111 0.4444444444
+0.9 0.1 0.0625 0.5625
 EOD
 
 set title 'VLMOP1 (n = 20): convex front'
@@ -302,9 +302,9 @@ set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'whi
 set output 'ch01-vlmop1.svg'
 plot $front using 1:2 with lines lc rgb '#000000' lw 2 dt 1 title 'exact front', \
      $rays using 3:4 with lines lc rgb '#999999' lw 1 dt 2 title 'preference rays r_1 f_1 = r_2 f_2', \
+     $chebyshev using 3:4 with points lc rgb '#0072B2' pt 7 ps 1.3 title 'weighted Chebyshev', \
      $linear using 3:4 with points lc rgb '#E69F00' pt 5 ps 1.3 title 'linear scalarization (w = r)', \
      $mgda using 1:2 with points lc rgb '#009E73' pt 9 ps 1.4 title 'MGDA, random starts', \
-     $chebyshev using 3:4 with points lc rgb '#0072B2' pt 7 ps 1.3 title 'weighted Chebyshev', \
      $optima using 3:4 with points lc rgb '#000000' pt 2 ps 1.6 title 'exact Chebyshev optima'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch01-vlmop1.png'

@@ -238,7 +238,7 @@ $rays << EOD
 
 EOD
 
-$optima << EOD
+$chebyshev << EOD
 # r1 r2 f1 f2
 0.1 0.9 0.9381438621 0.1042382069
 0.2 0.8 0.8936957961 0.223423949
@@ -264,19 +264,6 @@ $linear << EOD
 0.9 0.1 1.705167924e-05 0.981379637
 EOD
 
-$chebyshev << EOD
-# r1 r2 f1 f2
-0.1 0.9 0.9381438621 0.1042382069
-0.2 0.8 0.8936957961 0.223423949
-0.3 0.7 0.8321381257 0.3566306253
-0.4 0.6 0.7459984678 0.4973323119
-0.5 0.5 0.6321205588 0.6321205588
-0.6 0.4 0.4973323119 0.7459984678
-0.7 0.3 0.3566306253 0.8321381257
-0.8 0.2 0.223423949 0.8936957961
-0.9 0.1 0.1042382069 0.9381438621
-EOD
-
 $mgda << EOD
 # f1 f2
 0.6936607937 0.5649592733
@@ -287,6 +274,19 @@ $mgda << EOD
 0.6908270927 0.5683204646
 0.6047230186 0.6585344138
 0.5073747202 0.7387510902
+EOD
+
+$optima << EOD
+# r1 r2 f1 f2
+0.1 0.9 0.9381438621 0.1042382069
+0.2 0.8 0.8936957961 0.223423949
+0.3 0.7 0.8321381257 0.3566306253
+0.4 0.6 0.7459984678 0.4973323119
+0.5 0.5 0.6321205588 0.6321205588
+0.6 0.4 0.4973323119 0.7459984678
+0.7 0.3 0.3566306253 0.8321381257
+0.8 0.2 0.223423949 0.8936957961
+0.9 0.1 0.1042382069 0.9381438621
 EOD
 
 set title 'VLMOP2 (n = 20): front concave in the middle'
@@ -302,9 +302,9 @@ set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'whi
 set output 'ch01-vlmop2.svg'
 plot $front using 1:2 with lines lc rgb '#000000' lw 2 dt 1 title 'exact front', \
      $rays using 3:4 with lines lc rgb '#999999' lw 1 dt 2 title 'preference rays r_1 f_1 = r_2 f_2', \
+     $chebyshev using 3:4 with points lc rgb '#0072B2' pt 7 ps 1.3 title 'weighted Chebyshev', \
      $linear using 3:4 with points lc rgb '#E69F00' pt 5 ps 1.3 title 'linear scalarization (w = r)', \
      $mgda using 1:2 with points lc rgb '#009E73' pt 9 ps 1.4 title 'MGDA, random starts', \
-     $chebyshev using 3:4 with points lc rgb '#0072B2' pt 7 ps 1.3 title 'weighted Chebyshev', \
      $optima using 3:4 with points lc rgb '#000000' pt 2 ps 1.6 title 'exact Chebyshev optima'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch01-vlmop2.png'

@@ -104,7 +104,7 @@ set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'whi
 set output 'ch02-ridge.svg'
 plot $landscape using 1:2 with lines lc rgb '#000000' lw 2 dt 1 title 'Φ(θ)', \
      $tangents using 1:2 with lines lc rgb '#0072B2' lw 2.5 dt 1 title 'slope dΦ/dθ from AID', \
-     $minimum using 1:2 with points lc rgb '#D55E00' pt 7 ps 1.6 title 'θ*: dΦ/dθ = 0'
+     $minimum using 1:2 with points lc rgb '#E69F00' pt 5 ps 1.6 title 'θ*: dΦ/dθ = 0'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch02-ridge.png'
 replot

@@ -1336,12 +1336,12 @@ set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch03-convergence.svg'
 plot $cg index 0 using 2:3 with lines lc rgb '#0072B2' lw 2 dt 1 title 'κ = 10', \
-     $neumann index 0 using 2:3 with lines lc rgb '#0072B2' lw 2 dt 2 notitle, \
      $cg index 1 using 2:3 with lines lc rgb '#E69F00' lw 2 dt 1 title 'κ = 100', \
-     $neumann index 1 using 2:3 with lines lc rgb '#E69F00' lw 2 dt 2 notitle, \
      $cg index 2 using 2:3 with lines lc rgb '#009E73' lw 2 dt 1 title 'κ = 1000', \
-     $neumann index 2 using 2:3 with lines lc rgb '#009E73' lw 2 dt 2 notitle, \
      $cg index 3 using 2:3 with lines lc rgb '#CC79A7' lw 2 dt 1 title 'κ = 10000', \
+     $neumann index 0 using 2:3 with lines lc rgb '#0072B2' lw 2 dt 2 notitle, \
+     $neumann index 1 using 2:3 with lines lc rgb '#E69F00' lw 2 dt 2 notitle, \
+     $neumann index 2 using 2:3 with lines lc rgb '#009E73' lw 2 dt 2 notitle, \
      $neumann index 3 using 2:3 with lines lc rgb '#CC79A7' lw 2 dt 2 notitle
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch03-convergence.png'

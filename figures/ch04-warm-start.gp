@@ -1633,12 +1633,12 @@ set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch04-warm-start.svg'
 plot $inner_error index 0 using 2:3 with lines lc rgb '#0072B2' lw 2 dt 1 title 'D = 1', \
-     $inner_error index 0 using 2:4 with lines lc rgb '#0072B2' lw 2 dt 2 notitle, \
      $inner_error index 1 using 2:3 with lines lc rgb '#E69F00' lw 2 dt 1 title 'D = 2', \
-     $inner_error index 1 using 2:4 with lines lc rgb '#E69F00' lw 2 dt 2 notitle, \
      $inner_error index 2 using 2:3 with lines lc rgb '#009E73' lw 2 dt 1 title 'D = 4', \
-     $inner_error index 2 using 2:4 with lines lc rgb '#009E73' lw 2 dt 2 notitle, \
      $inner_error index 3 using 2:3 with lines lc rgb '#CC79A7' lw 2 dt 1 title 'D = 8', \
+     $inner_error index 0 using 2:4 with lines lc rgb '#0072B2' lw 2 dt 2 notitle, \
+     $inner_error index 1 using 2:4 with lines lc rgb '#E69F00' lw 2 dt 2 notitle, \
+     $inner_error index 2 using 2:4 with lines lc rgb '#009E73' lw 2 dt 2 notitle, \
      $inner_error index 3 using 2:4 with lines lc rgb '#CC79A7' lw 2 dt 2 notitle
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch04-warm-start.png'

@@ -1,5 +1,4 @@
-# Chapter 5 — WC-MHGD: preference sweep against the exact front and the exact Chebyshev optima,
-# with linear scalarization (w = r) and MGDA on the same hypergradients.
+# Chapter 5 — WC-MHGD: the preference sweep.
 # Regenerate: swift run -c release ch05  (ch05 --help lists the seed and flags)
 # Render: gnuplot ch05-preference-sweep.gp  (writes ch05-preference-sweep.svg and ch05-preference-sweep.png beside this file)
 
@@ -696,19 +695,6 @@ $paths << EOD
 0.9 0.1042425374 0.9381606783
 EOD
 
-$optima << EOD
-# r1 r2 f1 f2
-0.1 0.9 0.9381438621 0.1042382069
-0.2 0.8 0.8936957961 0.223423949
-0.3 0.7 0.8321381257 0.3566306253
-0.4 0.6 0.7459984678 0.4973323119
-0.5 0.5 0.6321205588 0.6321205588
-0.6 0.4 0.4973323119 0.7459984678
-0.7 0.3 0.3566306253 0.8321381257
-0.8 0.2 0.223423949 0.8936957961
-0.9 0.1 0.1042382069 0.9381438621
-EOD
-
 $pareto << EOD
 # r1 r2 f1 f2
 0.1 0.9 0.9381681341 0.1042435818
@@ -740,6 +726,19 @@ $mgda << EOD
 0.8121866212 0.3932260153
 EOD
 
+$optima << EOD
+# r1 r2 f1 f2
+0.1 0.9 0.9381438621 0.1042382069
+0.2 0.8 0.8936957961 0.223423949
+0.3 0.7 0.8321381257 0.3566306253
+0.4 0.6 0.7459984678 0.4973323119
+0.5 0.5 0.6321205588 0.6321205588
+0.6 0.4 0.4973323119 0.7459984678
+0.7 0.3 0.3566306253 0.8321381257
+0.8 0.2 0.223423949 0.8936957961
+0.9 0.1 0.1042382069 0.9381438621
+EOD
+
 set title 'WC-MHGD on the S = 2 toy: final points for r_1 = 0.1 … 0.9'
 set xlabel 'Φ_1'
 set ylabel 'Φ_2'
@@ -759,9 +758,9 @@ plot $front using 1:2 with lines lc rgb '#000000' lw 2 dt 1 title 'exact front',
      $paths index 6 using 2:3 with lines lc rgb '#9ecae1' lw 1 dt 1 notitle, \
      $paths index 7 using 2:3 with lines lc rgb '#9ecae1' lw 1 dt 1 notitle, \
      $paths index 8 using 2:3 with lines lc rgb '#9ecae1' lw 1 dt 1 notitle, \
+     $pareto using 3:4 with points lc rgb '#0072B2' pt 7 ps 1.3 title 'WC-MHGD, final Φ(x_K)', \
      $linear using 1:2 with points lc rgb '#E69F00' pt 5 ps 1.6 title 'linear scalarization, w = r', \
      $mgda using 1:2 with points lc rgb '#009E73' pt 9 ps 2 title 'MGDA', \
-     $pareto using 3:4 with points lc rgb '#0072B2' pt 7 ps 1.3 title 'WC-MHGD, final Φ(x_K)', \
      $optima using 3:4 with points lc rgb '#000000' pt 6 ps 2 title 'exact Chebyshev optima'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch05-preference-sweep.png'

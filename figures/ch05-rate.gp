@@ -3025,7 +3025,7 @@ set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch05-rate.svg'
 plot $rate using 1:2 with lines lc rgb '#0072B2' lw 2 dt 1 title 'WC-MHGD', \
-     $reference using 1:2 with lines lc rgb '#000000' lw 2 dt 2 title 'gap(x_0)/k'
+     $reference using 1:2 with lines lc rgb '#777777' lw 2 dt 2 title 'gap(x_0)/k'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch05-rate.png'
 replot

@@ -26,11 +26,11 @@ set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch07-cost.svg'
 plot $cost_vs_T using 1:2 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'FORUM calls', \
-     $cost_vs_T using 1:5 with linespoints lc rgb '#0072B2' lw 2 dt 2 pt 7 ps 1 title 'FORUM vectors', \
-     $cost_vs_T using 1:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 7 ps 1 title 'MOML (ITD) calls', \
-     $cost_vs_T using 1:6 with linespoints lc rgb '#E69F00' lw 2 dt 2 pt 7 ps 1 title 'MOML (ITD) vectors', \
-     $cost_vs_T using 1:4 with linespoints lc rgb '#009E73' lw 2 dt 1 pt 7 ps 1 title 'AID-CG calls', \
-     $cost_vs_T using 1:7 with linespoints lc rgb '#009E73' lw 2 dt 2 pt 7 ps 1 title 'AID-CG vectors'
+     $cost_vs_T using 1:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'MOML (ITD) calls', \
+     $cost_vs_T using 1:4 with linespoints lc rgb '#009E73' lw 2 dt 1 pt 9 ps 1 title 'AID-CG calls', \
+     $cost_vs_T using 1:5 with linespoints lc rgb '#0072B2' lw 2 dt 2 pt 6 ps 1 title 'FORUM vectors', \
+     $cost_vs_T using 1:6 with linespoints lc rgb '#E69F00' lw 2 dt 2 pt 4 ps 1 title 'MOML (ITD) vectors', \
+     $cost_vs_T using 1:7 with linespoints lc rgb '#009E73' lw 2 dt 2 pt 8 ps 1 title 'AID-CG vectors'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch07-cost.png'
 replot

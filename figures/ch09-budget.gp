@@ -187,13 +187,13 @@ set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch09-budget.svg'
 plot $budget_paths index 0 using 2:3 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'WC-MHGD (CG)', \
-     $budget_paths index 1 using 2:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 7 ps 1 title 'WC-MHGD (Neumann)', \
-     $budget_paths index 2 using 2:3 with linespoints lc rgb '#009E73' lw 2 dt 1 pt 7 ps 1 title 'stochastic WC-MHGD', \
-     $budget_paths index 3 using 2:3 with linespoints lc rgb '#CC79A7' lw 2 dt 2 pt 7 ps 1 title 'linear scalarization', \
-     $budget_paths index 4 using 2:3 with linespoints lc rgb '#D55E00' lw 2 dt 2 pt 7 ps 1 title 'MGDA', \
-     $budget_paths index 5 using 2:3 with linespoints lc rgb '#56B4E9' lw 2 dt 2 pt 7 ps 1 title 'FORUM', \
-     $budget_paths index 6 using 2:3 with linespoints lc rgb '#F0E442' lw 2 dt 2 pt 7 ps 1 title 'MOML', \
-     $budget_paths index 7 using 2:3 with linespoints lc rgb '#000000' lw 2 dt 2 pt 7 ps 1 title 'MoCo'
+     $budget_paths index 1 using 2:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'WC-MHGD (Neumann)', \
+     $budget_paths index 2 using 2:3 with linespoints lc rgb '#009E73' lw 2 dt 1 pt 9 ps 1 title 'stochastic WC-MHGD', \
+     $budget_paths index 3 using 2:3 with linespoints lc rgb '#CC79A7' lw 2 dt 1 pt 13 ps 1 title 'linear scalarization', \
+     $budget_paths index 4 using 2:3 with linespoints lc rgb '#D55E00' lw 2 dt 1 pt 11 ps 1 title 'MGDA', \
+     $budget_paths index 5 using 2:3 with linespoints lc rgb '#56B4E9' lw 2 dt 1 pt 15 ps 1 title 'FORUM', \
+     $budget_paths index 6 using 2:3 with linespoints lc rgb '#F0E442' lw 2 dt 1 pt 3 ps 1 title 'MOML', \
+     $budget_paths index 7 using 2:3 with linespoints lc rgb '#000000' lw 2 dt 1 pt 1 ps 1 title 'MoCo'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch09-budget.png'
 replot

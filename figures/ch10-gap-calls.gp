@@ -1,5 +1,4 @@
-# Chapter 10 — Choosing a method: the chapters' saved comparison rows; one data set per method (index as in the key);
-# columns problem and method are the labels of CourseProblem and CourseMethod (0-based).
+# Chapter 10 — Choosing a method: the chapters' saved comparison rows; one data set per method (index as in the key); columns problem and method are the labels of CourseProblem and CourseMethod (0-based).
 # Regenerate: swift run -c release ch10  (ch10 --help lists the seed and flags)
 # Render: gnuplot ch10-gap-calls.gp  (writes ch10-gap-calls.svg and ch10-gap-calls.png beside this file)
 

@@ -490,33 +490,23 @@ do {  // weave: hide
         let chebyshevBlock = try DataBlock(
             "chebyshev", columns: ["r1", "r2", "f1", "f2"], rows: chebyshev.map { $0.preference + $0.result.values })
         let mgdaBlock = try DataBlock("mgda", columns: ["f1", "f2"], rows: mgda.map(\.result.values))
-        var figure = Figure(
-            slug: problem.kind == .one ? "ch01-vlmop1" : "ch01-vlmop2",
+        return try Figure.curves(
+            problem.kind == .one ? "ch01-vlmop1" : "ch01-vlmop2",
             title:
                 "\(problem.name) (n = \(problem.dimension)): \(problem.kind == .one ? "convex front" : "front concave in the middle")",
             x: "f_1", y: "f_2", key: "outside right top",
-            comments: ["Chapter 1 — Pareto fronts and scalarization: \(problem.name), n = \(problem.dimension)."],
-            blocks: [front, rayBlock, optima, linearBlock, chebyshevBlock, mgdaBlock],
-            series: [
-                try front.series("f1", "f2", .lines, title: "exact front", color: "#000000"),
-                try rayBlock.series(
-                    "f1", "f2", .lines, title: "preference rays r_1 f_1 = r_2 f_2", color: "#999999",
-                    lineWidth: 1, dash: 2),
-                try linearBlock.series(
-                    "f1", "f2", .points, title: "linear scalarization (w = r)", color: Figure.palette[1],
-                    point: 5, pointSize: 1.3),
-                try mgdaBlock.series(
-                    "f1", "f2", .points, title: "MGDA, random starts", color: Figure.palette[2], point: 9,
-                    pointSize: 1.4),
-                try chebyshevBlock.series(
-                    "f1", "f2", .points, title: "weighted Chebyshev", color: Figure.palette[0],
-                    pointSize: 1.3),
-                try optima.series(
-                    "f1", "f2", .points, title: "exact Chebyshev optima", color: "#000000", point: 2,
-                    pointSize: 1.6),
-            ])
-        (figure.xRange, figure.yRange, figure.equalAxes) = (0...1.1, 0...1.1, true)
-        return figure
+            comment: "Chapter 1 — Pareto fronts and scalarization: \(problem.name), n = \(problem.dimension).",
+            against: "f1",
+            [
+                .truth("f2", "exact front", .lines, data: front),
+                Curve(
+                    "f2", "preference rays r_1 f_1 = r_2 f_2", .lines, data: rayBlock, color: "#999999", lineWidth: 1,
+                    dash: 2),
+                Curve("f2", "weighted Chebyshev", .points, data: chebyshevBlock, pointSize: 1.3),
+                Curve("f2", "linear scalarization (w = r)", .points, data: linearBlock, pointSize: 1.3),
+                Curve("f2", "MGDA, random starts", .points, data: mgdaBlock, pointSize: 1.4),
+                .truth("f2", "exact Chebyshev optima", data: optima, point: 2, pointSize: 1.6),
+            ], equalAxes: true, xRange: 0...1.1, yRange: 0...1.1)
     }
 
     show(

@@ -444,21 +444,18 @@ do {  // weave: hide
             for dt in [-0.6, 0.6] { tangents.append([point.theta + dt, point.phi + point.dphi * dt]) }
             tangents.append([])
         }
-        let curve = try DataBlock(
-            "landscape", columns: ["theta", "phi", "dphi"], rows: landscape.map { [$0.theta, $0.phi, $0.dphi] })
+        let curve = try DataBlock("landscape", landscape, ["theta": \.theta, "phi": \.phi, "dphi": \.dphi])
         let slopes = try DataBlock("tangents", columns: ["theta", "phi"], rows: tangents)
         let minimum = try DataBlock("minimum", columns: ["theta", "phi"], rows: [[thetaStar, phiStar]])
-        return Figure(
-            slug: "ch02-ridge", title: "Ridge tuning: validation loss and its hypergradient",
+        return try Figure.curves(
+            "ch02-ridge", title: "Ridge tuning: validation loss and its hypergradient",
             x: "θ = log λ", y: "Φ(θ) = ½‖X_v w*(θ) − t_v‖²", key: "top center",
-            comments: ["Chapter 2 — Bilevel problems and hypergradients: the validation loss of ridge tuning."],
-            blocks: [curve, slopes, minimum],
-            series: [
-                try curve.series("theta", "phi", .lines, title: "Φ(θ)", color: "#000000"),
-                try slopes.series(
-                    "theta", "phi", .lines, title: "slope dΦ/dθ from AID", color: Figure.palette[0], lineWidth: 2.5),
-                try minimum.series(
-                    "theta", "phi", .points, title: "θ*: dΦ/dθ = 0", color: Figure.palette[4], pointSize: 1.6),
+            comment: "Chapter 2 — Bilevel problems and hypergradients: the validation loss of ridge tuning.",
+            against: "theta",
+            [
+                .truth("phi", "Φ(θ)", .lines, data: curve),
+                Curve("phi", "slope dΦ/dθ from AID", .lines, data: slopes, lineWidth: 2.5),
+                Curve("phi", "θ*: dΦ/dθ = 0", .points, data: minimum, pointSize: 1.6),
             ])
     }
 

@@ -450,62 +450,49 @@ do {  // weave: hide
     func convergenceFigure() throws -> Figure {
         let cg = try DataBlock("cg", columns: ["kappa", "k", "error"], groups: races.map(\.cgCurve))
         let neumann = try DataBlock("neumann", columns: ["kappa", "k", "error"], groups: races.map(\.neumannCurve))
-        return Figure(
-            slug: "ch03-convergence", title: "Solving H v = b (p = \(p)): CG (solid) vs Neumann with η = 1/L (dashed)",
+        return try Figure.curves(
+            "ch03-convergence", title: "Solving H v = b (p = \(p)): CG (solid) vs Neumann with η = 1/L (dashed)",
             x: "Hessian-vector products", y: "relative error ‖v_k − v*‖ / ‖v*‖", log: .both, key: "bottom left",
-            comments: ["Chapter 3 — CG vs Neumann: error against products for each condition number."],
-            blocks: [cg, neumann],
-            series: try races.enumerated().flatMap { i, r in
-                let color = Figure.palette[i % Figure.palette.count]
-                return [
-                    try cg.series("k", "error", .lines, title: "κ = \(Int(r.kappa))", index: i, color: color),
-                    try neumann.series("k", "error", .lines, title: nil, index: i, color: color, dash: 2),
-                ]
-            })
+            comment: "Chapter 3 — CG vs Neumann: error against products for each condition number.", against: "k",
+            Curve.groups("error", data: cg, titles: races.map { "κ = \(Int($0.kappa))" })
+                + Curve.groups("error", data: neumann, titles: races.map { _ in nil }, pairedWithFirst: 0))
     }
 
     func scalingFigure() throws -> Figure {
         let grid = logSpaced(from: kappas.first!, to: kappas.last!, count: 40)
-        let measured = ["kappa", "cg", "neumann"].map(raceTable.column)
         let iterations = try DataBlock(
-            "iterations", columns: ["kappa", "cg", "neumann"],
-            rows: measured[0].indices.map { i in measured.map { $0[i] } })
+            "iterations", Array(raceTable.rows.indices),
+            ["kappa", "cg", "neumann"].map { c in (c, { raceTable.value($0, c) }) })
         let theory = try DataBlock(
-            "theory", columns: ["kappa", "cg", "neumann"],
-            rows: grid.map {
-                [$0, Double(cgBound(kappa: $0, epsilon: target)), Double(neumannBound(kappa: $0, epsilon: target))]
-            })
-        return Figure(
-            slug: "ch03-cg-vs-neumann", title: "Products to reach relative error \(sci(target, 0)): slopes ½ and 1",
+            "theory", grid,
+            [
+                "kappa": { $0 }, "cg": { Double(cgBound(kappa: $0, epsilon: target)) },
+                "neumann": { Double(neumannBound(kappa: $0, epsilon: target)) },
+            ])
+        return try Figure.curves(
+            "ch03-cg-vs-neumann", title: "Products to reach relative error \(sci(target, 0)): slopes ½ and 1",
             x: "condition number κ", y: "Hessian-vector products", log: .both, key: "top left",
-            comments: ["Chapter 3 — CG vs Neumann: products to reach the target error against κ, with the bounds."],
-            blocks: [iterations, theory],
-            series: [
-                try iterations.series(
-                    "kappa", "cg", .linesPoints, title: "CG, measured", color: Figure.palette[0], pointSize: 1.3),
-                try theory.series(
-                    "kappa", "cg", .lines, title: "CG bound ½√κ ln(2√κ/ε)", color: Figure.palette[0], dash: 2),
-                try iterations.series(
-                    "kappa", "neumann", .linesPoints, title: "Neumann, measured", color: Figure.palette[1],
-                    point: 5, pointSize: 1.3),
-                try theory.series(
-                    "kappa", "neumann", .lines, title: "Neumann bound κ ln(1/ε)", color: Figure.palette[1], dash: 2),
+            comment: "Chapter 3 — CG vs Neumann: products to reach the target error against κ, with the bounds.",
+            against: "kappa",
+            [
+                Curve("cg", "CG, measured", data: iterations, pointSize: 1.3),
+                Curve("cg", "CG bound ½√κ ln(2√κ/ε)", .lines, data: theory, pairedWith: 0),
+                Curve("neumann", "Neumann, measured", data: iterations, pointSize: 1.3),
+                Curve("neumann", "Neumann bound κ ln(1/ε)", .lines, data: theory, pairedWith: 2),
             ])
     }
 
     func hypergradientFigure() throws -> Figure {
         let cg = try DataBlock("hypergradient_cg", columns: ["products", "error"], rows: cgHyper)
         let neumann = try DataBlock("hypergradient_neumann", columns: ["products", "error"], rows: neumannHyper)
-        return Figure(
-            slug: "ch03-hypergradient",
+        return try Figure.curves(
+            "ch03-hypergradient",
             title: "AID hypergradient error vs products (quadratic bilevel, κ = \(Int(hyperKappa)))",
             x: "Hessian-vector products", y: "‖ĥ − ∇Φ‖ / ‖∇Φ‖", log: .both, key: "bottom left",
-            comments: ["Chapter 3 — CG vs Neumann: the solve's error becomes hypergradient error."],
-            blocks: [cg, neumann],
-            series: [
-                try cg.series("products", "error", .lines, title: "AID with CG", color: Figure.palette[0]),
-                try neumann.series(
-                    "products", "error", .lines, title: "AID with Neumann, η = 1/L", color: Figure.palette[1]),
+            comment: "Chapter 3 — CG vs Neumann: the solve's error becomes hypergradient error.", against: "products",
+            [
+                Curve("error", "AID with CG", .lines, data: cg),
+                Curve("error", "AID with Neumann, η = 1/L", .lines, data: neumann),
             ])
     }
 

@@ -270,19 +270,15 @@ do {  // weave: hide
         let inner = try DataBlock("inner_error", columns: ["D", "k", "warm", "cold"], groups: groups(\.innerError))
         let hyper = try DataBlock(
             "hypergradient_error", columns: ["D", "k", "warm", "cold"], groups: groups(\.hypergradientError))
-        return Figure(
-            slug: "ch04-warm-start", title: "Inner error along the outer loop: warm (solid) vs cold (dashed) starts",
+        return try Figure.curves(
+            "ch04-warm-start", title: "Inner error along the outer loop: warm (solid) vs cold (dashed) starts",
             x: "outer step k", y: "‖y_k − y*(x_k)‖", log: .y, key: "bottom left",
-            comments: [
-                "Chapter 4 — Warm starts: inner error at every outer step for D = \(depths.map(String.init).joined(separator: ", "))."
-            ],
-            blocks: [inner, hyper],
-            series: try depths.enumerated().flatMap { i, d in
-                [
-                    try inner.series("k", "warm", .lines, title: "D = \(d)", index: i, color: Figure.palette[i]),
-                    try inner.series("k", "cold", .lines, title: nil, index: i, color: Figure.palette[i], dash: 2),
-                ]
-            })
+            comment:
+                "Chapter 4 — Warm starts: inner error at every outer step for D = \(depths.map(String.init).joined(separator: ", ")).",
+            against: "k",
+            Curve.groups("warm", data: inner, titles: depths.map { "D = \($0)" })
+                + Curve.groups("cold", data: inner, titles: depths.map { _ in nil }, pairedWithFirst: 0),
+            alsoSaving: [hyper])
     }
 
     func cgFigure(depth: Int) throws -> Figure {

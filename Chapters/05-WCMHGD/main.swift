@@ -737,78 +737,50 @@ do {  // weave: hide
         let front = try DataBlock("front", columns: ["f1", "f2"], rows: toy2.front(resolution: 200))
         let paths = try DataBlock(
             "paths", columns: ["r1", "f1", "f2"], groups: sweep.map { p in p.path.map { [p.r[0]] + $0 } })
-        let optima = try DataBlock("optima", columns: ["r1", "r2", "f1", "f2"], rows: sweep.map { $0.r + $0.exact })
         let pareto = try DataBlock(
             "pareto", columns: ["r1", "r2", "f1", "f2"], rows: sweep.map { $0.r + $0.run.values })
         let linear = try DataBlock("linear", columns: ["f1", "f2"], rows: linearRuns.map(\.values))
         let mgda = try DataBlock("mgda", columns: ["f1", "f2"], rows: [mgdaRun.values])
-        var figure = Figure(
-            slug: "ch05-preference-sweep", title: "WC-MHGD on the S = 2 toy: final points for r_1 = 0.1 … 0.9",
-            x: "Φ_1", y: "Φ_2", key: "bottom left",
-            comments: [
-                "Chapter 5 — WC-MHGD: preference sweep against the exact front and the exact Chebyshev optima,",
-                "with linear scalarization (w = r) and MGDA on the same hypergradients.",
-            ],
-            blocks: [front, paths, optima, pareto, linear, mgda],
-            series: [try front.series("f1", "f2", .lines, title: "exact front", color: "#000000")]
-                + (try sweep.indices.map { i in
-                    try paths.series(
-                        "f1", "f2", .lines, title: i == 0 ? "WC-MHGD paths" : nil, index: i,
-                        color: "#9ecae1", lineWidth: 1)
-                })
-                + [
-                    try linear.series(
-                        "f1", "f2", .points, title: "linear scalarization, w = r", color: Figure.palette[1],
-                        point: 5, pointSize: 1.6),
-                    try mgda.series(
-                        "f1", "f2", .points, title: "MGDA", color: Figure.palette[2], point: 9, pointSize: 2),
-                    try pareto.series(
-                        "f1", "f2", .points, title: "WC-MHGD, final Φ(x_K)", color: Figure.palette[0],
-                        point: 7, pointSize: 1.3),
-                    try optima.series(
-                        "f1", "f2", .points, title: "exact Chebyshev optima", color: "#000000",
-                        point: 6, pointSize: 2),
-                ])
-        figure.equalAxes = true
-        return figure
+        let optima = try DataBlock("optima", columns: ["r1", "r2", "f1", "f2"], rows: sweep.map { $0.r + $0.exact })
+        let pathCurves = sweep.indices.map {
+            Curve("f2", $0 == 0 ? "WC-MHGD paths" : nil, .lines, data: paths, index: $0, color: "#9ecae1", lineWidth: 1)
+        }
+        return try Figure.curves(
+            "ch05-preference-sweep", title: "WC-MHGD on the S = 2 toy: final points for r_1 = 0.1 … 0.9",
+            x: "Φ_1", y: "Φ_2", key: "bottom left", comment: "Chapter 5 — WC-MHGD: the preference sweep.",
+            against: "f1",
+            [.truth("f2", "exact front", .lines, data: front)] + pathCurves + [
+                Curve("f2", "WC-MHGD, final Φ(x_K)", .points, data: pareto, pointSize: 1.3),
+                Curve("f2", "linear scalarization, w = r", .points, data: linear, pointSize: 1.6),
+                Curve("f2", "MGDA", .points, data: mgda, pointSize: 2),
+                .truth("f2", "exact Chebyshev optima", data: optima),
+            ], equalAxes: true)
     }
 
     func uFigure() throws -> Figure {
         let positives = uAblation.filter { $0.u > 0 }
         let span = [positives.first!.u / 2, positives.last!.u * 2]
         // The table's rows, u = 0 as its own data set (index 0) so that the log axis draws only u > 0 (index 1).
-        let rows = try uTable.dataBlock.dataRows
-        let uColumn = uTable.column("u")
+        let (rows, uColumn) = (try uTable.dataBlock.dataRows, uTable.column("u"))
         let table = try DataBlock(
             "u_ablation", columns: uTable.columns.map(\.name),
-            groups: [
-                rows.indices.filter { uColumn[$0] == 0 }.map { rows[$0] },
-                rows.indices.filter { uColumn[$0] > 0 }.map { rows[$0] },
-            ])
+            groups: [rows.indices.filter { uColumn[$0] == 0 }, rows.indices.filter { uColumn[$0] > 0 }].map {
+                $0.map { rows[$0] }
+            })
         let excess = try DataBlock(
-            "excess", columns: ["u", "excess"],
-            rows: positives.map { [$0.u, max($0.chebyshev - exactChebyshev5, 1e-300)] })
-        let zero = try DataBlock(
-            "u_zero", columns: ["u", "excess"], rows: span.map { [$0, atZero.chebyshev - exactChebyshev5] })
-        return Figure(
-            slug: "ch05-u-ablation", title: "u ablation, S = 5 polygon, r = (0.8, 0.05, 0.05, 0.05, 0.05)",
+            "excess", positives, ["u": \.u, "excess": { max($0.chebyshev - exactChebyshev5, 1e-300) }])
+        let zero = try DataBlock("u_zero", span, ["u": { $0 }, "excess": { _ in atZero.chebyshev - exactChebyshev5 }])
+        return try Figure.curves(
+            "ch05-u-ablation", title: "u ablation, S = 5 polygon, r = (0.8, 0.05, 0.05, 0.05, 0.05)",
             x: "u (log scale; u = 0 as a line)", y: "final max_s r_sΦ_s − exact optimum value / final gap", log: .both,
             key: "center right",
-            comments: [
-                "Chapter 5 — WC-MHGD: final gap, Chebyshev value and objectives for each u ($u_ablation; its u = 0 row is",
-                "data set 0, which a log axis cannot show: its excess is drawn as the dashed line $u_zero).",
-            ],
-            blocks: [table, excess, zero],
-            series: [
-                try excess.series(
-                    "u", "excess", .linesPoints, title: "max_s r_sΦ_s(x_K) − optimum value, u > 0",
-                    color: Figure.palette[0]),
-                try zero.series(
-                    "u", "excess", .lines, title: "the same at u = 0 (preference-scaled MGDA)",
-                    color: Figure.palette[4], dash: 2),
-                try table.series(
-                    "u", "gap", .linesPoints, title: "final stationarity gap, u > 0", index: 1,
-                    color: Figure.palette[2], point: 5),
+            comment:
+                "Chapter 5 — WC-MHGD: final gap, Chebyshev value and objectives for each u ($u_ablation; its u = 0 row is data set 0).",
+            against: "u",
+            [
+                Curve("excess", "max_s r_sΦ_s(x_K) − optimum value, u > 0", data: excess),
+                Curve("excess", "the same at u = 0 (preference-scaled MGDA)", .lines, data: zero, pairedWith: 0),
+                Curve("gap", "final stationarity gap, u > 0", data: table, index: 1),
             ])
     }
 
@@ -828,21 +800,16 @@ do {  // weave: hide
 
     func rateFigure() throws -> Figure {
         let shown = (1...K).filter { runningMinimum[$0 - 1] > 0 }
-        let rate = try DataBlock(
-            "rate", columns: ["k", "gap"], rows: shown.map { [Double($0), runningMinimum[$0 - 1]] })
+        let rate = try DataBlock("rate", shown, ["k": { Double($0) }, "gap": { runningMinimum[$0 - 1] }])
         let reference = try DataBlock(
-            "reference", columns: ["k", "bound"], rows: [1, K].map { [Double($0), runningMinimum[0] / Double($0)] })
-        return Figure(
-            slug: "ch05-rate", title: "Running minimum of the stationarity gap, r = (0.5, 0.5)",
+            "reference", [1, K], ["k": { Double($0) }, "bound": { runningMinimum[0] / Double($0) }])
+        return try Figure.curves(
+            "ch05-rate", title: "Running minimum of the stationarity gap, r = (0.5, 0.5)",
             x: "outer step k", y: "min_{j≤k} gap(x_j)", log: .both, key: "bottom left",
-            comments: [
-                "Chapter 5 — WC-MHGD: the quantity the O(1/K) rate bounds, against a 1/k line through the first point."
-            ],
-            blocks: [rate, reference],
-            series: [
-                try rate.series("k", "gap", .lines, title: "WC-MHGD", color: Figure.palette[0]),
-                try reference.series("k", "bound", .lines, title: "gap(x_0)/k", color: "#000000", dash: 2),
-            ])
+            comment:
+                "Chapter 5 — WC-MHGD: the quantity the O(1/K) rate bounds, against a 1/k line through the first point.",
+            against: "k",
+            [Curve("gap", "WC-MHGD", .lines, data: rate), .reference("bound", "gap(x_0)/k", data: reference)])
     }
 
     func costFigure() throws -> Figure {

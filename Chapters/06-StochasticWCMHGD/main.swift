@@ -487,20 +487,16 @@ do {  // weave: hide
             groups: runs.map { run in
                 thinned(run.steps).map { [Double(run.batch), run.samples[$0], max(run.gap[$0], 1e-300)] }
             })
-        return Figure(
-            slug: "ch06-stochastic", title: "Stochastic WC-MHGD on the finite-sum toy: gap against samples processed",
+        return try Figure.curves(
+            "ch06-stochastic", title: "Stochastic WC-MHGD on the finite-sum toy: gap against samples processed",
             x: "samples processed", y: "stationarity gap min_λ ‖Σ λ_s ∇Φ_s(x_k)‖²", log: .both, key: "bottom left",
-            comments: [
-                "Chapter 6 — Stochastic WC-MHGD: the exact gap along runs with batches "
-                    + runs.map { "b = \($0.batch)" }.joined(separator: ", ") + " on an equal budget of samples."
-            ],
-            blocks: [trace],
-            series: try runs.enumerated().map { i, run in
-                try trace.series(
-                    "samples", "gap", .lines,
-                    title: run.batch == N ? "b = N = \(N) (deterministic)" : "b = \(run.batch)",
-                    index: i, color: Figure.palette[i], lineWidth: 1.5)
-            })
+            comment: "Chapter 6 — Stochastic WC-MHGD: the exact gap along runs with batches "
+                + runs.map { "b = \($0.batch)" }.joined(separator: ", ") + " on an equal budget of samples.",
+            against: "samples",
+            Curve.groups(
+                "gap", data: trace,
+                titles: runs.map { $0.batch == N ? "b = N = \(N) (deterministic)" : "b = \($0.batch)" },
+                lineWidth: 1.5))
     }
 
     /*:

@@ -402,17 +402,11 @@ do {  // weave: hide
             rows: logSteps(K, count: 120).dropFirst().map { k in
                 [Double(k), main.kkt[k], max(main.q[k], 1e-300), main.values[k][0], main.values[k][1]]
             })
-        return Figure(
-            slug: "ch07-convergence", title: "FORUM on the S = 2 toy: KKT gap and exact constraint violation",
+        return try Figure.curves(
+            "ch07-convergence", title: "FORUM on the S = 2 toy: KKT gap and exact constraint violation",
             x: "outer step k", y: "KKT gap ‖Σλ̃_i∇F_i + ν∇q̃‖², q(z_k)", log: .both, key: "bottom left",
-            comments: [
-                "Chapter 7 — FORUM: T = \(T), ρ = \(flags.rho), μ = \(flags.mu), K = \(K); rows at log-spaced k."
-            ],
-            blocks: [forum],
-            series: [
-                try forum.series("k", "kkt", .lines, title: "KKT gap", color: Figure.palette[0]),
-                try forum.series("k", "q", .lines, title: "q(z_k) (exact g*)", color: Figure.palette[1]),
-            ])
+            comment: "Chapter 7 — FORUM: T = \(T), ρ = \(flags.rho), μ = \(flags.mu), K = \(K); rows at log-spaced k.",
+            data: forum, against: "k", [Curve("kkt", "KKT gap", .lines), Curve("q", "q(z_k) (exact g*)", .lines)])
     }
 
     func frontFigure() throws -> Figure {
@@ -423,20 +417,17 @@ do {  // weave: hide
         let ends = try DataBlock(
             "ends", columns: ["start", "f1", "f2"],
             rows: (0..<startCount).map { [Double($0 + 1), startTable.value($0, "f1"), startTable.value($0, "f2")] })
-        return Figure(
-            slug: "ch07-front",
+        return try Figure.curves(
+            "ch07-front",
             title: "FORUM from \(startCount) starts: paths of F(z_k) and end points against the exact front",
-            x: "F_1", y: "F_2", comments: ["Chapter 7 — FORUM: the end points depend on the start (no preference)."],
-            blocks: [front, paths, ends],
-            series: [try front.series("f1", "f2", .lines, title: "exact front", color: "#000000")]
-                + (try (0..<startCount).map { j in
-                    try paths.series(
-                        "f1", "f2", .lines, title: j == 0 ? "paths F(z_k)" : nil, index: j, color: Figure.palette[0])
-                })
-                + [
-                    try ends.series(
-                        "f1", "f2", .points, title: "end points F(z_K)", color: Figure.palette[4], pointSize: 1.4)
-                ])
+            x: "F_1", y: "F_2", comment: "Chapter 7 — FORUM: the end points depend on the start (no preference).",
+            against: "f1",
+            [.truth("f2", "exact front", .lines, data: front)]
+                + (0..<startCount).map {
+                    Curve(
+                        "f2", $0 == 0 ? "paths F(z_k)" : nil, .lines, data: paths, index: $0, color: Figure.palette[0])
+                }
+                + [Curve("f2", "end points F(z_K)", .points, data: ends, color: Figure.palette[4], pointSize: 1.4)])
     }
 
     /*:
@@ -560,25 +551,15 @@ do {  // weave: hide
     func costFigure() throws -> Figure {
         let cost = try costTable.dataBlock
         let names = [("forum", "FORUM"), ("moml", "MOML (ITD)"), ("aid", "AID-CG")]
-        var figure = Figure(
-            slug: "ch07-cost",
-            title: "Per outer step against T: oracle calls (solid) and peak length-p vectors (dashed)",
+        return try Figure.curves(
+            "ch07-cost", title: "Per outer step against T: oracle calls (solid) and peak length-p vectors (dashed)",
             x: "inner steps T", y: "oracle calls / length-p vectors per outer step", log: .both, key: "top left",
-            comments: [
-                "Chapter 7 — FORUM: deterministic counts instead of the paper's GPU timings (its Figure 1); m = \(m), N = \(flags.cgSteps)."
-            ],
-            blocks: [cost],
-            series: try names.enumerated().flatMap { i, name in
-                [
-                    try cost.series(
-                        "T", "\(name.0)_ops", .linesPoints, title: "\(name.1) calls", color: Figure.palette[i]),
-                    try cost.series(
-                        "T", "\(name.0)_mem", .linesPoints, title: "\(name.1) vectors", color: Figure.palette[i],
-                        dash: 2),
-                ]
-            })
-        figure.xRange = 0.7 * Double(flags.depths.first!)...1.4 * Double(flags.depths.last!)
-        return figure
+            comment:
+                "Chapter 7 — FORUM: deterministic counts instead of the paper's GPU timings (its Figure 1); m = \(m), N = \(flags.cgSteps).",
+            data: cost, against: "T",
+            names.map { Curve("\($0.0)_ops", "\($0.1) calls") }
+                + names.indices.map { Curve("\(names[$0].0)_mem", "\(names[$0].1) vectors", pairedWith: $0) },
+            xRange: 0.7 * Double(flags.depths.first!)...1.4 * Double(flags.depths.last!))
     }
 
     /*:

@@ -686,59 +686,47 @@ do {  // weave: hide
      `ch08-real-weights`.)
      */
     func tradeoffFigure(slug: String) throws -> Figure {
-        var figure = Figure(
-            slug: slug, title: "Validation losses of every method's final model (T = \(T0), K = \(K))",
-            xLabel: "f_A (validation loss, domain \(domains[0].name))",
-            yLabel: "f_B (validation loss, domain \(domains[1].name))")
-        figure.comments = [
-            "Chapter 8 — Data hyper-cleaning: the final validation losses; WC-MHGD's preference sweep as a curve."
-        ]
-        figure.key = "center right"
         let others = runs.filter { $0.method.r1 == nil }
-        figure.blocks = [
-            try DataBlock(
-                "sweep", columns: ["r1", "loss_A", "loss_B"],
-                rows: wcRuns.map { [$0.method.r1!, $0.scores.validationLoss[0], $0.scores.validationLoss[1]] }),
-            try DataBlock(
-                "methods", columns: ["method", "loss_A", "loss_B"],
-                groups: others.map {
-                    [[Double($0.method.index), $0.scores.validationLoss[0], $0.scores.validationLoss[1]]]
-                }),
-            try DataBlock(
-                "references", columns: ["reference", "loss_A", "loss_B"],
-                groups: references.enumerated().map {
-                    [[Double($0.offset), $0.element.validationLoss[0], $0.element.validationLoss[1]]]
-                }),
-        ]
-        figure.series = [
-            Series(
-                block: "sweep", x: 2, y: 3, style: .linesPoints, title: "WC-MHGD, r_A = 0.1 … 0.9",
-                color: Figure.palette[0])
-        ]
-        for (i, run) in others.enumerated() {
-            figure.series.append(
-                Series(
-                    block: "methods", index: i, x: 2, y: 3, style: .points, title: Method.names[run.method.index],
-                    color: Figure.palette[[5, 1, 2, 3, 4][run.method.index]], pointType: 7, pointSize: 2))
-        }
-        for (i, name) in ["uniform weights, noisy labels", "clean samples only"].enumerated() {
-            figure.series.append(
-                Series(
-                    block: "references", index: i, x: 2, y: 3, style: .points, title: name,
-                    color: Figure.palette[7], pointType: [2, 1][i], pointSize: 2.5))
-        }
-        return figure
+        let sweep = try DataBlock(
+            "sweep", wcRuns,
+            [
+                "r1": { $0.method.r1! }, "loss_A": { $0.scores.validationLoss[0] },
+                "loss_B": { $0.scores.validationLoss[1] },
+            ])
+        let methods = try DataBlock(
+            "methods", columns: ["method", "loss_A", "loss_B"],
+            groups: others.map {
+                [[Double($0.method.index), $0.scores.validationLoss[0], $0.scores.validationLoss[1]]]
+            })
+        let referenceBlock = try DataBlock(
+            "references", columns: ["reference", "loss_A", "loss_B"],
+            groups: references.enumerated().map {
+                [[Double($0.offset), $0.element.validationLoss[0], $0.element.validationLoss[1]]]
+            })
+        let referenceNames = ["uniform weights, noisy labels", "clean samples only"]
+        return try Figure.curves(
+            slug, title: "Validation losses of every method's final model (T = \(T0), K = \(K))",
+            x: "f_A (validation loss, domain \(domains[0].name))",
+            y: "f_B (validation loss, domain \(domains[1].name))",
+            key: "center right",
+            comment:
+                "Chapter 8 — Data hyper-cleaning: the final validation losses; WC-MHGD's preference sweep as a curve.",
+            against: "loss_A",
+            [Curve("loss_B", "WC-MHGD, r_A = 0.1 … 0.9", data: sweep)]
+                + others.indices.map { i in
+                    Curve(
+                        "loss_B", Method.names[others[i].method.index], .points, data: methods, index: i,
+                        color: Figure.palette[[5, 1, 2, 3, 4][others[i].method.index]], point: 7, pointSize: 2)
+                }
+                + referenceNames.indices.map {
+                    .truth(
+                        "loss_B", referenceNames[$0], data: referenceBlock, index: $0, point: [2, 1][$0], pointSize: 2.5
+                    )
+                })
     }
 
     func weightsFigure(slug: String) throws -> Figure {
         let shown = [runs.first { $0.method == .summed }!, runs.first { $0.method == .forum }!]
-        var figure = Figure(
-            slug: slug, title: "Final weights σ(x_i): clean (solid) vs corrupted (dashed) samples",
-            xLabel: "σ(x_i)", yLabel: "share of the group's samples per bin")
-        figure.comments = [
-            "Chapter 8 — Data hyper-cleaning: histograms of the final weights, both domains pooled; AUC per domain in the key."
-        ]
-        figure.key = "top center"
         let bins = 20
         var rows: [[Double]] = (0..<bins).map { [(Double($0) + 0.5) / Double(bins)] }
         let corrupted = domains.flatMap(\.corrupted)
@@ -751,24 +739,23 @@ do {  // weave: hide
                 for b in 0..<bins { rows[b].append(counts[b] / Double(members.count)) }
             }
         }
-        figure.blocks = [
-            try DataBlock(
-                "weights", columns: ["sigma", "clean_summed", "corrupted_summed", "clean_forum", "corrupted_forum"],
-                rows: rows)
-        ]
-        for (k, run) in shown.enumerated() {
-            let name = Method.names[run.method.index]
-            let aucText = "AUC \(fixed(run.auc[0], 3)) / \(fixed(run.auc[1], 3))"
-            figure.series.append(
-                Series(
-                    block: "weights", x: 1, y: 2 + 2 * k, style: .lines, title: "\(name), clean (\(aucText))",
-                    color: Figure.palette[2 * k]))
-            figure.series.append(
-                Series(
-                    block: "weights", x: 1, y: 3 + 2 * k, style: .lines, title: "\(name), corrupted",
-                    color: Figure.palette[2 * k], dashType: 2))
-        }
-        return figure
+        let weights = try DataBlock(
+            "weights", columns: ["sigma", "clean_summed", "corrupted_summed", "clean_forum", "corrupted_forum"],
+            rows: rows)
+        let names = shown.map { Method.names[$0.method.index] }
+        let auc = shown.map { "AUC \(fixed($0.auc[0], 3)) / \(fixed($0.auc[1], 3))" }
+        return try Figure.curves(
+            slug, title: "Final weights σ(x_i): clean (solid) vs corrupted (dashed) samples",
+            x: "σ(x_i)", y: "share of the group's samples per bin", key: "top center",
+            comment:
+                "Chapter 8 — Data hyper-cleaning: histograms of the final weights, both domains pooled; AUC per domain in the key.",
+            data: weights, against: "sigma",
+            [
+                Curve("clean_summed", "\(names[0]), clean (\(auc[0]))", .lines),
+                Curve("corrupted_summed", "\(names[0]), corrupted", .lines, pairedWith: 0),
+                Curve("clean_forum", "\(names[1]), clean (\(auc[1]))", .lines, color: Figure.palette[2]),
+                Curve("corrupted_forum", "\(names[1]), corrupted", .lines, color: Figure.palette[2], dash: 2),
+            ])
     }
 
     var figures = [

@@ -647,16 +647,12 @@ do {  // weave: hide
                     ]
                 }
             })
-        return Figure(
-            slug: "ch09-budget", title: "Meta-test Chebyshev value against oracle calls (budget \(budget))",
+        return try Figure.curves(
+            "ch09-budget", title: "Meta-test Chebyshev value against oracle calls (budget \(budget))",
             x: "oracle calls", y: "max_s r_s · meta-test loss_s,  r = (0.8, 0.05, …)",
-            comments: ["Chapter 9 — Multi-objective meta-learning: every method on one budget of oracle calls."],
-            blocks: [paths],
-            series: try methodRuns.enumerated().map { i, run in
-                try paths.series(
-                    "calls", "chebyshev_test", .linesPoints, title: run.method.name, index: i,
-                    color: Figure.palette[i % Figure.palette.count], dash: i < 3 ? 1 : 2)
-            })
+            comment: "Chapter 9 — Multi-objective meta-learning: every method on one budget of oracle calls.",
+            against: "calls",
+            Curve.groups("chebyshev_test", data: paths, titles: methodRuns.map(\.method.name), .linesPoints))
     }
 
     section("7. Figures")

@@ -288,37 +288,33 @@ do {  // weave: hide
     /// The rows of one method, in problem order.
     func rows(of method: CourseMethod) -> [Measured] { measured.filter { $0.row.method == method } }
 
-    func gapFigure() throws -> Figure {
-        var figure = Figure(
-            slug: "ch10-gap-calls", title: "Final stationarity gap against oracle calls, every method on every problem",
-            xLabel: "oracle calls (∇f, ∇g, ∇²_{yy}g·v, ∇²_{xy}g·v)", yLabel: "final gap min_λ ‖Σ λ_s ∇Φ_s(x_K)‖²")
-        figure.comments = [
-            "Chapter 10 — Choosing a method: the chapters' saved comparison rows; one data set per method (index as in the key);",
-            "columns problem and method are the labels of CourseProblem and CourseMethod (0-based).",
-        ]
-        figure.logX = true
-        figure.logY = true
-        figure.key = "outside right top"
-        figure.blocks = [
-            try DataBlock(
-                "gap_calls", columns: ["problem", "method", "calls", "gap"],
-                groups: shownMethods.map { method in
-                    rows(of: method).map {
-                        [
-                            Double($0.row.problem.rawValue), Double(method.rawValue), Double($0.row.calls),
-                            max($0.row.gap, gapFloor),
-                        ]
-                    }
-                })
-        ]
-        for (i, method) in shownMethods.enumerated() {
-            figure.series.append(
-                Series(
-                    block: "gap_calls", index: i, x: 3, y: 4, style: .points, title: method.name,
-                    color: Figure.palette[method.rawValue], pointType: [7, 5, 9, 11, 13, 4, 6, 8][method.rawValue],
-                    pointSize: 1.5))
+    /// Each method's points in its own colour and point type, whichever methods are shown.
+    func methodCurves(_ column: String, data: DataBlock, x: String) -> [Curve] {
+        shownMethods.enumerated().map { i, method in
+            Curve(
+                column, method.name, .points, data: data, x: x, index: i, color: Figure.palette[method.rawValue],
+                point: [7, 5, 9, 11, 13, 4, 6, 8][method.rawValue], pointSize: 1.5)
         }
-        return figure
+    }
+
+    func gapFigure() throws -> Figure {
+        let block = try DataBlock(
+            "gap_calls", columns: ["problem", "method", "calls", "gap"],
+            groups: shownMethods.map { method in
+                rows(of: method).map {
+                    [
+                        Double($0.row.problem.rawValue), Double(method.rawValue), Double($0.row.calls),
+                        max($0.row.gap, gapFloor),
+                    ]
+                }
+            })
+        return try Figure.curves(
+            "ch10-gap-calls", title: "Final stationarity gap against oracle calls, every method on every problem",
+            x: "oracle calls (∇f, ∇g, ∇²_{yy}g·v, ∇²_{xy}g·v)", y: "final gap min_λ ‖Σ λ_s ∇Φ_s(x_K)‖²", log: .both,
+            key: "outside right top",
+            comment: "Chapter 10 — Choosing a method: the chapters' saved comparison rows; one data set per method "
+                + "(index as in the key); columns problem and method are the labels of CourseProblem and CourseMethod (0-based).",
+            against: "calls", methodCurves("gap", data: block, x: "calls"))
     }
 
     /// A problem's name short enough for an axis label.
@@ -327,43 +323,30 @@ do {  // weave: hide
     }
 
     func alignmentFigure() throws -> Figure {
-        var figure = Figure(
-            slug: "ch10-alignment", title: "Misalignment from the stated preference's ray, per problem",
-            xLabel: "problem",
-            yLabel: "(max_s r_sΦ_s − min_s r_sΦ_s) / max_s r_sΦ_s")
-        figure.comments = [
-            "Chapter 10 — Choosing a method: x = problem label + a small offset per method (so the points do not overlap)."
-        ]
-        figure.logY = true
-        figure.key = "outside right top"
-        figure.xTics = problems.map { Double($0.rawValue) }
-        figure.xTicLabels = problems.map(shortName)
-        figure.xRange = Double(problems.first!.rawValue) - 0.5...Double(problems.last!.rawValue) + 0.5
         let smallest =
             measured.compactMap(\.row.misalignment).map { max($0, misalignmentFloor) }.min() ?? misalignmentFloor
-        figure.yRange = smallest / 3...3
-        figure.blocks = [
-            try DataBlock(
-                "alignment", columns: ["x", "problem", "method", "misalignment"],
-                groups: shownMethods.map { method in
-                    rows(of: method).compactMap { m in
-                        m.row.misalignment.map {
-                            [
-                                Double(m.row.problem.rawValue) + 0.05 * (Double(method.rawValue) - 3.5),
-                                Double(m.row.problem.rawValue),
-                                Double(method.rawValue), max($0, misalignmentFloor),
-                            ]
-                        }
+        let block = try DataBlock(
+            "alignment", columns: ["x", "problem", "method", "misalignment"],
+            groups: shownMethods.map { method in
+                rows(of: method).compactMap { m in
+                    m.row.misalignment.map {
+                        let problem = Double(m.row.problem.rawValue)
+                        return [
+                            problem + 0.05 * (Double(method.rawValue) - 3.5), problem, Double(method.rawValue),
+                            max($0, misalignmentFloor),
+                        ]
                     }
-                })
-        ]
-        for (i, method) in shownMethods.enumerated() {
-            figure.series.append(
-                Series(
-                    block: "alignment", index: i, x: 1, y: 4, style: .points, title: method.name,
-                    color: Figure.palette[method.rawValue], pointType: [7, 5, 9, 11, 13, 4, 6, 8][method.rawValue],
-                    pointSize: 1.5))
-        }
+                }
+            })
+        var figure = try Figure.curves(
+            "ch10-alignment", title: "Misalignment from the stated preference's ray, per problem", x: "problem",
+            y: "(max_s r_sΦ_s − min_s r_sΦ_s) / max_s r_sΦ_s", log: .y, key: "outside right top",
+            comment:
+                "Chapter 10 — Choosing a method: x = problem label + a small offset per method (so the points do not overlap).",
+            against: "x", methodCurves("misalignment", data: block, x: "x"),
+            xRange: Double(problems.first!.rawValue) - 0.5...Double(problems.last!.rawValue) + 0.5,
+            yRange: smallest / 3...3)
+        (figure.xTics, figure.xTicLabels) = (problems.map { Double($0.rawValue) }, problems.map(shortName))
         return figure
     }
 
