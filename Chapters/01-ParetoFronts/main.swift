@@ -583,16 +583,10 @@ do {  // weave: hide
        is close to *and* spread along the whole front.
      */
     // weave: begin-hide
-    /// The point sets we measure: each method's final points, and the exact front itself.
-    enum PointSet: Int, CaseIterable {
-        case linear, mgda, chebyshev, front
-        static let labels = ["linear", "MGDA", "Chebyshev", "front, 1001 samples"]
-        var label: String { Self.labels[rawValue] }
-    }
-    /// How well one point set covers one problem's front.
+    /// How well one point set (a method's final points, or the exact front itself) covers one problem's front.
     struct Coverage {
         let problem: VLMOP
-        let set: PointSet
+        let set: String
         let nonDominated: Int?
         let points: Int?
         let hypervolume: Double
@@ -602,10 +596,10 @@ do {  // weave: hide
     var coverage: [Coverage] = []
     for problem in problems {
         let truth = problem.front(samples: 1001)
-        let found: [(PointSet, [Vector])] = [
-            (.linear, linearRuns.filter { $0.problem.kind == problem.kind }.map(\.result.values)),
-            (.mgda, mgdaRuns.filter { $0.problem.kind == problem.kind }.map(\.result.values)),
-            (.chebyshev, chebyshevRuns.filter { $0.problem.kind == problem.kind }.map(\.result.values)),
+        let found: [(String, [Vector])] = [
+            ("linear", linearRuns.filter { $0.problem.kind == problem.kind }.map(\.result.values)),
+            ("MGDA", mgdaRuns.filter { $0.problem.kind == problem.kind }.map(\.result.values)),
+            ("Chebyshev", chebyshevRuns.filter { $0.problem.kind == problem.kind }.map(\.result.values)),
         ]
         for (set, points) in found {
             coverage.append(
@@ -616,24 +610,19 @@ do {  // weave: hide
         }
         coverage.append(
             Coverage(
-                problem: problem, set: .front, nonDominated: nil, points: nil,
+                problem: problem, set: "front, 1001 samples", nonDominated: nil, points: nil,
                 hypervolume: try hypervolume2D(truth, reference: reference), igd: 0))
     }
-    var coverageTable = Table(
-        "coverage",
+    let coverageTable = Table(
+        "coverage", coverage,
         [
-            .init("problem", format: .label(problemNames)), .init("method", format: .label(PointSet.labels)),
-            .init("non_dominated", "non-dominated", format: .integer, missing: "-"),
-            .init("points", "of", format: .integer, missing: "-"),
-            .init("hypervolume", format: .fixed(4)), .init("igd", "IGD", format: .fixed(4)),
+            .text("problem") { $0.problem.name }, .text("method") { $0.set },
+            .number("non_dominated", header: "non-dominated", .integer, missing: "-") {
+                $0.nonDominated.map(Double.init)
+            },
+            .number("points", header: "of", .integer, missing: "-") { $0.points.map(Double.init) },
+            .number("hypervolume", .fixed(4)) { $0.hypervolume }, .number("igd", header: "IGD", .fixed(4)) { $0.igd },
         ])
-    for entry in coverage {
-        coverageTable.append([
-            "problem": problemIndex(entry.problem), "method": Double(entry.set.rawValue),
-            "non_dominated": entry.nonDominated.map { Double($0) }, "points": entry.points.map { Double($0) },
-            "hypervolume": entry.hypervolume, "igd": entry.igd,
-        ])
-    }
     section("5. Coverage of the front")
     // weave: end
     show(coverageTable)

@@ -60,6 +60,53 @@ public struct Table: Sendable {
         self.columns = columns
     }
 
+    /// One column of a table built from an array of structs: the column, and how a row's
+    /// value is read — a number (nil where the column declares a `missing` text) or a text.
+    public struct Field<Row> {
+        let column: Column
+        let read: (Row) -> Double?
+        let text: ((Row) -> String)?
+
+        /// A numeric column read from each row (a key path or a closure).
+        public static func number(
+            _ name: String, header: String? = nil, _ format: Format, missing: String? = nil,
+            _ read: @escaping (Row) -> Double?
+        ) -> Field {
+            Field(column: Column(name, header, format: format, missing: missing), read: read, text: nil)
+        }
+
+        /// A text column (a method's or a problem's name): printed as the text, saved as the
+        /// index of its first appearance among the column's distinct texts.
+        public static func text(_ name: String, header: String? = nil, _ read: @escaping (Row) -> String) -> Field {
+            Field(column: Column(name, header, format: .label([])), read: { _ in nil }, text: read)
+        }
+    }
+
+    /// A table with one row per element of `rows`, its columns read by `fields`: no label
+    /// enums, no cells assembled by hand.
+    ///
+    ///     Table("runs", runs, [.text("method") { $0.name }, .number("gap", .scientific(2)) { $0.gap }])
+    public init<Row>(_ name: String, _ rows: [Row], _ fields: [Field<Row>]) {
+        var columns = fields.map(\.column)
+        for (c, field) in fields.enumerated() {
+            if let text = field.text {
+                var labels: [String] = []
+                for row in rows where !labels.contains(text(row)) { labels.append(text(row)) }
+                columns[c] = Column(field.column.name, field.column.header, format: .label(labels))
+            }
+        }
+        self.init(name, columns)
+        for row in rows {
+            append(
+                zip(fields, columns).map { field, column in
+                    if let text = field.text, case .label(let labels) = column.format {
+                        return (column.name, Double(labels.firstIndex(of: text(row))!))
+                    }
+                    return (column.name, field.read(row))
+                })
+        }
+    }
+
     /// Appends a row given as `column name: value`; every column must be given, a
     /// `nil` value only where the column declares a `missing` text.
     public mutating func append(_ cells: KeyValuePairs<String, Double?>) {

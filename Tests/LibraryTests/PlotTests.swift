@@ -220,4 +220,26 @@ struct TableTests {
                 [Curve("a", "A", error: "nope")])
         }
     }
+
+    @Test("A table from structs: numbers by key path, text cells as labels in order of appearance, missing cells")
+    func tableFromStructs() throws {
+        struct Run { let method: String, steps: Int?, gap: Double }
+        let runs = [Run(method: "FORUM", steps: 12, gap: 1e-3), Run(method: "MOML", steps: nil, gap: 2e-4),
+                    Run(method: "FORUM", steps: 7, gap: 5e-5)]
+        let table = Table("runs", runs, [
+            .text("method") { $0.method },
+            .number("steps", .integer, missing: "not reached") { $0.steps.map(Double.init) },
+            .number("gap", .scientific(2)) { $0.gap },
+        ])
+        #expect(table.column("method") == [0, 1, 0])
+        #expect(table.columns[0].format == .label(["FORUM", "MOML"]))
+        #expect(table.text == """
+            method        steps       gap
+            ------  -----------  --------
+            FORUM            12  1.00e-03
+            MOML    not reached  2.00e-04
+            FORUM             7  5.00e-05
+            """, "\n\(table.text)")
+        #expect(try table.dataBlock.rows[1][1].isNaN)
+    }
 }
