@@ -31,7 +31,7 @@ struct Chapter01Flags: ParsableCommand {
 
     @Option(
         name: .customLong("step-size"),
-        help: "Step size β of every descent run (0 < β ≤ 10; stable below 2/L: 4 on VLMOP1, 1 on VLMOP2).")
+        help: "Step size β of every descent run (0 < β ≤ 10; stable below 2/L_f: 4 on VLMOP1, 1 on VLMOP2).")
     var stepSize = 0.5
 
     @Option(help: "Weight u of the preference term in the Chebyshev weighting QP (0…1000).")

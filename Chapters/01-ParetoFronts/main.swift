@@ -42,8 +42,8 @@ do {  // weave: hide
      ## 1. Two objectives, one x
 
      We minimize $S = 2$ functions $f_1, f_2$ of the same $x \in \mathbb{R}^n$. A value
-     vector $a$ **dominates** $b$ when it is no worse in every objective and better in
-     one. A point $x$ is **Pareto optimal** when no $f(x')$ dominates $f(x)$; the set of
+     vector $f(x')$ **dominates** $f(x)$ when it is no worse in every objective and better
+     in one. A point $x$ is **Pareto optimal** when no $f(x')$ dominates $f(x)$; the set of
      such values $f(x)$ is the **Pareto front**.
 
      Gradient methods see only local information, so they aim at a first-order
@@ -58,23 +58,25 @@ do {  // weave: hide
      If $\mathcal{G}(x) > 0$, the minimizing combination gives a direction that decreases
      *every* objective at once; if it is $0$, no such direction exists.
 
-     Our two test problems measure the distance from $x$ to two anchor points $\pm a$,
-     $a = \mathbf{1}/\sqrt{n}$:
+     Our two test problems measure the distance from $x$ to two anchor points
+     $\pm\hat{\mathbf{1}}$, where $\hat{\mathbf{1}} = \mathbf{1}/\sqrt{n}$ is the unit vector
+     along the diagonal:
 
      $$
-     \text{VLMOP1: } f_{1,2}(x) = \tfrac14 \|x \mp a\|^2,
+     \text{VLMOP1: } f_{1,2}(x) = \tfrac14 \|x \mp \hat{\mathbf{1}}\|^2,
      \qquad
-     \text{VLMOP2: } f_{1,2}(x) = 1 - e^{-\|x \mp a\|^2}. \tag{1.2}
+     \text{VLMOP2: } f_{1,2}(x) = 1 - e^{-\|x \mp \hat{\mathbf{1}}\|^2}. \tag{1.2}
      $$
 
      Both are increasing in the distance, so the Pareto set is the segment between the
-     anchors, $x = \tau a$ with $\tau \in [-1, 1]$, and the front is the curve
-     $\tau \mapsto \big(h((\tau-1)^2), h((\tau+1)^2)\big)$ with $h(t) = t/4$ or $1 - e^{-t}$.
+     anchors, $x = \tau\hat{\mathbf{1}}$ with $\tau \in [-1, 1]$, and the front is the curve
+     $\tau \mapsto \big((\tau-1)^2/4,\ (\tau+1)^2/4\big)$ for VLMOP1 and
+     $\tau \mapsto \big(1 - e^{-(\tau-1)^2},\ 1 - e^{-(\tau+1)^2}\big)$ for VLMOP2.
      Any $x$ off the segment is dominated by its projection onto it, so the front is
      exact, not sampled (`VLMOP` in `Sources/MOBL/Problems/VLMOP.swift`).
 
      Stationarity is necessary for Pareto optimality, not sufficient: VLMOP2 is not
-     convex, and far from both anchors its gradients fade like $e^{-\|x \mp a\|^2}$, so
+     convex, and far from both anchors its gradients fade like $e^{-\|x \mp \hat{\mathbf{1}}\|^2}$, so
      the gap there is tiny although nothing is optimal. The gap is what the library's
      `stationarityGap` computes, from MGDA's weights (Section 3):
      */
@@ -136,17 +138,17 @@ do {  // weave: hide
      Every method of this chapter is the library's `multiGradientDescent`,
      $x \leftarrow x + \beta d$, with one fixed step $\beta$ (`--step-size`) and a
      direction $d$ that combines the gradients with weights summing to at most 1. For
-     gradient descent on a function whose curvature is bounded, $\|\nabla^2 f\| \le L$, a
-     step $\beta < 2/L$ makes every step decrease $f$; past $2/L$ the step overshoots. Our
-     objectives' curvatures are known:
+     gradient descent on a function whose curvature is bounded, $\|\nabla^2 f\| \le L_f$, a
+     step $\beta < 2/L_f$ makes every step decrease $f$; past $2/L_f$ the step overshoots.
+     Our objectives' curvatures are known:
 
      $$
-     \text{VLMOP1: } \nabla^2 f_s = \tfrac12 I,\ L = \tfrac12;
+     \text{VLMOP1: } \nabla^2 f_s = \tfrac12 I,\ L_f = \tfrac12;
      \qquad
-     \text{VLMOP2: } \nabla^2 f_s = 2e^{-t}\big(I - 2(x \mp a)(x \mp a)^\top\big),\ t = \|x \mp a\|^2,\ L = 2. \tag{1.3}
+     \text{VLMOP2: } \nabla^2 f_s = 2e^{-\|x \mp \hat{\mathbf{1}}\|^2}\big(I - 2(x \mp \hat{\mathbf{1}})(x \mp \hat{\mathbf{1}})^\top\big),\ L_f = 2. \tag{1.3}
      $$
 
-     VLMOP2's curvature is largest at the anchors, $t = 0$. Above $2/L$ a run on VLMOP1,
+     VLMOP2's curvature is largest at the anchors. Above $2/L_f$ a run on VLMOP1,
      a quadratic, blows up: its distance to the minimizer grows by the factor
      $|1 - \beta/2|$ every step until $f$ overflows. A run on VLMOP2 cannot blow up ($f$
      stays in $[0, 1]$), but near the anchors it may overshoot back and forth instead of
@@ -159,7 +161,7 @@ do {  // weave: hide
     // weave: begin-hide
     /// A bound L on the curvature ‖∇²f_s‖ of both objectives of a problem (derived above).
     func curvatureBound(_ problem: VLMOP) -> Double { problem.kind == .one ? 0.5 : 2 }
-    let stepLimits = problems.map { "2/L = \(formatNumber(2 / curvatureBound($0))) on \($0.name)" }.joined(
+    let stepLimits = problems.map { "2/L_f = \(formatNumber(2 / curvatureBound($0))) on \($0.name)" }.joined(
         separator: ", ")
 
     /// One run of `multiGradientDescent` with the chapter's β, tolerance and (unless
@@ -174,8 +176,8 @@ do {  // weave: hide
         } catch let diverged as Diverged {
             fail(
                 "--step-size \(formatNumber(beta)) makes \(method) on \(problem.name) diverge: \(diverged.quantity) became non-finite "
-                    + "at step \(diverged.step); the step must be below about 2/L = \(formatNumber(2 / curvatureBound(problem))) for this problem "
-                    + "(its curvature is at most L = \(formatNumber(curvatureBound(problem)))); the chapter's limits are \(stepLimits)"
+                    + "at step \(diverged.step); the step must be below about 2/L_f = \(formatNumber(2 / curvatureBound(problem))) for this problem "
+                    + "(its curvature is at most L_f = \(formatNumber(curvatureBound(problem)))); the chapter's limits are \(stepLimits)"
             )
         } catch {
             fail("\(method) on \(problem.name) failed: \(error)")
@@ -192,7 +194,7 @@ do {  // weave: hide
             let limit = formatNumber(2 / curvatureBound(problem))
             fail(
                 "these runs did not converge within \(flags.steps) steps: \(list). --step-size \(formatNumber(beta)) is not below "
-                    + "2/L = \(limit) for \(problem.name) (its curvature reaches L = \(formatNumber(curvatureBound(problem)))), "
+                    + "2/L_f = \(limit) for \(problem.name) (its curvature reaches L_f = \(formatNumber(curvatureBound(problem)))), "
                     + "so a step can overshoot instead of settling: use a --step-size below \(limit)")
         }
         var advice = "give them more --steps or a smaller --step-size"
@@ -283,11 +285,11 @@ do {  // weave: hide
      matrix $P_{ij} = \langle \nabla f_i, \nabla f_j \rangle$ and $c = 0$; the library
      solves it exactly by trying every support and checking the KKT conditions
      (`solveSimplexQP` in `Sources/MOBL/Weights/SimplexQP.swift`). For two objectives
-     it has a closed form. With $\lambda = (t, 1-t)$ the objective is a parabola in $t$,
-     and with $g_s = \nabla f_s$ its clamped minimizer is
+     it has a closed form. With $\lambda = (\lambda_1, 1 - \lambda_1)$ the objective is a
+     parabola in $\lambda_1$, and its minimizer on $[0, 1]$ is
 
      $$
-     \lambda_1 = \operatorname{clamp}\!\left( \frac{\langle g_2 - g_1,\, g_2 \rangle}{\|g_1 - g_2\|^2},\ 0,\ 1 \right). \tag{1.4}
+     \lambda_1 = \operatorname{clamp}\!\left( \frac{\langle \nabla f_2 - \nabla f_1,\, \nabla f_2 \rangle}{\|\nabla f_1 - \nabla f_2\|^2},\ 0,\ 1 \right). \tag{1.4}
      $$
 
      The ends 0 and 1 are legitimate answers (one gradient alone is then a common
@@ -444,7 +446,7 @@ do {  // weave: hide
             .init("r1", format: .fixed(2)), .init("r2", format: .fixed(2)),
             .init("f1", format: .fixed(6)), .init("f2", format: .fixed(6)),
             .init("exact_f1", "exact f1", format: .fixed(6)), .init("exact_f2", "exact f2", format: .fixed(6)),
-            .init("error", "‖f − f*‖", format: .scientific(2)), .init("alignment", format: .scientific(2)),
+            .init("error", "‖f − f*‖", format: .scientific(2)), .init("misalignment", format: .scientific(2)),
             .init("steps", format: .integer),
         ])
     for run in chebyshevRuns {
@@ -453,7 +455,7 @@ do {  // weave: hide
             "r1": run.preference[0], "r2": run.preference[1],
             "f1": run.result.values[0], "f2": run.result.values[1], "exact_f1": run.exact[0], "exact_f2": run.exact[1],
             "error": run.error,
-            "alignment": try preferenceAlignmentError(preference: run.preference, values: run.result.values),
+            "misalignment": try misalignment(preference: run.preference, values: run.result.values),
             "steps": Double(run.result.steps),
         ])
     }
@@ -464,9 +466,15 @@ do {  // weave: hide
 
     /*:
      Every final point lies within 6.28e-16 of its exact optimum, on both problems —
-     on VLMOP2's concave middle too, where linear scalarization could not go. (The
-     *alignment* column is $|r_1 f_1 - r_2 f_2| / (r_1 f_1 + r_2 f_2)$, zero on the ray; it
-     is at most 7.03e-16.) The figures put the three methods side by side.
+     on VLMOP2's concave middle too, where linear scalarization could not go. The
+     *misalignment* column measures how far a point is from its preference's ray,
+
+     $$
+     \mathcal{M}_r(f) = \frac{\max_s r_s f_s - \min_s r_s f_s}{\max_s r_s f_s} \in [0, 1], \tag{1.8}
+     $$
+
+     zero on the ray; here it is at most 1.41e-15. The figures put the three methods side
+     by side.
      */
     // weave: begin-hide
     /// The chapter's figure for one problem; datablock names and columns are a contract
@@ -672,7 +680,7 @@ do {  // weave: hide
        there are worse than linear scalarization's.
      - $u$ trades stationarity against preference: $u = 0$ is preference-scaled MGDA
        (it stops anywhere on the front); a large $u$ zig-zags unless $\beta$ shrinks.
-     - A fixed step must stay below $2/L$, $L$ the objectives' largest curvature (1.3):
+     - A fixed step must stay below $2/L_f$, $L_f$ the objectives' largest curvature (1.3):
        above it a run on a quadratic blows up, and elsewhere it may never settle. A
        chapter checks that its runs are finite and settled before it states a claim.
 
@@ -699,13 +707,13 @@ do {  // weave: hide
         and which cannot (and why)?
      6. *(run, derive)* Run with `--step-size 5`, then `--step-size 2`. Which runs does
         each stop, and why does one diverge while the other only fails to settle? On
-        VLMOP1, show that linear scalarization multiplies $x - (w_1 - w_2)a$ by
+        VLMOP1, show that linear scalarization multiplies $x - (w_1 - w_2)\hat{\mathbf{1}}$ by
         $(1 - \beta/2)$ every step, and predict from it the step at which $f$ overflows
         (about 1.8e308).
      7. *(derive)* Derive the closed form of the two-objective simplex QP used by
         `simplexQPClosedForm2`: with $\lambda = (t, 1 - t)$, write
-        $\lambda^\top P \lambda + c^\top \lambda$ as $a t^2 + b t + \text{const}$, find $a$
-        and $b$, and show that the minimizer over $[0, 1]$ is
+        $\lambda^\top P \lambda + c^\top \lambda$ as $a t^2 + b t + \text{const}$ with
+        $t = \lambda_1$, find $a$ and $b$, and show that the minimizer over $[0, 1]$ is
         $\operatorname{clamp}(-b/2a, 0, 1)$ when $a > 0$. Then show that for MGDA
         ($P$ the Gram matrix, $c = 0$) it is (1.4). What happens when $a = 0$?
      8. *(implement)* Write your own `chebyshevWeights2(g1:g2:f:r:u:)` for $S = 2$ from

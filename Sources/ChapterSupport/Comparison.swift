@@ -140,10 +140,7 @@ public struct ComparisonEntry: Sendable {
     ///
     /// 0 means on the ray; nil when no preference is recorded.
     public var misalignment: Double? {
-        guard let r = preference else { return nil }
-        let scaled = zip(r, values).map { $0 * $1 }
-        guard let high = scaled.max(), let low = scaled.min(), high > 0 else { return nil }
-        return (high - low) / high
+        preference.flatMap { try? MOBL.misalignment(preference: $0, values: values) }
     }
 
     /// Oracle calls of the four gradient-type kinds (∇f, ∇g, ∇²_yy g·v, ∇²_xy g·v).

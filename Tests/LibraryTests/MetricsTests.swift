@@ -62,10 +62,13 @@ struct MetricsTests {
         #expect(meanAndDeviation([3]) == (3, 0))
     }
 
-    @Test("Preference alignment error")
+    @Test("Misalignment from the preference ray: 0 on it, 1 on an axis, by hand for S = 3")
     func alignment() throws {
-        #expect(try preferenceAlignmentError(preference: [0.25, 0.75], values: [0.3, 0.1]) < 1e-15)
-        #expect(try preferenceAlignmentError(preference: [0.5, 0.5], values: [1, 0]) == 1)
-        #expect(throws: InvalidInput.self) { try preferenceAlignmentError(preference: [0, 1], values: [1, 1]) }
+        #expect(try misalignment(preference: [0.25, 0.75], values: [0.3, 0.1]) < 1e-15)
+        #expect(try misalignment(preference: [0.5, 0.5], values: [1, 0]) == 1)
+        // r ⊙ f = (0.2, 0.1, 0.05): (0.2 − 0.05)/0.2 = 0.75.
+        #expect(abs(try misalignment(preference: [0.2, 0.2, 0.6], values: [1, 0.5, 1.0 / 12]) - 0.75) < 1e-15)
+        #expect(throws: InvalidInput.self) { try misalignment(preference: [0, 1], values: [1, 1]) }
+        #expect(throws: InvalidInput.self) { try misalignment(preference: [0.5, 0.5], values: [1, 1, 1]) }
     }
 }

@@ -61,15 +61,19 @@ public func invertedGenerationalDistance(reference: [Vector], found: [Vector]) t
     return total / Double(reference.count)
 }
 
-/// How far a two-objective point is from the preference ray `r₁ f₁ = r₂ f₂`:
-/// `|r₁ f₁ − r₂ f₂| / (r₁ f₁ + r₂ f₂)`, 0 on the ray, 1 on an axis.
-/// - Throws: ``InvalidInput`` for a non-positive preference or values with
-///   `r₁ f₁ + r₂ f₂ ≤ 0`.
-public func preferenceAlignmentError(preference r: Vector, values f: Vector) throws -> Double {
-    try validatePreference(r, objectives: 2)
-    let total = r[0] * f[0] + r[1] * f[1]
-    guard f.count == 2, total > 0 else {
-        throw InvalidInput("values f", describe(f), "must be two numbers with r₁f₁ + r₂f₂ > 0")
+/// The misalignment 𝓜_r of objective values f from the preference ray
+/// {f : r₁f₁ = … = r_S f_S} (reference point 0):
+///
+///     𝓜_r(f) = (max_s r_s f_s − min_s r_s f_s) / max_s r_s f_s   ∈ [0, 1]
+///
+/// 0 on the ray (where a Chebyshev optimum lies), 1 when some r_s f_s is 0.
+/// - Throws: ``InvalidInput`` for a non-positive preference, values of another count,
+///   or values with max_s r_s f_s ≤ 0.
+public func misalignment(preference r: Vector, values f: Vector) throws -> Double {
+    try validatePreference(r, objectives: f.count)
+    let scaled = zip(r, f).map { $0 * $1 }
+    guard let high = scaled.max(), let low = scaled.min(), high > 0, f.count == r.count else {
+        throw InvalidInput("values f", describe(f), "must be \(r.count) numbers with max_s r_s f_s > 0")
     }
-    return abs(r[0] * f[0] - r[1] * f[1]) / total
+    return (high - low) / high
 }
