@@ -278,7 +278,7 @@ do {  // weave: hide
     /*:
      ## 3. MGDA: a common descent direction
 
-     MGDA ([Désidéri 2012](references.md); [Sener & Koltun 2018](references.md)) steps
+     MGDA ([Désidéri 2012](references.md#désidéri-2012); [Sener & Koltun 2018](references.md#sener--koltun-2018)) steps
      along $d = -\sum_s \lambda_s \nabla f_s$ with the weights that solve the
      stationarity-gap problem (1.1). That is a tiny quadratic program on the simplex,
      $\min_{\lambda \in \Delta_S} \lambda^\top P \lambda + c^\top \lambda$ with the Gram
@@ -374,7 +374,7 @@ do {  // weave: hide
      so a *larger* $r_s$ buys a *smaller* $f_s$. The optimum lies where the front meets
      the ray $\{f : r_1 f_1 = r_2 f_2\}$, and every front point — concave parts included
      — is the optimum for some $r$ (all but the two end points, which would need an
-     $r_s = 0$) ([Miettinen 1999](references.md)).
+     $r_s = 0$) ([Miettinen 1999](references.md#miettinen-1999)).
 
      To descend on this non-smooth function with gradients, linearize it at $x$ and add
      a proximal term:
@@ -585,7 +585,7 @@ do {  // weave: hide
 
      - the **non-dominated** points (the others are wasted effort);
      - the **hypervolume**, the area the set dominates up to a reference point, here
-       $(1.1, 1.1)$ — larger is better ([Zitzler & Thiele 1999](references.md));
+       $(1.1, 1.1)$ — larger is better ([Zitzler & Thiele 1999](references.md#zitzler--thiele-1999));
      - the **IGD** (inverted generational distance), the mean distance from a dense
        sampling of the true front to the nearest found point — small only when the set
        is close to *and* spread along the whole front.
@@ -726,14 +726,14 @@ do {  // weave: hide
      ## Further reading
 
      - Pareto optimality, scalarization and the weighted-Chebyshev method, with its proof
-       that every Pareto point is a Chebyshev optimum: [Miettinen 1999](references.md),
+       that every Pareto point is a Chebyshev optimum: [Miettinen 1999](references.md#miettinen-1999),
        Part II.
-     - MGDA: [Désidéri 2012](references.md) introduced the min-norm common descent
-       direction; [Sener & Koltun 2018](references.md) made it practical for multi-task
+     - MGDA: [Désidéri 2012](references.md#désidéri-2012) introduced the min-norm common descent
+       direction; [Sener & Koltun 2018](references.md#sener--koltun-2018) made it practical for multi-task
        deep learning, with the two-objective closed form used here.
-     - The VLMOP test problems: [Van Veldhuizen & Lamont 1999](references.md).
-     - Hypervolume and coverage measures: [Zitzler & Thiele 1999](references.md).
-     - Where this chapter leads: WC-MHGD ([arXiv 2511.07824](references.md)) replaces
+     - The VLMOP test problems: [Van Veldhuizen & Lamont 1999](references.md#van-veldhuizen--lamont-1999).
+     - Hypervolume and coverage measures: [Zitzler & Thiele 1999](references.md#zitzler--thiele-1999).
+     - Where this chapter leads: WC-MHGD ([Zhang et al. 2025](references.md#zhang-et-al-2025), arXiv 2511.07824) replaces
        the gradients of (1.7) by hypergradients of a bilevel problem
        ([Chapter 5](05-WCMHGD.md)).
      */
