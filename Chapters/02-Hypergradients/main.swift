@@ -120,6 +120,7 @@ do {  // weave: hide
     let worstLandscapeError = landscape.map(\.relativeError).max()!
 
     section("3. The validation loss over θ = log λ")
+    // weave: begin-hide
     var landscapeSample = Table(
         "landscape_sample",
         [
@@ -130,6 +131,7 @@ do {  // weave: hide
             .init("exact", "closed form", format: .scientific(4)),
             .init("relative_error", "relative error", format: .scientific(2)),
         ])
+    // weave: end
     for point in stride(from: 0, to: landscape.count, by: max(1, landscape.count / 10)).map({ landscape[$0] }) {
         landscapeSample.append([
             "theta": point.theta, "lambda": exp(point.theta), "phi": point.phi, "dphi": point.dphi,
@@ -197,6 +199,7 @@ do {  // weave: hide
         return ridge.upperValues(x: [theta], y: inner.y)[0]
     }
 
+    // weave: begin-hide
     var checks = Table(
         "checks",
         [
@@ -209,6 +212,7 @@ do {  // weave: hide
             .init("itd", "ITD error", format: .scientific(2)),
             .init("itd_steps", "ITD steps D", format: .integer),
         ])
+    // weave: end
     let tight = StoppingRule.tolerance(relativeResidual: 1e-10, maxIterations: 1_000_000)
     for theta in [-2.0, 0.0, 2.0] {
         let x = [theta]
@@ -295,6 +299,7 @@ do {  // weave: hide
     }
 
     section("5. ITD and AID at w_D, as the number of inner steps D grows (θ₀ = 0)")
+    // weave: begin-hide
     var unrolledSample = Table(
         "itd_sample",
         [
@@ -303,6 +308,7 @@ do {  // weave: hide
             .init("aid", "AID at w_D rel. error", format: .scientific(2)),
             .init("rate", "(1 − μ/L)^D", format: .scientific(2)),
         ])
+    // weave: end
     for errors in stride(from: 0, to: unrolled.count - 1, by: 6).map({ unrolled[$0] }) + [unrolled.last!] {
         unrolledSample.append(["D": Double(errors.D), "itd": errors.itd, "aid": errors.aid, "rate": errors.rate])
     }
@@ -366,6 +372,7 @@ do {  // weave: hide
     }.max()!
 
     section("6. Per-feature penalties: d = \(features) hyperparameters")
+    // weave: begin-hide
     var perFeatureCheck = Table(
         "per_feature",
         [
@@ -376,6 +383,7 @@ do {  // weave: hide
             .init("mixed", "AID mixed", format: .integer),
             .init("fd_solves", "FD inner solves", format: .integer),
         ])
+    // weave: end
     perFeatureCheck.append([
         "d": Double(features), "aid_error": norm(aidVector.gradient - exactVector) / norm(exactVector),
         "fd_error": worstComponent, "hessian_vector": Double(aidCounts.hessianVector),
@@ -406,6 +414,7 @@ do {  // weave: hide
     ]
 
     section("7. Oracle calls per hypergradient at θ₀ = 0")
+    // weave: begin-hide
     var costs = Table(
         "costs",
         [
@@ -419,6 +428,7 @@ do {  // weave: hide
             .init("vectors", "vectors held", format: .integer),
             .init("error", "rel. error", format: .scientific(2)),
         ])
+    // weave: end
     for (i, estimate) in estimates.enumerated() {
         costs.append([
             "estimator": Double(i), "gradients": Double(estimate.counts.lowerGradient),
@@ -437,6 +447,7 @@ do {  // weave: hide
      few points — the hypergradient *is* the slope — and the minimizer θ*. Its
      datablock `$landscape` (theta, phi, dphi) holds every grid point.
      */
+    // weave: begin-hide
     func ridgeFigure() throws -> Figure {
         let step = max(1, landscape.count / 6)
         var tangents: [[Double]] = []
@@ -458,11 +469,13 @@ do {  // weave: hide
                 Curve("phi", "θ*: dΦ/dθ = 0", .points, data: minimum, pointSize: 1.6),
             ])
     }
+    // weave: end
 
     /*:
      `ch02-itd` draws the two errors of Section 5 against D, with the rate
      (1 − μ/L)^D; datablock `$itd` (D, itd, aid, rate).
      */
+    // weave: begin-hide
     func itdFigure() throws -> Figure {
         let itd = try DataBlock("itd", unrolled, ["D": { Double($0.D) }, "itd": \.itd, "aid": \.aid, "rate": \.rate])
         return try Figure.curves(
@@ -475,11 +488,14 @@ do {  // weave: hide
                 .reference("rate", "(1 − μ/L)^D"),
             ])
     }
+    // weave: end
 
     section("8. Figures")
+    // weave: begin-hide
     save(
         figures: [try ridgeFigure(), try itdFigure()],
         tables: [landscapeSample, checks, unrolledSample, perFeatureCheck, costs], flags: flags.common)
+    // weave: end
 
     /*:
      ## Summary

@@ -171,6 +171,7 @@ do {  // weave: hide
      (1 − 1/κ)^Q times the slowest component of v*, and that component is only part
      of v*). The slopes of log(products) against log κ are fitted by least squares.
      */
+    // weave: begin-hide
     var raceTable = Table(
         "race",
         [
@@ -181,6 +182,7 @@ do {  // weave: hide
             .init("neumann_bound", "Neumann bound", format: .integer),
             .init("ratio", "Neumann / CG", format: .fixed(1)),
         ])
+    // weave: end
     for r in races {
         raceTable.append([
             "kappa": r.kappa, "cg": Double(r.cgProducts), "cg_bound": Double(cgBound(kappa: r.kappa, epsilon: target)),
@@ -257,6 +259,7 @@ do {  // weave: hide
     }
 
     //: The errors at a few product counts (CG stops once it reaches 1e-8, so its column ends early):
+    // weave: begin-hide
     var hypergradientTable = Table(
         "hypergradient_at",
         [
@@ -264,6 +267,7 @@ do {  // weave: hide
             .init("cg", "AID-CG error", format: .scientific(2), missing: "-"),
             .init("neumann", "AID-Neumann error", format: .scientific(2), missing: "-"),
         ])
+    // weave: end
     for (i, k) in shownProducts.enumerated() where cgAtShown[i] != nil || neumannAtShown[i] != nil {
         hypergradientTable.append(["products": Double(k), "cg": cgAtShown[i], "neumann": neumannAtShown[i]])
     }
@@ -295,6 +299,7 @@ do {  // weave: hide
     }
 
     let a100 = testMatrix(kappa: 100)
+    // weave: begin-hide
     var stepTable = Table(
         "neumann_steps",
         [
@@ -304,6 +309,7 @@ do {  // weave: hide
             .init("residual", "relative residual", format: .scientific(2), missing: "-"),
             .init("growth", "last term / the one before", format: .fixed(4), missing: "-"),
         ])
+    // weave: end
     for etaL in [0.5, 1.0, 1.9, 2.05, 2.5] {
         do {
             let result = try neumannSeries(
@@ -352,6 +358,7 @@ do {  // weave: hide
         solver: .neumann(eta: eta, .fixed(iterations: Q))
     ).gradient[0]
     let exactRidge = ridge.exactHypergradients(x: theta)[0][0]
+    // weave: begin-hide
     var referenceTable = Table(
         "neumann_reference",
         [
@@ -360,6 +367,7 @@ do {  // weave: hide
             .init("exact", "exact ∇Φ", format: .scientific(6)),
             .init("truncation", "relative truncation error", format: .scientific(2)),
         ])
+    // weave: end
     referenceTable.append([
         "terms": Double(Q), "deterministic": deterministic, "exact": exactRidge,
         "truncation": abs(deterministic - exactRidge) / abs(exactRidge),
@@ -372,6 +380,7 @@ do {  // weave: hide
      B = N, N/10, N/100 and measure its mean, against the deterministic series, and
      its spread:
      */
+    // weave: begin-hide
     var stochasticTable = Table(
         "stochastic",
         [
@@ -381,6 +390,7 @@ do {  // weave: hide
             .init("standard_error", "± standard error", format: .scientific(2)),
             .init("relative_sd", "sd / |∇Φ|", format: .scientific(2)),
         ])
+    // weave: end
     for B in [N, N / 10, N / 100] {
         progress("stochastic Neumann, B = \(B)")
         var values: [Double] = []
@@ -447,6 +457,7 @@ do {  // weave: hide
      `ch03-hypergradient`: Section 4's hypergradient errors. The tables of Sections 3
      to 6 go to `ch03-tables.dat`.
      */
+    // weave: begin-hide
     func convergenceFigure() throws -> Figure {
         let cg = try DataBlock("cg", columns: ["kappa", "k", "error"], groups: races.map(\.cgCurve))
         let neumann = try DataBlock("neumann", columns: ["kappa", "k", "error"], groups: races.map(\.neumannCurve))
@@ -457,7 +468,9 @@ do {  // weave: hide
             Curve.groups("error", data: cg, titles: races.map { "κ = \(Int($0.kappa))" })
                 + Curve.groups("error", data: neumann, titles: races.map { _ in nil }, pairedWithFirst: 0))
     }
+    // weave: end
 
+    // weave: begin-hide
     func scalingFigure() throws -> Figure {
         let grid = logSpaced(from: kappas.first!, to: kappas.last!, count: 40)
         let iterations = try DataBlock(
@@ -481,7 +494,9 @@ do {  // weave: hide
                 Curve("neumann", "Neumann bound κ ln(1/ε)", .lines, data: theory, pairedWith: 2),
             ])
     }
+    // weave: end
 
+    // weave: begin-hide
     func hypergradientFigure() throws -> Figure {
         let cg = try DataBlock("hypergradient_cg", columns: ["products", "error"], rows: cgHyper)
         let neumann = try DataBlock("hypergradient_neumann", columns: ["products", "error"], rows: neumannHyper)
@@ -495,11 +510,14 @@ do {  // weave: hide
                 Curve("error", "AID with Neumann, η = 1/L", .lines, data: neumann),
             ])
     }
+    // weave: end
 
     section("7. Figures")
+    // weave: begin-hide
     save(
         figures: [try convergenceFigure(), try scalingFigure(), try hypergradientFigure()],
         tables: [raceTable, hypergradientTable, stepTable, referenceTable, stochasticTable], flags: flags.common)
+    // weave: end
 
     /*:
      ## Summary

@@ -167,10 +167,12 @@ do {  // weave: hide
     let shownSteps = Array(Set([0, 1, 5, 20, 50, K / 2, K - 1].filter { $0 < K })).sorted()
 
     func errorTable(_ name: String, _ values: (WarmStartRun) -> [Double]) -> Table {
+        // weave: begin-hide
         var table = Table(
             name,
             [.init("D", format: .integer), .init("start", format: .label(["cold", "warm"]))]
                 + shownSteps.map { .init("k\($0)", "k = \($0)", format: .scientific(2)) })
+        // weave: end
         for d in depths {
             for start in [Start.warmBoth, .cold] {
                 var cells: [(String, Double?)] = [("D", Double(d)), ("start", start == .cold ? 0 : 1)]
@@ -184,12 +186,14 @@ do {  // weave: hide
     section("2. Inner error ‖y_k − y*(x_k)‖ at a few outer steps")
     let innerErrors = errorTable("inner_error_at", \.innerError)
     show(innerErrors)
+    // weave: begin-hide
     var floors = Table(
         "cold_floor",
         [
             .init("D", format: .integer), .init("floor", "cold error at k = K−1", format: .scientific(2)),
             .init("bound", "(1 − μ/L)^D ‖y*‖", format: .scientific(2)),
         ])
+    // weave: end
     for d in depths {
         let cold = run(d, .cold)
         floors.append([
@@ -216,6 +220,7 @@ do {  // weave: hide
      */
     section("3. Oracle calls to reach ‖∇Φ(x_k)‖ ≤ \(sci(flags.target)) · ‖∇Φ(x₀)‖")
     let notReached = "not in \(K)"
+    // weave: begin-hide
     var cost = Table(
         "cost",
         [
@@ -227,6 +232,7 @@ do {  // weave: hide
             .init("per_step", "per step", format: .fixed(1), missing: "-"),
             .init("final_ratio", "final ‖∇Φ‖/‖∇Φ₀‖", format: .scientific(2)),
         ])
+    // weave: end
     for d in depths {
         for start in Start.allCases {
             let r = run(d, start)
@@ -256,6 +262,7 @@ do {  // weave: hide
      curves fall with the outer loop. `ch04-cg-warm-start`: the CG products of each
      outer step for the largest D, started from v = 0 or from the previous v.
      */
+    // weave: begin-hide
     func warmStartFigure() throws -> Figure {
         func groups(_ values: KeyPath<WarmStartRun, [Double]>) -> [[[Double]]] {
             depths.map { d in
@@ -280,7 +287,9 @@ do {  // weave: hide
                 + Curve.groups("cold", data: inner, titles: depths.map { _ in nil }, pairedWithFirst: 0),
             alsoSaving: [hyper])
     }
+    // weave: end
 
+    // weave: begin-hide
     func cgFigure(depth: Int) throws -> Figure {
         let cold = run(depth, .warmInner).cgProducts, warm = run(depth, .warmBoth).cgProducts
         let products = try DataBlock(
@@ -293,11 +302,14 @@ do {  // weave: hide
             data: products, against: "k",
             [Curve("warm", "CG from the previous v", .lines), Curve("cold", "CG from v = 0", .lines)])
     }
+    // weave: end
 
     section("4. Figures")
+    // weave: begin-hide
     save(
         figures: [try warmStartFigure(), try cgFigure(depth: depths.last!)],
         tables: [innerErrors, floors, hypergradientErrors, cost], flags: flags.common)
+    // weave: end
 
     /*:
      ## Summary

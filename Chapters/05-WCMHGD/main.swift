@@ -114,12 +114,14 @@ do {  // weave: hide
     }
 
     let demoUs: [Double] = [0, 0.01, 0.1, 1, 10, 100, 1e4]
+    // weave: begin-hide
     var limits = Table(
         "weights_at_x0",
         [
             .init("u", format: .scientific(0)), .init("lambda1", "λ₁", format: .fixed(4)),
             .init("lambda2", "λ₂", format: .fixed(4)), .init("step", "‖K(r⊙λ)‖", format: .scientific(3)),
         ])
+    // weave: end
     for value in demoUs {
         let w = try weighting(gradients0, values0, r: rDemo, u: value)
         limits.append(["u": value, "lambda1": w.lambda[0], "lambda2": w.lambda[1], "step": w.stepNorm])
@@ -163,10 +165,12 @@ do {  // weave: hide
         case optimum, otherOptimum, start
         var label: String { ["optimum of r", "optimum of (0.6, 0.4)", "x₀"][rawValue] }
     }
+    // weave: begin-hide
     var fixedPoint = Table(
         "fixed_point",
         [.init("point", format: .label(DemoPoint.allCases.map(\.label)))]
             + fixedPointUs.map { .init("u\(Int($0 * 10))", "step at u = \($0)", format: .scientific(2)) })
+    // weave: end
     var stepAtOptimum = 0.0
     for point in DemoPoint.allCases {
         let x = [optimumDemo.x, optimumOther.x, x0][point.rawValue]
@@ -302,6 +306,7 @@ do {  // weave: hide
                 r: r, run: run, exact: try toy2.chebyshevOptimum(preference: r).values, path: path + [run.values]))
     }
 
+    // weave: begin-hide
     var sweepTable = Table(
         "sweep",
         [
@@ -312,6 +317,7 @@ do {  // weave: hide
             .init("alignment", "max−min r_sΦ_s", format: .scientific(2)),
             .init("gap", "gap(x_K)", format: .scientific(2)),
         ])
+    // weave: end
     for point in sweep {
         sweepTable.append([
             "r1": point.r[0], "f1": point.run.values[0], "f2": point.run.values[1], "exact_f1": point.exact[0],
@@ -341,6 +347,7 @@ do {  // weave: hide
         progress("linear scalarization r₁ = \(fixed(r[0], 2))")
         linearRuns.append(try runWCMHGD(toy2, x0: x0, r: r, baseline: .linear(weights: r)))
     }
+    // weave: begin-hide
     var baselines = Table(
         "baselines",
         [
@@ -351,6 +358,7 @@ do {  // weave: hide
             .init("mgda_distance", "MGDA: distance", format: .scientific(2)),
             .init("linear_gap", "linear: gap", format: .scientific(2)),
         ])
+    // weave: end
     for (point, linear) in zip(sweep, linearRuns) {
         baselines.append([
             "r1": point.r[0], "wc_distance": point.distance, "linear_f1": linear.values[0],
@@ -401,6 +409,7 @@ do {  // weave: hide
         let run = try runWCMHGD(toy5, x0: x05, r: rLopsided, u: value)
         uAblation.append(UAblation(u: value, run: run, chebyshev: chebyshevValue(run.values, rLopsided)))
     }
+    // weave: begin-hide
     var uTable = Table(
         "u_ablation",
         [
@@ -408,6 +417,7 @@ do {  // weave: hide
             .init("chebyshev", "max r_sΦ_s", format: .fixed(6)),
         ]
             + (1...5).map { .init("f\($0)", "Φ_\($0)", format: .fixed(4)) })
+    // weave: end
     for entry in uAblation {
         var cells: [(String, Double?)] = [("u", entry.u), ("gap", entry.run.gap), ("chebyshev", entry.chebyshev)]
         cells += (0..<5).map { ("f\($0 + 1)", entry.run.values[$0]) }
@@ -481,6 +491,7 @@ do {  // weave: hide
         for i in 0..<p { for j in 0..<p { projector[i, j] -= contraction[i, j] } }
         return toy2.Q.times(solveLinearSystem(projector, optimumDemo.y)!)
     }
+    // weave: begin-hide
     var depthTable = Table(
         "d_ablation",
         [
@@ -494,6 +505,7 @@ do {  // weave: hide
             .init("distance_cold", "cold: distance to Φ*", format: .scientific(2)),
             .init("surrogate_cold", "cold: distance to Φ(x̃_D)", format: .scientific(2)),
         ])
+    // weave: end
     for d in depthRuns {
         depthTable.append([
             "D": Double(d.D), "bias_warm": d.meanBiasWarm, "bias_cold": d.meanBiasCold,
@@ -529,12 +541,14 @@ do {  // weave: hide
     let logLogSlope = leastSquaresSlope(rateWindow.map { (log(Double($0 + 1)), log(runningMinimum[$0])) })
     let perStep = exp(leastSquaresSlope(rateWindow.map { (Double($0 + 1), log(runningMinimum[$0])) }))
     section("7. Rate of min_{j≤k} gap(x_j), r = (\(fixed(rateRun.r[0], 2)), \(fixed(rateRun.r[1], 2)))")
+    // weave: begin-hide
     var rateTable = Table(
         "rate_summary",
         [
             .init("k", format: .integer), .init("gap", "min_{j≤k} gap", format: .scientific(2)),
             .init("bound", "gap(x₀)/k", format: .scientific(2)),
         ])
+    // weave: end
     for k in [1, 10, 30, 100, 300, 1000, K].filter({ $0 <= K }) {
         rateTable.append(["k": Double(k), "gap": runningMinimum[k - 1], "bound": runningMinimum[0] / Double(k)])
     }
@@ -570,6 +584,7 @@ do {  // weave: hide
         case cg, neumann
         var label: String { ["CG", "Neumann"][rawValue] }
     }
+    // weave: begin-hide
     var solverTable = Table(
         "cg_vs_neumann",
         [
@@ -582,6 +597,7 @@ do {  // weave: hide
             .init("hessian_vector", "∇²_yy g·v", format: .integer), .init("mixed", "∇²_xy g·v", format: .integer),
             .init("total", "total calls", format: .integer),
         ])
+    // weave: end
     for (solver, run) in [(Solver.cg, cgRun), (.neumann, neumannRun)] {
         let c = run.result.counts
         solverTable.append([
@@ -635,6 +651,7 @@ do {  // weave: hide
                     target: flags.epsilon)))
     }
     let notReached = "not in \(budget)"
+    // weave: begin-hide
     var costTable = Table(
         "cost",
         [
@@ -644,6 +661,7 @@ do {  // weave: hide
             .init("neumann_steps", "Neumann: steps", format: .integer, missing: notReached),
             .init("neumann_calls", "Neumann: calls", format: .integer, missing: "-"),
         ])
+    // weave: end
     for c in costRuns {
         costTable.append([
             "kappa": c.kappa, "cg_steps": c.cg.reached.map { Double($0.k + 1) },
@@ -694,6 +712,7 @@ do {  // weave: hide
         sizeRuns.append(
             SizeRun(S: s, run: try runWCMHGD(problem, x0: start, r: r, steps: budget, target: flags.epsilon)))
     }
+    // weave: begin-hide
     var sizeTable = Table(
         "cost_by_S",
         [
@@ -701,6 +720,7 @@ do {  // weave: hide
             .init("calls", "calls", format: .integer, missing: "-"),
             .init("per_step", "calls per step", format: .fixed(1), missing: "-"),
         ])
+    // weave: end
     for entry in sizeRuns {
         let calls = entry.run.reached.map { Double($0.counts.calls) }
         sizeTable.append([
@@ -733,6 +753,7 @@ do {  // weave: hide
      cold. `ch05-rate`: the running minimum of the gap against k with a 1/k line.
      `ch05-cost`: oracle calls to ε against κ_Q, CG and Neumann.
      */
+    // weave: begin-hide
     func sweepFigure() throws -> Figure {
         let front = try DataBlock("front", columns: ["f1", "f2"], rows: toy2.front(resolution: 200))
         let paths = try DataBlock(
@@ -756,7 +777,9 @@ do {  // weave: hide
                 .truth("f2", "exact Chebyshev optima", data: optima),
             ], equalAxes: true)
     }
+    // weave: end
 
+    // weave: begin-hide
     func uFigure() throws -> Figure {
         let positives = uAblation.filter { $0.u > 0 }
         let span = [positives.first!.u / 2, positives.last!.u * 2]
@@ -783,7 +806,9 @@ do {  // weave: hide
                 Curve("gap", "final stationarity gap, u > 0", data: table, index: 1),
             ])
     }
+    // weave: end
 
+    // weave: begin-hide
     func depthFigure() throws -> Figure {
         try depthTable.figure(
             "ch05-d-ablation", title: "D ablation: hypergradient bias and final gap, warm vs cold inner loops",
@@ -797,7 +822,9 @@ do {  // weave: hide
                 Curve("gap_warm", "final gap, warm"), Curve("gap_cold", "final gap, cold", pairedWith: 2),
             ])
     }
+    // weave: end
 
+    // weave: begin-hide
     func rateFigure() throws -> Figure {
         let shown = (1...K).filter { runningMinimum[$0 - 1] > 0 }
         let rate = try DataBlock("rate", shown, ["k": { Double($0) }, "gap": { runningMinimum[$0 - 1] }])
@@ -811,7 +838,9 @@ do {  // weave: hide
             against: "k",
             [Curve("gap", "WC-MHGD", .lines, data: rate), .reference("bound", "gap(x_0)/k", data: reference)])
     }
+    // weave: end
 
+    // weave: begin-hide
     func costFigure() throws -> Figure {
         try costTable.figure(
             "ch05-cost", title: "Oracle calls to reach gap ≤ \(sci(flags.epsilon, 0)) against κ_Q (S = 2 toy)",
@@ -820,12 +849,15 @@ do {  // weave: hide
                 "Chapter 5 — WC-MHGD: CG(N) fixed, Neumann with Q = ⌈2κ⌉ terms; NaN = not reached within the budget.",
             against: "kappa", [Curve("cg_calls", "CG(N = \(N)), warm"), Curve("neumann_calls", "Neumann(Q = ⌈2κ⌉)")])
     }
+    // weave: end
 
     section("10. Figures")
+    // weave: begin-hide
     save(
         figures: [try sweepFigure(), try uFigure(), try depthFigure(), try rateFigure(), try costFigure()],
         tables: [limits, fixedPoint, sweepTable, baselines, rateTable, solverTable, costTable, sizeTable],
         flags: flags.common)
+    // weave: end
 
     /*:
      ## Summary

@@ -180,6 +180,7 @@ do {  // weave: hide
     let hQ = try aidHypergradient(exactOracles, objective: 0, x: xBar, y: yBar, solver: solver).gradient
     let exactGradient = toy.exactHypergradients(x: xBar)[0]
 
+    // weave: begin-hide
     var varianceTable = Table(
         "variance",
         [
@@ -190,6 +191,7 @@ do {  // weave: hide
             .init("ratio", "measured / law", format: .fixed(3), missing: "-"),
             .init("bias_z", "‖mean − h_Q‖ / se", format: .fixed(2), missing: "-"),
         ])
+    // weave: end
     let varianceBatches = ([1, 2, 5, 10, 20, 50, 100, 200].filter { $0 < N }) + [N]
     var fullBatchBias: Double? = nil
     for b in varianceBatches {
@@ -257,6 +259,7 @@ do {  // weave: hide
                 + (largestZ < 3.5 ? ": no sign of bias." : ": a bias."))
     }  // weave: hide
 
+    // weave: begin-hide
     func varianceFigure() throws -> Figure {
         let rows = varianceTable.rows.indices.filter { varianceTable.value($0, "batch") < Double(N) }
         let variance = try DataBlock(
@@ -273,6 +276,7 @@ do {  // weave: hide
             data: variance, against: "batch",
             [.reference("law", "law σ_h² (N − b)/(b(N − 1))"), Curve("measured", "measured (\(R) draws)", .points)])
     }
+    // weave: end
 
     /*:
      ## 3. Stochastic WC-MHGD, and the full batch as a check
@@ -314,6 +318,7 @@ do {  // weave: hide
         return true
     }
     let fullBatchDeviation = zip(deterministicX, fullBatchX).map { zip($0, $1).map { abs($0 - $1) }.max()! }.max()!
+    // weave: begin-hide
     var exactness = Table(
         "exactness",
         [
@@ -322,6 +327,7 @@ do {  // weave: hide
             .init("full_oracles", "full-batch vs toy oracles", format: .scientific(2)),
             .init("full_batch_x", "max_k |x_k(b = N) − x_k(WC-MHGD)|", format: .scientific(2)),
         ])
+    // weave: end
     exactness.append([
         "mean_q_error": meanQError, "mean_b_error": meanBError, "full_oracles": fullOracleDifference,
         "full_batch_x": fullBatchDeviation,
@@ -412,6 +418,7 @@ do {  // weave: hide
     for d in divisors { runs.append(try stochasticRun(divisor: d, averaging: 1)) }
 
     section("4. Batch sizes on an equal budget of samples")
+    // weave: begin-hide
     var batchTable = Table(
         "batches",
         [
@@ -423,6 +430,7 @@ do {  // weave: hide
             .init("c_b", "c_b", format: .scientific(2)),
             .init("floor_ratio", "gap / c_b", format: .scientific(2), missing: "-"),
         ])
+    // weave: end
     for run in runs {
         let cb = Double(N - run.batch) / (Double(run.batch) * Double(N - 1))
         let tailGap = run.tailMean(run.gap)
@@ -481,6 +489,7 @@ do {  // weave: hide
         return Array(Set(picked + [count - 1])).sorted()
     }
 
+    // weave: begin-hide
     func stochasticFigure() throws -> Figure {
         let trace = try DataBlock(
             "trace", columns: ["batch", "samples", "gap"],
@@ -498,6 +507,7 @@ do {  // weave: hide
                 titles: runs.map { $0.batch == N ? "b = N = \(N) (deterministic)" : "b = \($0.batch)" },
                 lineWidth: 1.5))
     }
+    // weave: end
 
     /*:
      ## 5. A moving average on λ
@@ -525,6 +535,7 @@ do {  // weave: hide
         gradients: toy.exactHypergradients(x: optimum.x), values: optimum.values,
         preference: r, u: 1
     ).weights
+    // weave: begin-hide
     var averagingTable = Table(
         "averaging",
         [
@@ -534,6 +545,7 @@ do {  // weave: hide
             .init("tail_gap", "gap (mean, last quarter)", format: .scientific(2)),
             .init("tail_distance", "‖x − x*_r‖ (mean, last quarter)", format: .scientific(2)),
         ])
+    // weave: end
     for run in [plain, averaged] {
         let half = run.lambda1.suffix(max(run.lambda1.count / 2, 2))
         averagingTable.append([
@@ -560,6 +572,7 @@ do {  // weave: hide
                 ? ", and the floor is lower."
                 : gapRatio > 1.25 ? ", and the run ends farther from stationarity." : ", and the floor barely moves."))
 
+    // weave: begin-hide
     func averagingFigure() throws -> Figure {
         let weights = try DataBlock(
             "weights", thinned(plain.steps, points: 400),
@@ -579,6 +592,7 @@ do {  // weave: hide
                 .reference("exact", "exact λ*_1 at x*_r"),
             ])
     }
+    // weave: end
 
     /*:
      ## 6. The paper's stochastic claims, next to what we measured
@@ -606,12 +620,14 @@ do {  // weave: hide
      its steps (so that one lucky step does not count), first fell to a few levels.
      */
     let levels = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6]
+    // weave: begin-hide
     var reachTable = Table(
         "samples_to_gap",
         [.init("batch", "b", format: .integer)]
             + levels.indices.map {
                 .init("eps\($0)", "gap ≤ \(sci(levels[$0], 0))", format: .scientific(2), missing: "not reached")
             })
+    // weave: end
     for run in runs {
         reachTable.append(
             [("batch", Double(run.batch))] + levels.indices.map { ("eps\($0)", run.samplesToReach(levels[$0])) })
@@ -665,10 +681,12 @@ do {  // weave: hide
             + "misalignment \(sci(stochasticEntry.misalignment!)), final gap \(sci(stochasticEntry.gap)).")
 
     section("Figures")
+    // weave: begin-hide
     save(
         figures: [try stochasticFigure(), try varianceFigure(), try averagingFigure()],
         tables: [exactness, varianceTable, batchTable, averagingTable, reachTable, comparison],
         timings: timingsTable([stochasticEntry]), flags: flags.common)
+    // weave: end
 
     /*:
      ## Summary

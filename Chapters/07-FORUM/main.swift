@@ -117,6 +117,7 @@ do {  // weave: hide
     }
 
     section("1. q̃ and ∇q̃ against the exact q and ∇q at z₀ = (x₀, 0)")
+    // weave: begin-hide
     var constraintTable = Table(
         "constraint_at_start",
         [
@@ -125,6 +126,7 @@ do {  // weave: hide
             .init("gradient_error", "‖∇q̃ − ∇q‖/‖∇q‖", format: .scientific(2)),
             .init("rate", "(1 − μ/L)^T", format: .scientific(2)),
         ])
+    // weave: end
     let qStart = exactQ(x: x0, y: y0), gqStart = exactQGradient(x: x0, y: y0)
     for t in [1, 4, 16, 64, 256] {
         let c = try ValueFunctionConstraint(CountedOracles(toy), x: x0, y: y0, steps: t, eta: eta)
@@ -213,6 +215,7 @@ do {  // weave: hide
         case derived, printed
         var label: String { ["derived: π with φ", "printed: π with 2φ"][rawValue] }
     }
+    // weave: begin-hide
     var factorTable = Table(
         "factor_of_two",
         [
@@ -221,6 +224,7 @@ do {  // weave: hide
             .init("minus_phi", "−φ", format: .scientific(6)), .init("minus_two_phi", "−2φ", format: .scientific(6)),
             .init("qp_nu", "ν of the exact dual", format: .scientific(6)),
         ])
+    // weave: end
     for variant in Multiplier.allCases {
         let (nu, d) = directionWithMultiplier(printed: variant == .printed)
         factorTable.append([
@@ -322,6 +326,7 @@ do {  // weave: hide
     }
     let shown = logSteps(K, count: 8)
     section("3. The run: KKT gap, exact q(z_k) and F(z_k)")
+    // weave: begin-hide
     var convergenceTable = Table(
         "forum_run",
         [
@@ -330,6 +335,7 @@ do {  // weave: hide
             .init("nu", "ν_k", format: .scientific(2)), .init("lambda1", "λ̃_1", format: .fixed(4)),
             .init("f1", "F_1", format: .fixed(6)), .init("f2", "F_2", format: .fixed(6)),
         ])
+    // weave: end
     for k in shown {
         convergenceTable.append([
             "k": Double(k), "kkt": main.kkt[k], "q": main.q[k], "nu": main.nu[k], "lambda1": main.lambda[k][0],
@@ -360,6 +366,7 @@ do {  // weave: hide
      to one end before it settles: the front is reached, but not a chosen point on it.)
      */
     section("3b. End points of \(startCount) seeded starts")
+    // weave: begin-hide
     var startTable = Table(
         "starts",
         [
@@ -368,6 +375,7 @@ do {  // weave: hide
             .init("q", "q(z_K)", format: .scientific(2)), .init("kkt", "KKT gap", format: .scientific(2)),
             .init("distance", "distance to front", format: .scientific(2)),
         ])
+    // weave: end
     var startPaths: [[Vector]] = []
     for j in 0..<startCount {
         progress("start \(j + 1) of \(startCount)")
@@ -395,6 +403,7 @@ do {  // weave: hide
      axes (rows thinned to log-spaced k ≥ 1); `ch07-front` the exact front, the path of
      F(z_k) of every start and their end points.
      */
+    // weave: begin-hide
     func convergenceFigure() throws -> Figure {
         // k ≥ 1 only, so that every row fits the log axis (k = 0 is in Section 3's table).
         let forum = try DataBlock(
@@ -408,7 +417,9 @@ do {  // weave: hide
             comment: "Chapter 7 — FORUM: T = \(T), ρ = \(flags.rho), μ = \(flags.mu), K = \(K); rows at log-spaced k.",
             data: forum, against: "k", [Curve("kkt", "KKT gap", .lines), Curve("q", "q(z_k) (exact g*)", .lines)])
     }
+    // weave: end
 
+    // weave: begin-hide
     func frontFigure() throws -> Figure {
         let front = try DataBlock("front", columns: ["f1", "f2"], rows: toy.front(resolution: 200))
         let paths = try DataBlock(
@@ -429,6 +440,7 @@ do {  // weave: hide
                 }
                 + [Curve("f2", "end points F(z_K)", .points, data: ends, color: Figure.palette[4], pointSize: 1.4)])
     }
+    // weave: end
 
     /*:
      ## 4. What a step costs, against T
@@ -494,6 +506,7 @@ do {  // weave: hide
         costRows.append(CostRow(T: t, forum: forumCost, moml: momlCost, aid: aidCost))
     }
     section("4. Oracle calls and peak length-p vectors per outer step (m = \(m), N = \(flags.cgSteps) CG steps)")
+    // weave: begin-hide
     var costTable = Table(
         "cost_vs_T",
         [
@@ -503,6 +516,7 @@ do {  // weave: hide
             .init("forum_mem", "FORUM vectors", format: .integer), .init("moml_mem", "MOML vectors", format: .integer),
             .init("aid_mem", "AID-CG vectors", format: .integer),
         ])
+    // weave: end
     for row in costRows {
         costTable.append([
             "T": Double(row.T), "forum_ops": Double(row.forum.ops), "moml_ops": Double(row.moml.ops),
@@ -548,6 +562,7 @@ do {  // weave: hide
      but pays N Hessian-vector products per objective per step, which FORUM never
      computes.
      */
+    // weave: begin-hide
     func costFigure() throws -> Figure {
         let cost = try costTable.dataBlock
         let names = [("forum", "FORUM"), ("moml", "MOML (ITD)"), ("aid", "AID-CG")]
@@ -561,6 +576,7 @@ do {  // weave: hide
                 + names.indices.map { Curve("\(names[$0].0)_mem", "\(names[$0].1) vectors", pairedWith: $0) },
             xRange: 0.7 * Double(flags.depths.first!)...1.4 * Double(flags.depths.last!))
     }
+    // weave: end
 
     /*:
      ## 5. Side by side on one budget of oracle calls
@@ -640,6 +656,7 @@ do {  // weave: hide
 
     let momlBeta = 1.0
     let rMiddle: Vector = [0.5, 0.5]
+    // weave: begin-hide
     var sideTable = Table(
         "side_by_side",
         [
@@ -650,6 +667,7 @@ do {  // weave: hide
             .init("calls", "oracle calls", format: .integer), .init("steps", "outer steps", format: .integer),
             .init("vectors", "peak vectors", format: .integer),
         ])
+    // weave: end
     /// The runs of this section, kept for the closing comparison of Section 7.
     var toyRuns: [(method: CourseMethod, run: BudgetRun)] = []
     for method in Method.allCases {
@@ -719,6 +737,7 @@ do {  // weave: hide
             ["paper (default)", "unit-length ∇F_i", "epoch momentum, λ̃ from 0", "printed π (2φ)"][rawValue]
         }
     }
+    // weave: begin-hide
     var optionTable = Table(
         "code_options",
         [
@@ -727,6 +746,7 @@ do {  // weave: hide
             .init("q", "q(z_K)", format: .scientific(2)), .init("kkt", "KKT gap", format: .scientific(2)),
             .init("distance", "distance to front", format: .scientific(2)), .init("lambda1", "λ̃_1", format: .fixed(4)),
         ])
+    // weave: end
     for variant in Variant.allCases {
         progress("option: \(variant.label)")
         var algorithm = forum
@@ -755,6 +775,7 @@ do {  // weave: hide
         case projection, softmax
         var label: String { ["projection Π_Δ", "softmax, ρ = 0.1"][rawValue] }
     }
+    // weave: begin-hide
     var mocoTable = Table(
         "moco_weights",
         [
@@ -764,6 +785,7 @@ do {  // weave: hide
             .init("gap", "stationarity gap", format: .scientific(2)),
             .init("lambda1", "final λ_1", format: .fixed(4)),
         ])
+    // weave: end
     for rule in WeightRule.allCases {
         progress("MoCo, \(rule.label)")
         var lastWeights: Vector = []
@@ -790,6 +812,7 @@ do {  // weave: hide
         case exact, clipped
         var label: String { ["exact min-norm", "λ₁ clipped to [0.001, 0.999]"][rawValue] }
     }
+    // weave: begin-hide
     var momlTable = Table(
         "moml_weights",
         [
@@ -799,6 +822,7 @@ do {  // weave: hide
             .init("gap", "stationarity gap", format: .scientific(2)),
             .init("lambda1", "final λ_1", format: .fixed(4)),
         ])
+    // weave: end
     for rule in MOMLWeights.allCases {
         progress("MOML T = 1, \(rule.label)")
         var moml = MOML(outerSteps: MethodSettings.untilStopped, innerSteps: 1, alpha: eta, beta: momlBeta)
@@ -932,6 +956,7 @@ do {  // weave: hide
     }
 
     section("Figures")
+    // weave: begin-hide
     save(
         figures: [try convergenceFigure(), try frontFigure(), try costFigure()],
         tables: [
@@ -939,6 +964,7 @@ do {  // weave: hide
             comparison,
         ],
         timings: timingsTable(entries), flags: flags.common)
+    // weave: end
 
     /*:
      ## Summary

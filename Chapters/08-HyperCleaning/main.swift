@@ -240,6 +240,7 @@ do {  // weave: hide
         ).gradient
     }
     let summed = combination([0.5, 0.5], firstHypergradients)
+    // weave: begin-hide
     var firstStep = Table(
         "first_hypergradient",
         [
@@ -249,6 +250,7 @@ do {  // weave: hide
             .init("clean_raised", "clean raised", format: .fixed(3)),
             .init("auc", "AUC of −∂Φ/∂xᵢ", format: .fixed(3)),
         ])
+    // weave: end
     for (s, gradient) in (firstHypergradients + [summed]).enumerated() {
         for d in 0..<2 {
             let range = experiment.samples(of: d)
@@ -312,6 +314,7 @@ do {  // weave: hide
         domains.flatMap { $0.corrupted.map { $0 ? -40.0 : 40.0 } },
     ]
     let references = try referenceX.map { x in try score(W: solveLower(problem, x: x, start: W0), in: experiment) }
+    // weave: begin-hide
     var referenceTable = Table(
         "references",
         [
@@ -320,6 +323,7 @@ do {  // weave: hide
             .init("acc_B", "acc B", format: .fixed(4)), .init("f1_B", "F1 B", format: .fixed(4)),
             .init("loss_A", "f_A", format: .fixed(4)), .init("loss_B", "f_B", format: .fixed(4)),
         ])
+    // weave: end
     for (k, r) in references.enumerated() {
         referenceTable.append([
             "reference": Double(k), "acc_A": r.accuracy[0], "f1_A": r.f1[0], "acc_B": r.accuracy[1], "f1_B": r.f1[1],
@@ -468,6 +472,7 @@ do {  // weave: hide
         runs.append(try runMethod(method, T: T0, in: experiment))
     }
 
+    // weave: begin-hide
     var methodTable = Table(
         "methods",
         [
@@ -482,6 +487,7 @@ do {  // weave: hide
             .init("mixed", "∇²_xy g·v", format: .integer), .init("peak_vectors", "peak vectors", format: .integer),
             .init("memory_kb", "memory KB", format: .fixed(1)),
         ])
+    // weave: end
     func methodRow(_ run: MethodRun) -> [(String, Double?)] {
         let s = run.scores
         return [
@@ -500,6 +506,7 @@ do {  // weave: hide
     )
     show(methodTable)
     if flags.common.timings || real {
+        // weave: begin-hide
         var timing = Table(
             "timing",
             [
@@ -507,6 +514,7 @@ do {  // weave: hide
                 .init("seconds", "wall s", format: .fixed(2)),
                 .init("per_step", "ms per outer step", format: .fixed(1)),
             ])
+        // weave: end
         for run in runs {
             timing.append([
                 "method": Double(run.method.index), "r1": run.method.r1, "seconds": run.seconds,
@@ -685,6 +693,7 @@ do {  // weave: hide
      AUCs in the key. (The real run writes the same two as `ch08-real-tradeoff` and
      `ch08-real-weights`.)
      */
+    // weave: begin-hide
     func tradeoffFigure(slug: String) throws -> Figure {
         let others = runs.filter { $0.method.r1 == nil }
         let sweep = try DataBlock(
@@ -724,7 +733,9 @@ do {  // weave: hide
                     )
                 })
     }
+    // weave: end
 
+    // weave: begin-hide
     func weightsFigure(slug: String) throws -> Figure {
         let shown = [runs.first { $0.method == .summed }!, runs.first { $0.method == .forum }!]
         let bins = 20
@@ -757,16 +768,19 @@ do {  // weave: hide
                 Curve("corrupted_forum", "\(names[1]), corrupted", .lines, color: Figure.palette[2], dash: 2),
             ])
     }
+    // weave: end
 
     var figures = [
         try tradeoffFigure(slug: "\(slugPrefix)-tradeoff"), try weightsFigure(slug: "\(slugPrefix)-weights"),
     ]
     if !real {
         section("5. Figures")
+        // weave: begin-hide
         save(
             figures: figures, tables: [firstStep, referenceTable, methodTable, comparison],
             timings: timingsTable(closingEntries),
             flags: flags.common)
+        // weave: end
     }
 
     /*:
@@ -811,6 +825,7 @@ do {  // weave: hide
                 }
             }
         }
+        // weave: begin-hide
         var table1 = Table(
             "table1",
             [
@@ -822,6 +837,7 @@ do {  // weave: hide
                 .init("fashion_f1", "Fashion F1 %", format: .fixed(2)), .init("fashion_f1_std", "±", format: .fixed(2)),
                 .init("auc", "mean AUC", format: .fixed(3)),
             ])
+        // weave: end
         for row in rows {
             var cells: [(String, Double?)] = [("T", Double(row.T)), ("method", Double(row.method.index))]
             for (d, prefix) in ["mnist", "fashion"].enumerated() {
@@ -838,6 +854,7 @@ do {  // weave: hide
         section(
             "6. Table 1, measured: test accuracy and macro-F1 (%), mean ± std over \(flags.seeds) seed(s), K = \(K)")
         show(table1)
+        // weave: begin-hide
         var theirs = Table(
             "forum_paper_table1",
             [
@@ -845,6 +862,7 @@ do {  // weave: hide
                 .init("mnist_acc", "MNIST acc % (theirs)", format: .fixed(2)),
                 .init("fashion_acc", "Fashion acc % (theirs)", format: .fixed(2)),
             ])
+        // weave: end
         for (method, mnist, fashion) in [(Method.moml, 88.81, 79.98), (.moco, 88.25, 80.09), (.forum, 90.79, 82.37)] {
             theirs.append(["method": Double(method.index), "mnist_acc": mnist, "fashion_acc": fashion])
         }
@@ -860,6 +878,7 @@ do {  // weave: hide
                 Double(forum.peakVectors * p * 8) / 1e6, Double(moml.peakVectors * p * 8) / 1e6,
             ])
         }
+        // weave: begin-hide
         /// A figure against the measured T values: a log axis with those values as its
         /// ticks, and a little room either side of them.
         func figureAgainstT(_ slug: String, _ title: String, yLabel: String, comment: String, key: String) -> Figure {
@@ -871,6 +890,7 @@ do {  // weave: hide
             figure.key = key
             return figure
         }
+        // weave: end
         let costBlock = try DataBlock(
             "cost", columns: ["T", "forum_seconds", "moml_seconds", "forum_mb", "moml_mb"], rows: costRows)
         /// FORUM against MOML from two columns of the cost block.
@@ -916,9 +936,11 @@ do {  // weave: hide
         section("6. Figures of the real run")
         // A data folder from MOBL_DATA is part of what made these figures: the regenerate
         // lines say `--data DIR` (the reader's own folder; never this machine's path).
+        // weave: begin-hide
         save(
             figures: figures, tables: [comparison], timings: timingsTable(closingEntries), flags: flags.common,
             impliedFlags: flags.data == nil ? ["--data", "DIR"] : [], tablesStem: slugPrefix)
+        // weave: end
     } else {
         say(
             "No real data given (--data DIR or MOBL_DATA): Section 6 is skipped here; the committed real run's figures follow."

@@ -126,6 +126,7 @@ do {  // weave: hide
      */
     let yStar0 = problem.lowerSolution(x: x0)
     let start = (train: problem.reducedValues(x: x0), test: problem.metaTestLosses(x: x0))
+    // weave: begin-hide
     var startTable = Table(
         "start",
         [
@@ -133,6 +134,7 @@ do {  // weave: hide
             .init("train", "Φ_s(x₀) (meta-train)", format: .fixed(4)),
             .init("test", "meta-test loss", format: .fixed(4)),
         ])
+    // weave: end
     for s in 0..<S { startTable.append(["family": Double(s), "train": start.train[s], "test": start.test[s]]) }
     section("1. The random representation x₀: per-family losses")
     show(startTable)
@@ -275,6 +277,7 @@ do {  // weave: hide
     for r in preferences { sweep.append(try runMethod(.wcmhgdCG, r: r)) }
 
     let preferenceNames = ["uniform"] + familyNames.map { "favour \($0)" }
+    // weave: begin-hide
     var sweepTable = Table(
         "sweep",
         [
@@ -288,6 +291,7 @@ do {  // weave: hide
             .init("chebyshev", "max r_sΦ_s", format: .fixed(4)), .init("active", "argmax", format: .label(familyNames)),
             .init("misalignment", format: .fixed(3)), .init("gap", format: .scientific(2)),
         ])
+    // weave: end
     for (k, run) in sweep.enumerated() {
         var cells: [(String, Double?)] = [("preference", Double(k))]
         for s in 0..<S { cells.append(("test_\(s + 1)", run.test[s])) }
@@ -357,6 +361,7 @@ do {  // weave: hide
     let rOne = favouring(0)
     let uValues: [Double] = [0, 0.01, 0.1, 1, 10, 100]
     let uRuns = try uValues.map { value in value == u ? sweep[1] : try runMethod(.wcmhgdCG, r: rOne, u: value) }
+    // weave: begin-hide
     var uTable = Table(
         "u_ablation",
         [
@@ -367,6 +372,7 @@ do {  // weave: hide
             .init("misalignment", format: .fixed(3)), .init("gap", format: .scientific(2)),
             .init("top_weight", "largest λ_s", format: .fixed(3)),
         ])
+    // weave: end
     for (value, run) in zip(uValues, uRuns) {
         uTable.append([
             "u": value, "u_plotted": value == 0 ? 1e-3 : value, "chebyshev_train": run.chebyshevTrain,
@@ -416,6 +422,7 @@ do {  // weave: hide
      */
     let dValues = [1, 2, 4, 8, 16, 32]
     let dRuns = try dValues.map { value in value == D ? sweep[1] : try runMethod(.wcmhgdCG, r: rOne, D: value) }
+    // weave: begin-hide
     var dTable = Table(
         "d_ablation",
         [
@@ -427,6 +434,7 @@ do {  // weave: hide
             .init("calls", "oracle calls", format: .integer),
             .init("calls_per_step", "calls per step", format: .fixed(1)),
         ])
+    // weave: end
     for (value, run) in zip(dValues, dRuns) {
         dTable.append([
             "D": Double(value), "chebyshev_train": run.chebyshevTrain, "chebyshev_test": run.chebyshevTest,
@@ -480,6 +488,7 @@ do {  // weave: hide
     for method in methods {
         methodRuns.append(method == .wcmhgdCG ? sweep[1] : try runMethod(method, r: rOne, budget: budget))
     }
+    // weave: begin-hide
     var methodTable = Table(
         "methods",
         [
@@ -494,6 +503,7 @@ do {  // weave: hide
             .init("samples", format: .integer), .init("L_final", "L(x_final)", format: .fixed(2)),
             .init("largest", "largest r_sΦ_s", format: .integer),
         ])
+    // weave: end
     for run in methodRuns {
         var cells: [(String, Double?)] = [("method", Double(methods.firstIndex(of: run.method)!))]
         for s in 0..<S { cells.append(("test_\(s + 1)", run.test[s])) }
@@ -596,6 +606,7 @@ do {  // weave: hide
      `ch09-budget`: the meta-test Chebyshev value max_s r_s·test_s against oracle calls for
      every method.
      */
+    // weave: begin-hide
     func sweepFigure() throws -> Figure {
         var figure = try sweepTable.figure(
             "ch09-sweep", title: "Per-family meta-test loss under each preference (WC-MHGD, K = \(K))",
@@ -606,10 +617,13 @@ do {  // weave: hide
         (figure.xTics, figure.xRange) = ((0...S).map(Double.init), -0.3...(Double(S) + 0.3))
         return figure
     }
+    // weave: end
 
+    // weave: begin-hide
     /// An ablation's figure: the weighted Chebyshev value on the meta-training (exact Φ_s) and
     /// meta-test losses against the ablated setting, column `x` of `table`, on a log axis.
     func ablationFigure(_ slug: String, _ title: String, xLabel: String, comment: String, table: Table, x: String)
+        // weave: end
         throws -> Figure
     {
         try table.figure(
@@ -618,13 +632,16 @@ do {  // weave: hide
             [Curve("chebyshev_train", "meta-training (exact Φ_s)"), Curve("chebyshev_test", "meta-test")])
     }
 
+    // weave: begin-hide
     func uFigure() throws -> Figure {
         try ablationFigure(
             "ch09-u-ablation", "u ablation, r = (0.8, 0.05, 0.05, 0.05, 0.05): Chebyshev value (u = 0 at 10⁻³)",
             xLabel: "u",
             comment: "the weighted Chebyshev value after K steps against u.", table: uTable, x: "u_plotted")
     }
+    // weave: end
 
+    // weave: begin-hide
     func dFigure() throws -> Figure {
         var figure = try ablationFigure(
             "ch09-d-ablation", "D ablation, r = (0.8, 0.05, …): Chebyshev value after K = \(K) steps",
@@ -634,7 +651,9 @@ do {  // weave: hide
         figure.xRange = 0.8...40
         return figure
     }
+    // weave: end
 
+    // weave: begin-hide
     func budgetFigure() throws -> Figure {
         let paths = try DataBlock(
             "budget_paths", columns: ["method", "calls", "chebyshev_test", "mean_test"],
@@ -654,11 +673,14 @@ do {  // weave: hide
             against: "calls",
             Curve.groups("chebyshev_test", data: paths, titles: methodRuns.map(\.method.name), .linesPoints))
     }
+    // weave: end
 
     section("7. Figures")
+    // weave: begin-hide
     save(
         figures: [try sweepFigure(), try uFigure(), try dFigure(), try budgetFigure()],
         tables: [startTable, methodTable, comparison], timings: timingsTable(entries), flags: flags.common)
+    // weave: end
 
     /*:
      ## Summary

@@ -202,6 +202,7 @@ do {  // weave: hide
         ($0.row.problem.rawValue, $0.row.method.rawValue) < ($1.row.problem.rawValue, $1.row.method.rawValue)
     }
 
+    // weave: begin-hide
     var closing = Table(
         "closing",
         [
@@ -217,6 +218,7 @@ do {  // weave: hide
             .init("memory_kib", "KiB", format: .fixed(1)),
             .init("seconds", "wall s", format: .fixed(3), missing: "-"),
         ])
+    // weave: end
     for m in measured {
         closing.append([
             "problem": Double(m.row.problem.rawValue), "method": Double(m.row.method.rawValue),
@@ -297,6 +299,7 @@ do {  // weave: hide
         }
     }
 
+    // weave: begin-hide
     func gapFigure() throws -> Figure {
         let block = try DataBlock(
             "gap_calls", columns: ["problem", "method", "calls", "gap"],
@@ -316,12 +319,14 @@ do {  // weave: hide
                 + "(index as in the key); columns problem and method are the labels of CourseProblem and CourseMethod (0-based).",
             against: "calls", methodCurves("gap", data: block, x: "calls"))
     }
+    // weave: end
 
     /// A problem's name short enough for an axis label.
     func shortName(_ problem: CourseProblem) -> String {
         ["S=2 toy", "S=5 toy", "sum toy", "clean syn", "clean real", "meta"][problem.rawValue]
     }
 
+    // weave: begin-hide
     func alignmentFigure() throws -> Figure {
         let smallest =
             measured.compactMap(\.row.misalignment).map { max($0, misalignmentFloor) }.min() ?? misalignmentFloor
@@ -349,6 +354,7 @@ do {  // weave: hide
         (figure.xTics, figure.xTicLabels) = (problems.map { Double($0.rawValue) }, problems.map(shortName))
         return figure
     }
+    // weave: end
 
     /*:
      ## 4. Reading the table
@@ -492,7 +498,9 @@ do {  // weave: hide
     }
 
     section("5. Figures")
+    // weave: begin-hide
     save(figures: [try gapFigure(), try alignmentFigure()], tables: [closing], flags: flags.common)
+    // weave: end
 
     /*:
      ## Summary
