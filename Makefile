@@ -11,6 +11,12 @@
 #                       comparison's runs (figures/chNN-timings.dat, not deterministic), then
 #                       Chapter 10 again, which puts them into the course's one table
 #   make book           weave every chapter with its output and figures into book/
+#   make site           the book as a static HTML edition in .build/site (open .build/site/index.html):
+#                       pandoc, math as MathML (no network at build or read time), contents and
+#                       previous/next links on every page; a pandoc warning or a link to a missing
+#                       file fails it. scripts/check-site .build/site checks it in headless Chromium
+#   make pdf            the whole book (front matter, chapters, solutions) as one PDF, .build/book.pdf,
+#                       printed from a one-page edition (.build/print) by headless Chromium
 #   make bench          time the hyper-cleaning kernels and one outer iteration of each
 #                       method at real size, side by side with NumPy when python3 has it
 #   make docs           build the MOBL library's documentation (DocC) into .build/docs;
@@ -20,8 +26,9 @@
 #   make format         format the library and the chapters (.swift-format: 4 spaces, 120 columns)
 #   make clean          remove the build folder
 #
-# gnuplot (and, for make data, Debian's dataset-fashion-mnist) is installed automatically
-# when missing if you are root on Debian/Ubuntu; otherwise the command to install it is printed.
+# gnuplot (and, for make data, Debian's dataset-fashion-mnist; for make site and make pdf, pandoc;
+# for make pdf, chromium) is installed automatically when missing if you are root on
+# Debian/Ubuntu; otherwise the command to install it is printed.
 
 SHELL := /bin/bash
 SWIFT ?= swift
@@ -30,7 +37,7 @@ DOCS := .build/docs
 # Chapters/01-ParetoFronts -> 01 ; the executable of chapter 01 is ch01.
 CHAPTER_NUMBERS := $(sort $(foreach d,$(wildcard Chapters/[0-9][0-9]-*),$(firstword $(subst -, ,$(notdir $(d))))))
 
-.PHONY: figures timings test test-all test-library chapter book build docs bench data format clean
+.PHONY: figures timings test test-all test-library chapter book site pdf build docs bench data format clean
 
 figures: build
 	@for n in $(CHAPTER_NUMBERS); do \
@@ -66,6 +73,8 @@ BUILD_STAMP := $(BIN)/.figures-build-stamp
 
 test:
 	@scripts/need-gnuplot
+	@scripts/need-pandoc
+	@scripts/need-chromium
 	@mkdir -p .build
 	@set -o pipefail; $(SWIFT) build -c release 2>&1 | tee .build/build.log
 	@scripts/check-type-check-times .build/build.log
@@ -81,6 +90,13 @@ test-all:
 
 book: build
 	$(BIN)/weave --output book --bin $(BIN)
+
+# The HTML edition and the PDF read the committed book/ and figures/: no Swift build.
+site:
+	@scripts/build-site --output .build/site
+
+pdf:
+	@scripts/build-pdf --output .build/book.pdf
 
 build:
 	$(SWIFT) build -c release
