@@ -281,7 +281,7 @@ do {  // weave: hide
         return [r1, 1 - r1]
     }
     /// The steps at which the figure draws each iterate path (roughly log-spaced).
-    let pathSteps = Array(Set((0..<60).map { Int(pow(Double(K), Double($0) / 59)) - 1 })).sorted()
+    let pathSteps = logSpacedIndices(K, points: 60)
 
     struct SweepPoint {
         let r: Vector

@@ -479,15 +479,7 @@ do {  // weave: hide
      size, on log-log axes (every step of the full-batch run; the longer runs are
      thinned to about 300 points each, evenly spaced in log k).
      */
-    func thinned(_ count: Int, points: Int = 300) -> [Int] {
-        guard count > points else { return Array(0..<count) }
-        let logMax = log(Double(count))
-        // k = e^{i/(points−1)·log count} − 1 for i = 0 … points − 1, and the last step; each once.
-        let picked = (0..<points).map { (i: Int) -> Int in
-            min(count - 1, Int(exp(Double(i) / Double(points - 1) * logMax)) - 1)
-        }
-        return Array(Set(picked + [count - 1])).sorted()
-    }
+    func thinned(_ count: Int, points: Int = 300) -> [Int] { logSpacedIndices(count, points: points) }
 
     // weave: begin-hide
     func stochasticFigure() throws -> Figure {

@@ -320,11 +320,7 @@ do {  // weave: hide
         }.min()!
     }
 
-    /// Log-spaced steps 0, 1, 2, …, K − 1 (about `count` of them) for the thinned datablock.
-    func logSteps(_ K: Int, count: Int) -> [Int] {
-        Array(Set([0] + logSpaced(from: 1, to: Double(K - 1), count: count).map { Int($0.rounded()) })).sorted()
-    }
-    let shown = logSteps(K, count: 8)
+    let shown = logSpacedIndices(K, points: 8)
     section("3. The run: KKT gap, exact q(z_k) and F(z_k)")
     // weave: begin-hide
     var convergenceTable = Table(
@@ -381,7 +377,7 @@ do {  // weave: hide
         progress("start \(j + 1) of \(startCount)")
         let x = rng.gaussianVector(n).map { 0.6 * $0 }
         let run = runFORUM(forum, x0: x, y0: y0)
-        startPaths.append(logSteps(K, count: 40).map { run.values[$0] } + [run.finalValues])
+        startPaths.append(logSpacedIndices(K, points: 40).map { run.values[$0] } + [run.finalValues])
         startTable.append([
             "start": Double(j + 1), "f1": run.finalValues[0], "f2": run.finalValues[1], "q": run.finalQ,
             "kkt": run.finalKKT, "distance": distanceToFront(run.finalValues),
@@ -408,7 +404,7 @@ do {  // weave: hide
         // k ≥ 1 only, so that every row fits the log axis (k = 0 is in Section 3's table).
         let forum = try DataBlock(
             "forum", columns: ["k", "kkt", "q", "f1", "f2"],
-            rows: logSteps(K, count: 120).dropFirst().map { k in
+            rows: logSpacedIndices(K, points: 120).dropFirst().map { k in
                 [Double(k), main.kkt[k], max(main.q[k], 1e-300), main.values[k][0], main.values[k][1]]
             })
         return try Figure.curves(

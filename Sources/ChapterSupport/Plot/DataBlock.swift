@@ -165,3 +165,13 @@ public func readDataBlocks(fromScript text: String) throws -> [String: DataBlock
     }
     return blocks
 }
+
+/// About `points` indices of `0..<count`, evenly spaced in log(k + 1) — every index when
+/// `count ≤ points` — always with the first and the last: how a figure thins a long run
+/// for log axes (index k = e^{i/(points−1)·ln count} − 1, each once).
+public func logSpacedIndices(_ count: Int, points: Int) -> [Int] {
+    guard count > points else { return Array(0..<count) }
+    let logMax = log(Double(count))
+    let picked = (0..<points).map { i in min(count - 1, Int(exp(Double(i) / Double(points - 1) * logMax)) - 1) }
+    return Array(Set(picked + [0, count - 1])).sorted()
+}
