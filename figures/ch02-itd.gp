@@ -1,4 +1,4 @@
-# Chapter 2 — Bilevel problems and hypergradients: ITD and AID errors at θ = 0 against D.
+# Chapter 2 — Bilevel problems and hypergradients: ITD and AID errors at x = 0 against D.
 # Regenerate: swift run -c release ch02  (ch02 --help lists the seed and flags)
 # Render: gnuplot ch02-itd.gp  (writes ch02-itd.svg and ch02-itd.png beside this file)
 
@@ -47,19 +47,19 @@ $itd << EOD
 1733 9.663581422e-13 6.884994397e-14 7.117237938e-14
 EOD
 
-set title 'ITD converges to the hypergradient as D grows (θ = 0, κ = 57.7)'
+set title 'ITD converges to the hypergradient as D grows (x = 0, κ = 57.7)'
 set xlabel 'inner steps D'
-set ylabel 'relative error of dΦ/dθ'
+set ylabel 'relative error of dΦ/dx'
 set logscale y
 set format y '10^{%L}'
-set key bottom left box opaque Left reverse
+set key bottom left box opaque Left reverse spacing 1.5
 set grid lc rgb '#dddddd'
 set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch02-itd.svg'
 plot $itd using 1:2 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'ITD through D steps', \
-     $itd using 1:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'AID at w_D (exact solve)', \
-     $itd using 1:4 with lines lc rgb '#777777' lw 2 dt 2 title '(1 − μ/L)^D'
+     $itd using 1:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'AID at y^{(D)} (exact solve)', \
+     $itd using 1:4 with lines lc rgb '#777777' lw 2 dt 2 title 'rate (1 − μ/L)^{D}'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch02-itd.png'
 replot

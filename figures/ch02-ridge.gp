@@ -3,7 +3,7 @@
 # Render: gnuplot ch02-ridge.gp  (writes ch02-ridge.svg and ch02-ridge.png beside this file)
 
 $landscape << EOD
-# theta phi dphi
+# x phi dphi
 -6 5356.225081 -12.92630111
 -5.8 5353.364758 -15.77061949
 -5.6 5349.875475 -19.23606903
@@ -68,7 +68,7 @@ $landscape << EOD
 EOD
 
 $tangents << EOD
-# theta phi
+# x phi
 -5.6 5355.010808
 -4.4 5313.208807
 
@@ -90,21 +90,21 @@ $tangents << EOD
 EOD
 
 $minimum << EOD
-# theta phi
+# x phi
 1.800392456 1568.642158
 EOD
 
 set title 'Ridge tuning: validation loss and its hypergradient'
-set xlabel 'θ = log λ'
-set ylabel 'Φ(θ) = ½‖X_v w*(θ) − t_v‖²'
+set xlabel 'x = log θ'
+set ylabel 'Φ(x) = ½‖Z_{val} y*(x) − t_{val}‖²'
 set key top center box opaque Left reverse
 set grid lc rgb '#dddddd'
 set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch02-ridge.svg'
-plot $landscape using 1:2 with lines lc rgb '#000000' lw 2 dt 1 title 'Φ(θ)', \
-     $tangents using 1:2 with lines lc rgb '#0072B2' lw 2.5 dt 1 title 'slope dΦ/dθ from AID', \
-     $minimum using 1:2 with points lc rgb '#E69F00' pt 5 ps 1.6 title 'θ*: dΦ/dθ = 0'
+plot $landscape using 1:2 with lines lc rgb '#000000' lw 2 dt 1 title 'Φ(x)', \
+     $tangents using 1:2 with lines lc rgb '#0072B2' lw 2.5 dt 1 title 'slope dΦ/dx from AID', \
+     $minimum using 1:2 with points lc rgb '#E69F00' pt 5 ps 1.6 title 'x*: dΦ/dx = 0'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch02-ridge.png'
 replot

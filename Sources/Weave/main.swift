@@ -221,16 +221,20 @@ struct Library {
     /// Swift files under the sources folder, as paths relative to the package root.
     let files: [(path: String, lines: [String])]
 
-    init(sources: URL, packageRoot: URL) throws {
+    /// Reads every Swift file under `sources` (a symbolic link to the folder is followed);
+    /// the paths the pages name start at the folder's own name (`Sources/MOBL/…`).
+    init(sources: URL) throws {
         let fileManager = FileManager.default
-        guard let walker = fileManager.enumerator(at: sources, includingPropertiesForKeys: nil) else {
+        let folder = sources.resolvingSymlinksInPath()
+        guard let walker = fileManager.enumerator(at: folder, includingPropertiesForKeys: nil) else {
             throw Failure(description: "cannot read the sources folder \(sources.path)")
         }
         var files: [(String, [String])] = []
         for case let url as URL in walker where url.pathExtension == "swift" {
-            let relative = url.standardizedFileURL.path.replacingOccurrences(
-                of: packageRoot.standardizedFileURL.path + "/", with: "")
-            files.append((relative, try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")))
+            let inside = url.resolvingSymlinksInPath().path.replacingOccurrences(of: folder.path + "/", with: "")
+            files.append(
+                (sources.lastPathComponent + "/" + inside,
+                 try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")))
         }
         self.files = files.sorted { $0.0 < $1.0 }
     }
@@ -371,8 +375,7 @@ func main() throws {
     let root = URL(fileURLWithPath: chaptersFolder, isDirectory: true).deletingLastPathComponent()
     let library = try Library(
         sources: sourcesFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? root.appendingPathComponent("Sources", isDirectory: true),
-        packageRoot: root)
+            ?? root.appendingPathComponent("Sources", isDirectory: true))
     try fileManager.createDirectory(at: book, withIntermediateDirectories: true)
     let scratch = fileManager.temporaryDirectory.appendingPathComponent("weave-\(UUID().uuidString)")
     Cleanup.shared.install(scratch: scratch)

@@ -74,6 +74,9 @@ public struct Figure: Sendable {
     public var yRange: ClosedRange<Double>?
     /// gnuplot key placement, e.g. `top right`, `bottom left`.
     public var key = "top right"
+    /// Line spacing of the key (gnuplot's `spacing`, 1 by default): more room for titles
+    /// with superscripts; nil keeps gnuplot's default.
+    public var keySpacing: Double? = nil
     /// Keep one unit on x as long as one unit on y (for objective-space plots).
     public var equalAxes = false
     /// Comment lines at the top of the script (what it shows); the script adds how to
@@ -176,7 +179,8 @@ public struct Figure: Sendable {
         }
         if let r = yRange { lines.append("set yrange [\(formatNumber(r.lowerBound)):\(formatNumber(r.upperBound))]") }
         if equalAxes { lines.append("set size ratio -1") }
-        lines.append("set key \(key) box opaque Left reverse")
+        lines.append(
+            "set key \(key) box opaque Left reverse" + (keySpacing.map { " spacing \(formatNumber($0))" } ?? ""))
         lines.append("set grid lc rgb '#dddddd'")
         lines.append("set border lw 1.5")
         var clauses: [String] = []
