@@ -9,10 +9,10 @@ struct Chapter03Flags: ParsableCommand {
         abstract: "Chapter 3 — Inverting the Hessian: conjugate gradient vs Neumann series.",
         discussion: """
             Measures the products CG and the Neumann series need to reach a relative error \
-            on H v = b for condition numbers 10 … 10000 (slopes ½ and 1 on log-log axes), shows \
+            on A v = b for condition numbers 10 … 10000, and why CG beats its √κ bound; shows \
             how the solve's error becomes hypergradient error, catches a Neumann step η > 2/L, \
-            and measures the bias and variance of the stochastic Neumann estimator. Writes \
-            figures/ch03-convergence.gp, figures/ch03-cg-vs-neumann.gp, \
+            and tests the stochastic Neumann estimator for bias, beside CG on one mini-batch. \
+            Writes figures/ch03-cg-vs-neumann.gp, figures/ch03-convergence.gp, \
             figures/ch03-hypergradient.gp and figures/ch03-tables.dat.
             """)
 
@@ -29,9 +29,30 @@ struct Chapter03Flags: ParsableCommand {
     var target = 1e-6
 
     @Option(
-        help: "Repetitions of the stochastic Neumann estimator per batch size (10…10000; default 200, 50 with --quick)."
-    )
+        help:
+            "Repetitions of each stochastic estimator per batch size (10…100000; default 4000, 400 with --quick).")
     var repetitions: Int?
+
+    @Option(
+        help: """
+            Batch sizes B of Section 6, comma-separated, each in 1…1000 (N = 1000 samples; \
+            default 1000,100,10).
+            """)
+    var batchSizes: String?
+
+    @Flag(
+        help: """
+            Section 6 uses the step η = 1/L_max, L_max the largest eigenvalue of any one \
+            sample's Hessian, instead of η = 1/L.
+            """)
+    var safeStep = false
+
+    /// The batch sizes of Section 6.
+    var batches: [Int] { batchSizes.map(Self.parseBatches) ?? [1000, 100, 10] }
+
+    static func parseBatches(_ text: String) -> [Int] {
+        text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
 
     mutating func validate() throws {
         if let p = size { try FlagCheck.require(p, in: 16...1000, flag: "--size") }
@@ -42,6 +63,14 @@ struct Chapter03Flags: ParsableCommand {
             }
         }
         try FlagCheck.require(target, in: 1e-12...1e-2, flag: "--target")
-        if let r = repetitions { try FlagCheck.require(r, in: 10...10_000, flag: "--repetitions") }
+        if let r = repetitions { try FlagCheck.require(r, in: 10...100_000, flag: "--repetitions") }
+        if let text = batchSizes {
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+            let sizes = Self.parseBatches(text)
+            guard !parts.isEmpty, sizes.count == parts.count, sizes.allSatisfy({ (1...1000).contains($0) }) else {
+                throw ValidationError(
+                    "--batch-sizes \(text) is out of range: it must be a comma-separated list of sizes in 1…1000")
+            }
+        }
     }
 }

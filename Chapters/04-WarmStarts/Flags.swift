@@ -9,9 +9,10 @@ struct Chapter04Flags: ParsableCommand {
         discussion: """
             Runs hypergradient descent on a quadratic bilevel problem with D ∈ {1, 2, 4, 8} inner \
             steps started warm (from the previous y) or cold (from y₀ = 0), tracks the inner error \
-            ‖y_k − y*(x_k)‖ and the hypergradient error, warm-starts CG from the previous v, and \
-            counts the oracle calls each variant needs to reach a target accuracy. Writes \
-            figures/ch04-warm-start.gp, figures/ch04-cg-warm-start.gp and figures/ch04-tables.dat.
+            ‖y_k − y*(x_k)‖ and the hypergradient error, warm-starts CG from the previous v, \
+            counts the oracle calls each variant needs to reach a target accuracy, and repeats the \
+            warm runs on --seeds problems to find the cheapest D. Writes figures/ch04-warm-start.gp, \
+            figures/ch04-cold-floor.gp, figures/ch04-cg-warm-start.gp and figures/ch04-tables.dat.
             """)
 
     @OptionGroup var common: CommonFlags
@@ -34,6 +35,12 @@ struct Chapter04Flags: ParsableCommand {
     @Option(name: .customLong("outer-step"), help: "The outer step β in units of 1/L_Φ (0 < β·L_Φ < 2).")
     var outerStep = 1.0
 
+    @Option(help: "CG iterations per linear solve, a fixed budget (1…1000; default: to a relative residual of 1e-10).")
+    var cgIterations: Int?
+
+    @Option(help: "Problems (consecutive seeds from --seed) on which Section 6 compares the D (1…20).")
+    var seeds = 5
+
     mutating func validate() throws {
         try FlagCheck.require(outerSteps, in: 10...100_000, flag: "--outer-steps")
         if let p = size { try FlagCheck.require(p, in: 2...1000, flag: "--size") }
@@ -45,6 +52,8 @@ struct Chapter04Flags: ParsableCommand {
             throw ValidationError("--depths \(depths) repeats a value: each D once")
         }
         try FlagCheck.require(outerStep, above: 0, upTo: 2, closed: false, flag: "--outer-step")
+        if let m = cgIterations { try FlagCheck.require(m, in: 1...1000, flag: "--cg-iterations") }
+        try FlagCheck.require(seeds, in: 1...20, flag: "--seeds")
         depths.sort()
     }
 }
