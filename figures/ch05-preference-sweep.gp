@@ -704,6 +704,11 @@ $paths << EOD
 0.9 0.1042425374 0.9381606783
 EOD
 
+$start << EOD
+# f1 f2
+0.8877706252 0.5008091003
+EOD
+
 $pareto << EOD
 # r1 r2 f1 f2
 0.1 0.9 0.9381681341 0.1042435818
@@ -758,7 +763,7 @@ set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch05-preference-sweep.svg'
 plot $front using 1:2 with lines lc rgb '#000000' lw 2 dt 1 title 'exact front', \
-     $paths index 0 using 2:3 with lines lc rgb '#9ecae1' lw 1 dt 1 title 'WC-MHGD paths', \
+     $paths index 0 using 2:3 with lines lc rgb '#9ecae1' lw 1 dt 1 title 'WC-MHGD paths Φ(x_k)', \
      $paths index 1 using 2:3 with lines lc rgb '#9ecae1' lw 1 dt 1 notitle, \
      $paths index 2 using 2:3 with lines lc rgb '#9ecae1' lw 1 dt 1 notitle, \
      $paths index 3 using 2:3 with lines lc rgb '#9ecae1' lw 1 dt 1 notitle, \
@@ -767,6 +772,7 @@ plot $front using 1:2 with lines lc rgb '#000000' lw 2 dt 1 title 'exact front',
      $paths index 6 using 2:3 with lines lc rgb '#9ecae1' lw 1 dt 1 notitle, \
      $paths index 7 using 2:3 with lines lc rgb '#9ecae1' lw 1 dt 1 notitle, \
      $paths index 8 using 2:3 with lines lc rgb '#9ecae1' lw 1 dt 1 notitle, \
+     $start using 1:2 with points lc rgb '#000000' pt 3 ps 2.5 title 'start Φ(x_0)', \
      $pareto using 3:4 with points lc rgb '#0072B2' pt 7 ps 1.3 title 'WC-MHGD, final Φ(x_K)', \
      $linear using 1:2 with points lc rgb '#E69F00' pt 5 ps 1.6 title 'linear scalarization, w = r', \
      $mgda using 1:2 with points lc rgb '#009E73' pt 9 ps 2 title 'MGDA', \

@@ -31,7 +31,7 @@ EOD
 
 set title 'u ablation, S = 5 polygon, r = (0.8, 0.05, 0.05, 0.05, 0.05)'
 set xlabel 'u (log scale; u = 0 as a line)'
-set ylabel 'final max_s r_sΦ_s − exact optimum value / final gap'
+set ylabel '𝒯_r(x_K) − 𝒯_r(x_r^*)'
 set logscale x
 set logscale y
 set format x '10^{%L}'
@@ -41,9 +41,8 @@ set grid lc rgb '#dddddd'
 set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch05-u-ablation.svg'
-plot $excess using 1:2 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'max_s r_sΦ_s(x_K) − optimum value, u > 0', \
-     $u_zero using 1:2 with lines lc rgb '#0072B2' lw 2 dt 2 title 'the same at u = 0 (preference-scaled MGDA)', \
-     $u_ablation index 1 using 1:2 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'final stationarity gap, u > 0'
+plot $excess using 1:2 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'u > 0', \
+     $u_zero using 1:2 with lines lc rgb '#0072B2' lw 2 dt 2 title 'u = 0 (preference-scaled MGDA)'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch05-u-ablation.png'
 replot

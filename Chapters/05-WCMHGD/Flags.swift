@@ -11,9 +11,10 @@ struct Chapter05Flags: ParsableCommand {
             runs the algorithm on the MOBL toys with known fronts: a preference sweep on the \
             S = 2 toy against the exact Chebyshev optima and against linear scalarization and \
             MGDA on the same hypergradients, ablations of u (S = 5 polygon) and of the inner \
-            steps D, the observed rate against O(1/K), CG against Neumann hypergradients, and \
-            the oracle cost against κ and S. Writes figures/ch05-preference-sweep.gp, \
-            figures/ch05-u-ablation.gp, figures/ch05-d-ablation.gp, figures/ch05-rate.gp, \
+            steps D, the observed rate against O(1/K), and (an appendix) CG against Neumann \
+            hypergradients and the oracle cost against κ and S. Writes \
+            figures/ch05-preference-sweep.gp, figures/ch05-u-ablation.gp, figures/ch05-u-gap.gp, \
+            figures/ch05-d-ablation.gp, figures/ch05-d-gap.gp, figures/ch05-rate.gp, \
             figures/ch05-cost.gp and figures/ch05-tables.dat.
             """)
 
@@ -26,7 +27,7 @@ struct Chapter05Flags: ParsableCommand {
     @Option(help: "Preferences r₁ = i/(m+1), i = 1…m, in the sweep (3…99; default 9, 5 with --quick).")
     var preferences: Int?
 
-    @Option(help: "Condition number κ_Q of the lower-level Hessian in every experiment but the κ sweep (1…1000).")
+    @Option(help: "Condition number κ of the lower-level Hessian A in every experiment but the κ sweep (1…1000).")
     var kappa = 10.0
 
     @Option(help: "The weight u of the preference term (> 0, ≤ 1e6) in every experiment but the u ablation.")
@@ -35,7 +36,7 @@ struct Chapter05Flags: ParsableCommand {
     @Option(help: "Inner steps D per outer step (1…1000) in every experiment but the D ablation.")
     var innerSteps = 2
 
-    @Option(help: "CG steps N per hypergradient (1…1000).")
+    @Option(help: "CG iterations m per hypergradient solve (1…1000).")
     var cgSteps = 5
 
     @Option(parsing: .upToNextOption, help: "The values of u to compare, 2 to 12 values, each 0…1e6, one of them 0.")

@@ -233,8 +233,10 @@ struct Library {
         for case let url as URL in walker where url.pathExtension == "swift" {
             let inside = url.resolvingSymlinksInPath().path.replacingOccurrences(of: folder.path + "/", with: "")
             files.append(
-                (sources.lastPathComponent + "/" + inside,
-                 try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")))
+                (
+                    sources.lastPathComponent + "/" + inside,
+                    try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
+                ))
         }
         self.files = files.sorted { $0.0 < $1.0 }
     }

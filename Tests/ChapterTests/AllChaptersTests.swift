@@ -16,7 +16,9 @@ let allChapters = [
     ChapterSpec(name: "ch02", slugs: ["ch02-ridge", "ch02-itd"]),
     ChapterSpec(name: "ch03", slugs: ["ch03-convergence", "ch03-cg-vs-neumann", "ch03-hypergradient"]),
     ChapterSpec(name: "ch04", slugs: ["ch04-warm-start", "ch04-cold-floor", "ch04-cg-warm-start"]),
-    ChapterSpec(name: "ch05", slugs: ["ch05-preference-sweep", "ch05-u-ablation", "ch05-d-ablation", "ch05-rate", "ch05-cost"]),
+    ChapterSpec(
+        name: "ch05",
+        slugs: ["ch05-preference-sweep", "ch05-u-ablation", "ch05-u-gap", "ch05-d-ablation", "ch05-d-gap", "ch05-rate", "ch05-cost"]),
     ChapterSpec(name: "ch06", slugs: ["ch06-stochastic", "ch06-variance", "ch06-averaging"]),
     ChapterSpec(name: "ch07", slugs: ["ch07-convergence", "ch07-front", "ch07-cost"]),
     ChapterSpec(name: "ch08", slugs: ["ch08-tradeoff", "ch08-weights"]),
@@ -46,7 +48,7 @@ struct AllChaptersTests {
 
     /// The chapters whose output is narrowed by a later issue (the chapter revisions, issues
     /// 20–24): their wide lines are recorded as known issues, not hidden.
-    static let notYetNarrowed: Set<String> = ["ch05", "ch06", "ch07", "ch08", "ch09", "ch10"]
+    static let notYetNarrowed: Set<String> = ["ch06", "ch07", "ch08", "ch09", "ch10"]
 
     @Test("A default run prints no line wider than 110 characters (a terminal, a book page)",
           .tags(.defaultRun), arguments: allChapters)

@@ -172,6 +172,10 @@ public func readDataBlocks(fromScript text: String) throws -> [String: DataBlock
 public func logSpacedIndices(_ count: Int, points: Int) -> [Int] {
     guard count > points else { return Array(0..<count) }
     let logMax = log(Double(count))
-    let picked = (0..<points).map { i in min(count - 1, Int(exp(Double(i) / Double(points - 1) * logMax)) - 1) }
+    let picked: [Int] = (0..<points).map { (i: Int) -> Int in
+        let fraction: Double = Double(i) / Double(points - 1)
+        let k: Int = Int(exp(fraction * logMax)) - 1
+        return min(count - 1, k)
+    }
     return Array(Set(picked + [0, count - 1])).sorted()
 }

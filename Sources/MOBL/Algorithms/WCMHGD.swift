@@ -4,20 +4,25 @@
 ///     for k = 0 … K−1:
 ///         y ← D steps of  y − α ∇_y g(x_k, y)                  (from the last y: warm)
 ///         for each s:  v_s solves ∇²_yy g v = ∇_y f_s(x_k, y)  (CG or Neumann, from the last v_s)
-///                      ĥ_s = ∇_x f_s − ∇²_xy g v_s,   φ_s = f_s(x_k, y)
-///         λ_k = argmin_{λ∈Δ_S}  ‖Σ_s r_s λ_s ĥ_s‖² − u Σ_s λ_s r_s (φ_s − z_s)     (the weighting QP)
+///                      ĥ_s = ∇_x f_s − ∇²_xy g v_s,   Φ̂_s = f_s(x_k, y)
+///         λ_k = argmin_{λ∈Δ_S}  ‖Σ_s r_s λ_s ĥ_s‖² − u Σ_s λ_s r_s (Φ̂_s − z_s)     (the weighting QP)
 ///         x_{k+1} = x_k − β Σ_s r_s λ_{k,s} ĥ_s
 ///
 /// The weighting QP is the dual of the linearized Chebyshev problem with a proximal
-/// term, `min_d max_s r_s(φ_s + ⟨ĥ_s, d⟩ − z_s) + ‖d‖²/(2γ)` with u = 2/γ, and is
+/// term, `min_d max_s r_s(Φ̂_s + ⟨ĥ_s, d⟩ − z_s) + ‖d‖²/(2γ)` with u = 2/γ, and is
 /// solved exactly by ``chebyshevWeights(gradients:values:preference:u:reference:)``.
 /// u = 0 gives preference-scaled MGDA (every Pareto-stationary point is a fixed
 /// point); u > 0 makes the weighted-Chebyshev optimum the fixed point, so sweeping
 /// r explores the front. Larger r_s buys smaller Φ_s.
 ///
-/// The QP's linear term is not scale-invariant: objectives with large values make a
-/// given u act strongly. With `normalizePreference` the preference used throughout is
-/// r / ‖r ⊙ φ(x₀)‖ (φ at the first step), so the preference term starts at unit size.
+/// The QP is not scale-invariant. Multiplying every objective by c > 0 multiplies
+/// the values and the hypergradients by c, so the quadratic term grows by c² and the
+/// linear one by c: the QP for (cΦ̂, c∇Φ̂) at u is the QP for (Φ̂, ∇Φ̂) at u/c, and
+/// large objectives *weaken* the preference term. With `normalizePreference` the
+/// preference used throughout is r / ‖r ⊙ Φ̂(x₀)‖ (Φ̂ at the first step), which
+/// divides r by c as well and removes the scale from the weights and the step. It
+/// does not remove an offset: adding a to every Φ̂_s shifts the linear term by
+/// −u·a·λᵀr, constant on the simplex only for a uniform r (Chapter 5, (5.5)–(5.6)).
 ///
 /// Every step goes to an ``OuterObserver`` as an ``OuterIterate`` (use ``OuterTrace``
 /// for the standard record: values, λ, step norm, exact stationarity gap, counts).
@@ -32,7 +37,7 @@ public struct WCMHGD: Sendable {
     public var u: Double
     /// The reference point z (nil: 0).
     public var reference: Vector?
-    /// Use r / ‖r ⊙ φ(x₀)‖ instead of r (see above).
+    /// Use r / ‖r ⊙ Φ̂(x₀)‖ instead of r (see above).
     public var normalizePreference: Bool
     /// Outer steps K.
     public var outerSteps: Int
@@ -132,7 +137,7 @@ public struct WCMHGD: Sendable {
         public let y0: Vector
         /// v_s, the last solution of ∇²_yy g v = ∇_y f_s for each objective (warm starts).
         public var v: [Vector?]
-        /// The preference in use: r, or r/‖r ⊙ φ(x₀)‖ from the first step on (``WCMHGD/normalizePreference``).
+        /// The preference in use: r, or r/‖r ⊙ Φ̂(x₀)‖ from the first step on (``WCMHGD/normalizePreference``).
         public var r: Vector
 
         public init(_ settings: WCMHGD, y0: Vector, objectives s: Int) {
@@ -148,13 +153,13 @@ public struct WCMHGD: Sendable {
             oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
             stepSize: alpha, measureFinalGradient: false
         ).y
-        // For each s: ∇²_yy g v_s = ∇_y f_s by CG or Neumann from v_s of step k − 1; ĥ_s = ∇_x f_s − ∇²_xy g v_s; φ_s = f_s.
+        // For each s: ∇²_yy g v_s = ∇_y f_s by CG or Neumann from v_s of step k − 1; ĥ_s = ∇_x f_s − ∇²_xy g v_s; Φ̂_s = f_s(x_k, y_k).
         let h = try aidHypergradients(
             oracles, objectives: 0..<state.v.count, x: x, y: state.y, solver: solver,
             warm: &state.v, warmStart: warmSolve, step: k)
         try h.requireFinite("WC-MHGD", step: k)
         if k == 0 && normalizePreference { state.r = try normalized(state.r, values: h.values) }
-        // λ_k = argmin_{λ∈Δ_S} ‖Σ_s r_s λ_s ĥ_s‖² − u Σ_s λ_s r_s (φ_s − z_s), the weighting QP.
+        // λ_k = argmin_{λ∈Δ_S} ‖Σ_s r_s λ_s ĥ_s‖² − u Σ_s λ_s r_s (Φ̂_s − z_s), the weighting QP.
         let lambda = try chebyshevWeights(
             gradients: h.gradients, values: h.values, preference: state.r, u: u,
             reference: reference
@@ -185,7 +190,7 @@ public struct WCMHGD: Sendable {
             step: beta * d, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
     }
 
-    /// r / ‖r ⊙ φ(x₀)‖ (``normalizePreference``).
+    /// r / ‖r ⊙ Φ̂(x₀)‖ (``normalizePreference``).
     func normalized(_ r: Vector, values: Vector) throws -> Vector {
         let size = norm(hadamard(r, values))
         guard size > 0 else {
