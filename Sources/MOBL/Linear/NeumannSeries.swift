@@ -34,19 +34,58 @@ public func neumannSeries(
     _ apply: (Vector) -> Vector, _ b: Vector, eta: Double, stop: StoppingRule,
     observe: ((Int, Vector) -> Bool)? = nil
 ) throws -> LinearSolveResult {
+    try validateNeumann(eta: eta, stop: stop)
+    let bNorm = norm(b)
+    var p = b  // the newest term (I − ηH)^q b
+    var acc = b  // terms 0…q: the estimate is η·acc
+    var terms = NeumannTerms(eta: eta, bNorm: bNorm)
+    // One product: p ← (I − ηH) p, the next term — which is the residual of the current acc.
+    func advance() throws -> Double {
+        axpy(-eta, apply(p), &p)
+        return try terms.checkedSize(of: p)
+    }
+    var residual: Double? = bNorm == 0 ? 0 : nil  // residual of the current acc, once measured
+    var converged = bNorm == 0
+    var keepGoing = !converged && (observe?(0, eta * acc) ?? true)
+    while keepGoing {
+        let r = try advance()
+        residual = r
+        switch stop {
+        case .fixed(let q): converged = terms.products == q
+        case .tolerance(let tol, _): converged = r <= tol * bNorm
+        }
+        if converged || terms.products >= stop.maxIterations { break }
+        axpy(1, p, &acc)  // acc ← acc + p
+        residual = nil
+        keepGoing = observe?(terms.products, eta * acc) ?? true
+    }
+    let finalResidual = try residual ?? advance()  // stopped by the observer: measure it
+    return LinearSolveResult(
+        solution: eta * acc, iterations: terms.products, products: terms.products, residualNorm: finalResidual,
+        relativeResidual: bNorm > 0 ? finalResidual / bNorm : 0, converged: converged, peakVectors: 3)
+}
+
+/// η > 0 and finite, and at least one term.
+private func validateNeumann(eta: Double, stop: StoppingRule) throws {
     try stop.validate()
     guard eta > 0, eta.isFinite else { throw InvalidInput("Neumann step η", "\(eta)", "must be > 0 (and ≤ 1/L)") }
     if case .fixed(let terms) = stop, terms < 1 {
         throw InvalidInput("Neumann terms Q", "\(terms)", "must be ≥ 1")
     }
-    let bNorm = norm(b)
-    var p = b  // the newest term (I − ηH)^q b
-    var acc = b  // terms 0…q: the estimate is η·acc
+}
+
+/// Counts the products of ``neumannSeries(_:_:eta:stop:observe:)`` and watches the terms'
+/// sizes: a term larger than b or than the term before it proves η > 2/L (or an eigenvalue
+/// ≤ 0), and the series stops with ``NeumannDivergence``.
+private struct NeumannTerms {
+    let eta: Double, bNorm: Double
     var products = 0
-    var previousNorm = bNorm
-    // One product: p becomes the next term, which is the residual of the current acc.
-    func advance() throws -> Double {
-        axpy(-eta, apply(p), &p)
+    var previousNorm: Double
+
+    init(eta: Double, bNorm: Double) { (self.eta, self.bNorm, previousNorm) = (eta, bNorm, bNorm) }
+
+    /// ‖p‖ of the newest term, counted as one product; throws when the terms grow.
+    mutating func checkedSize(of p: Vector) throws -> Double {
         products += 1
         let size = norm(p)
         guard size <= bNorm * (1 + 1e-9), size <= previousNorm * (1 + 1e-9) else {
@@ -57,23 +96,4 @@ public func neumannSeries(
         previousNorm = size
         return size
     }
-    var residual: Double? = bNorm == 0 ? 0 : nil  // residual of the current acc, once measured
-    var converged = bNorm == 0
-    var keepGoing = !converged && (observe?(0, eta * acc) ?? true)
-    while keepGoing {
-        let r = try advance()
-        residual = r
-        switch stop {
-        case .fixed(let terms): converged = products == terms
-        case .tolerance(let tol, _): converged = r <= tol * bNorm
-        }
-        if converged || products >= stop.maxIterations { break }
-        axpy(1, p, &acc)
-        residual = nil
-        keepGoing = observe?(products, eta * acc) ?? true
-    }
-    let finalResidual = try residual ?? advance()  // stopped by the observer: measure it
-    return LinearSolveResult(
-        solution: eta * acc, iterations: products, products: products, residualNorm: finalResidual,
-        relativeResidual: bNorm > 0 ? finalResidual / bNorm : 0, converged: converged, peakVectors: 3)
 }
