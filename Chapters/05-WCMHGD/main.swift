@@ -179,7 +179,7 @@ do {  // weave: hide
     }
     // weave: begin-hide
     let fixedPoint = Table(
-        "fixed_point", Array(points.indices),
+        "fixed_point", [Int](points.indices),
         [Table.Field<Int>.text("point") { points[$0].0 }]
             + fixedPointUs.indices.map { j -> Table.Field<Int> in
                 .number("u\(Int(fixedPointUs[j] * 10))", header: "step at u = \(fixedPointUs[j])", .scientific(2)) {
@@ -413,7 +413,7 @@ do {  // weave: hide
     let linearRuns = try sweepPreferences.map { r in try runWCMHGD(toy2, x0: x0, r: r, baseline: .linear(weights: r)) }
     // weave: begin-hide
     let baselines = Table(
-        "baselines", Array(sweep.indices),
+        "baselines", [Int](sweep.indices),
         [
             .number("r1", header: "r₁ (= w₁)", .fixed(2)) { sweep[$0].r[0] },
             .number("wc_distance", header: "WC-MHGD: distance", .scientific(2)) { sweep[$0].distance },
@@ -787,10 +787,11 @@ do {  // weave: hide
         exp(leastSquaresSlope((first...last).map { (Double($0), log(runningMinimum[$0 - 1])) }))
     }
     let rateEnd = min(K, runningMinimum.firstIndex { $0 < 1e-20 } ?? K)  // below 1e-20: rounding
-    let windows = [(10, 100), (100, 1000), (1000, rateEnd)].filter { $0.1 <= rateEnd && $0.0 < $0.1 }
+    let windows: [(Int, Int)] = [(10, 100), (100, 1000), (1000, rateEnd)].filter { $0.1 <= rateEnd && $0.0 < $0.1 }
     // weave: begin-hide
+    let rateSteps: [Int] = [1, 10, 30, 100, 300, 1000, K].filter { $0 <= K }
     let rateTable = Table(
-        "rate_summary", [1, 10, 30, 100, 300, 1000, K].filter { $0 <= K },
+        "rate_summary", rateSteps,
         [
             .number("k", .integer) { Double($0) },
             .number("gap", header: "min_{j≤k} 𝒢(x_j)", .scientific(2)) { runningMinimum[$0 - 1] },
