@@ -828,23 +828,26 @@ do {  // weave: hide
         let reference = try DataBlock(
             "reference", Array(stride(from: 1, through: K, by: max(1, K / 100))),
             ["k": { Double($0) }, "bound": { runningMinimum[0] / Double($0) }])
-        let last = windows.last!
-        let rho = contraction(last.0, last.1)
-        let geometric = try DataBlock(
-            "geometric", [last.0, last.1],
-            ["k": { Double($0) }, "fit": { runningMinimum[last.0 - 1] * pow(rho, Double($0 - last.0)) }])
+        // The geometric fit over the last window (none when the gap reaches rounding within 100 steps).
+        var fit: [Curve] = []
+        if let last = windows.last {
+            let rho = contraction(last.0, last.1)
+            let geometric = try DataBlock(
+                "geometric", [last.0, last.1],
+                ["k": { Double($0) }, "fit": { runningMinimum[last.0 - 1] * pow(rho, Double($0 - last.0)) }])
+            fit = [
+                Curve(
+                    "fit", "geometric fit ρ^k, ρ = \(fixed(rho, 4))", .lines, data: geometric, color: "#d62728", dash: 3
+                )
+            ]
+        }
         return try Figure.curves(
             "ch05-rate", title: "Running minimum of the stationarity gap, r = (0.5, 0.5)",
             x: "outer step k", y: "min_{j≤k} 𝒢(x_j)", log: .y, key: "top right",
             comment:
                 "Chapter 5 — WC-MHGD: the quantity the O(1/K) rate bounds, against a 1/k line through the first point.",
             against: "k",
-            [
-                Curve("gap", "WC-MHGD", .lines, data: rate), .reference("bound", "𝒢(x_0)/k", data: reference),
-                Curve(
-                    "fit", "geometric fit ρ^k, ρ = \(fixed(rho, 4))", .lines, data: geometric, color: "#d62728", dash: 3
-                ),
-            ])
+            [Curve("gap", "WC-MHGD", .lines, data: rate), .reference("bound", "𝒢(x_0)/k", data: reference)] + fit)
     }
     show(
         try rateFigure(),

@@ -182,7 +182,7 @@ public struct Table: Sendable {
     private static func cell(_ value: Double, _ column: Column) -> String {
         if value.isNaN { return column.missing ?? "?" }
         switch column.format {
-        case .integer: return String(Int(value.rounded()))
+        case .integer: return abs(value) < 9e18 ? String(Int(value.rounded())) : String(format: "%.0f", value)
         case .fixed(let digits): return fixed(value, digits)
         case .scientific(let digits): return sci(value, digits)
         case .label(let texts): return texts[Int(value)]

@@ -88,6 +88,8 @@ struct EdgeTests {
         ["ch08", "--quick", "--outer-steps", "1", "--train-size", "50"],
         ["ch09", "--width", "1"],                                     // a trap on the chapter's own step: now refused, w ≥ 4
         ["ch09", "--quick", "--seed", "18446744073709551615"],        // the seed arithmetic overflowed
+        ["ch04", "--quick", "--seed", "18446744073709551615"],        // a seed beyond Int printed by an integer column
+        ["ch05", "--quick", "--kappa", "1"],                          // no window left for the rate figure's fit
     ]
 
     @Test("The inputs that once crashed end cleanly; a flag refused is refused before the work, by name",
