@@ -1,4 +1,4 @@
-# Chapter 6 — Stochastic WC-MHGD: measured variance (points) and the first-order law c_b σ_h² (line), b < N.
+# Chapter 6 — Stochastic WC-MHGD: measured variance (points) and the first-order law V_h/B_eff (line), B < N.
 # Regenerate: swift run -c release ch06  (ch06 --help lists the seed and flags)
 # Render: gnuplot ch06-variance.gp  (writes ch06-variance.svg and ch06-variance.png beside this file)
 
@@ -15,8 +15,8 @@ $variance << EOD
 EOD
 
 set title 'Variance of the stochastic hypergradient against the batch size'
-set xlabel 'batch size b'
-set ylabel 'E‖ĥ − E ĥ‖²'
+set xlabel 'batch size B'
+set ylabel 'variance E‖ĥ₁ − E ĥ₁‖²'
 set logscale x
 set logscale y
 set format x '10^{%L}'
@@ -26,7 +26,7 @@ set grid lc rgb '#dddddd'
 set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch06-variance.svg'
-plot $variance using 1:3 with lines lc rgb '#777777' lw 2 dt 2 title 'law σ_h² (N − b)/(b(N − 1))', \
+plot $variance using 1:3 with lines lc rgb '#777777' lw 2 dt 2 title 'law V_h/B_eff (6.5)', \
      $variance using 1:2 with points lc rgb '#0072B2' pt 7 ps 1 title 'measured (100 draws)'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch06-variance.png'

@@ -9,10 +9,11 @@ struct Chapter06Flags: ParsableCommand {
         discussion: """
             Builds a finite-sum version of the S = 2 MOBL toy whose full problem is exactly the \
             deterministic toy, measures the variance of the stochastic Neumann hypergradient against \
-            the batch size b (and against the (N − b)/(b(N − 1)) law derived in the text), checks that \
+            the batch size B (and against the V_h/B_eff law derived in the text), checks that \
             full batches reproduce deterministic WC-MHGD bit for bit, runs stochastic WC-MHGD with \
-            batches N, N/10 and N/100 on an equal budget of samples, and measures what a moving \
-            average on the weights λ does; records the best mini-batch run as the closing \
+            batches N, N/10 and N/100 on an equal budget of samples (5 seeds per mini-batch, 3 with \
+            --quick), and measures what a moving average on the weights λ does (ω = 1, 0.5 and the \
+            flag's); records the best seed-0 mini-batch run as the closing \
             comparison's row (with --timings also figures/ch06-timings.dat). Writes figures/ch06-stochastic.gp, \
             figures/ch06-variance.gp, figures/ch06-averaging.gp and figures/ch06-tables.dat.
             """)
@@ -22,18 +23,18 @@ struct Chapter06Flags: ParsableCommand {
     @Option(help: "Samples N of the finite sum, even (20…100000; default 1000, 200 with --quick).")
     var samples: Int?
 
-    @Option(help: "Size ρ of the sample perturbations, ‖E_i‖₂ = ρ μ_Q (1e-6 ≤ ρ < 1; smaller ones vanish in rounding).")
+    @Option(help: "Size δ of the sample perturbations, ‖E_i‖₂ = δμ (1e-6 ≤ δ < 1; smaller ones vanish in rounding).")
     var perturbation = 0.5
 
     @Option(
         help:
-            "Outer steps K of the full-batch run (2…100000; default 100, 20 with --quick); a run with batch N/d gets d·K steps."
+            "Outer steps K of the full-batch run (2…100000; default 100, 20 with --quick); a run with batch N/d gets dK steps."
     )
     var outerSteps: Int?
 
     @Option(
         parsing: .upToNextOption,
-        help: "Batch divisors d (batch b = N/d), 2 to 6 values, each dividing N; the first must be 1 (full batch).")
+        help: "Batch divisors d (batch B = N/d), 2 to 6 values, each dividing N; the first must be 1 (full batch).")
     var divisors: [Int] = [1, 10, 100]
 
     @Option(help: "Neumann terms Q of every hypergradient (1…1000).")
@@ -45,10 +46,10 @@ struct Chapter06Flags: ParsableCommand {
     )
     var repetitions: Int?
 
-    @Option(help: "Weight γ of the newest λ in the moving average (0 < γ < 1).")
+    @Option(help: "Weight ω of the newest λ in the moving average (0 < ω < 1).")
     var averaging = 0.1
 
-    @Flag(help: "Solve for v with CG (5 iterations) on one mini-batch Hessian instead of stochastic Neumann.")
+    @Flag(help: "Solve for v with CG (m = 5 iterations) on one mini-batch Hessian instead of stochastic Neumann.")
     var cg = false
 
     mutating func validate() throws {

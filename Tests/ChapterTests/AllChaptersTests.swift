@@ -48,7 +48,7 @@ struct AllChaptersTests {
 
     /// The chapters whose output is narrowed by a later issue (the chapter revisions, issues
     /// 20–24): their wide lines are recorded as known issues, not hidden.
-    static let notYetNarrowed: Set<String> = ["ch06", "ch07", "ch08", "ch09", "ch10"]
+    static let notYetNarrowed: Set<String> = ["ch07", "ch08", "ch09", "ch10"]
 
     @Test("A default run prints no line wider than 110 characters (a terminal, a book page)",
           .tags(.defaultRun), arguments: allChapters)
