@@ -347,8 +347,7 @@ do {  // weave: hide
      \tag{6.6}
      $$
 
-     and the library's step is these lines, one comment each (its comments write $\gamma$
-     for the course's $\omega$, $\varphi_s$ for $\hat\Phi_s$ and $b$ for $B$):
+     and the library's step is these lines, one comment each:
      */
     // weave: include StochasticWCMHGD.step
     /*:

@@ -124,24 +124,24 @@ public struct StochasticWCMHGD: Sendable {
         using rng: inout SeededGenerator
     ) throws -> OuterIterate {
         let (n, settings) = (state.sampleCount, settings)
-        // y_k: D steps y ← y − α∇_y g_B(x_k, y), a fresh batch B of b_inner samples per step.
+        // y_k: D steps y ← y − α∇_y g_𝓑(x_k, y), a fresh batch 𝓑 of B_inner samples per step.
         var y = settings.warmInner ? state.base.y : state.base.y0
         for _ in 0..<settings.innerSteps {
             axpy(-settings.alpha, try oracles.lowerGradientY(x: x, y: y, batch: rng.batch(of: innerBatch, from: n)), &y)
         }
         state.base.y = y
-        // ĥ_s, φ_s: stochastic AID at (x_k, y_k) with batches of b samples (``stochasticHypergradient``).
+        // ĥ_s, Φ̂_s: stochastic AID at (x_k, y_k) with batches of B samples (``stochasticHypergradient``).
         let h = try stochasticHypergradients(oracles, x: x, y: y, warm: &state.base.v, step: k, using: &rng)
         try h.requireFinite("stochastic WC-MHGD", step: k)
         if k == 0 && settings.normalizePreference {
             state.base.r = try settings.normalized(state.base.r, values: h.values)
         }
-        // λ_k = the weighting QP on (ĥ, φ).
+        // λ_k = the weighting QP on (ĥ, Φ̂).
         var lambda = try chebyshevWeights(
             gradients: h.gradients, values: h.values, preference: state.base.r, u: settings.u,
             reference: settings.reference
         ).weights
-        // λ̄_k = (1 − γ) λ̄_{k−1} + γ λ_k   (γ = 1: λ̄_k = λ_k).
+        // λ̄_k = (1 − ω) λ̄_{k−1} + ω λ_k   (ω = 1: λ̄_k = λ_k).
         if averaging < 1 {
             if let previous = state.averageWeights {
                 lambda = combination([1 - averaging, averaging], [previous, lambda])
