@@ -52,8 +52,10 @@ do {  // weave: hide
      lower level and upper objectives that read only $y$:
 
      $$
-     g(x, y) = \tfrac12 y^\top A y - y^\top x, \qquad f_s(x, y) = f_s(y), \qquad
-     y^*(x) = A^{-1} x, \qquad \nabla\Phi_s(x) = A^{-1} \nabla f_s\big(y^*(x)\big), \tag{5.1}
+     \begin{aligned}
+     g(x, y) &= \tfrac12 y^\top A y - y^\top x, & f_s(x, y) &= f_s(y), \\
+     y^*(x) &= A^{-1} x, & \nabla\Phi_s(x) &= A^{-1} \nabla f_s\big(y^*(x)\big),
+     \end{aligned} \tag{5.1}
      $$
 
      with $A$ symmetric positive definite, its eigenvalues log-spaced in $[1, \kappa]$
@@ -99,8 +101,10 @@ do {  // weave: hide
      min), gives the **weighting QP** and the step:
 
      $$
-     \lambda_k = \operatorname*{argmin}_{\lambda \in \Delta_S} \; \big\|\nabla\Phi\,(r \odot \lambda)\big\|^2 - u\, \lambda^\top \big(r \odot (\Phi - z)\big),
-     \qquad u = \frac{2}{\gamma}, \qquad x_{k+1} = x_k - \beta\, \nabla\Phi\,(r \odot \lambda_k). \tag{5.4}
+     \begin{aligned}
+     \lambda_k &= \operatorname*{argmin}_{\lambda \in \Delta_S} \; \big\|\nabla\Phi\,(r \odot \lambda)\big\|^2 - u\, \lambda^\top \big(r \odot (\Phi - z)\big), \qquad u = \frac{2}{\gamma}, \\
+     x_{k+1} &= x_k - \beta\, \nabla\Phi\,(r \odot \lambda_k).
+     \end{aligned} \tag{5.4}
      $$
 
      Only the $S \times S$ Gram matrix $\nabla\Phi^\top \nabla\Phi$ enters, so the QP is tiny
