@@ -126,12 +126,7 @@ struct Chapter02Tests {
 
     @Test("The solution page shows exactly the code Exercise 2.6's test runs")
     func exercise2_6OnThePage() throws {
-        let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
-        let begin = try #require(source.range(of: "// begin solution 2.6\n"))
-        let end = try #require(source.range(of: "    // end solution 2.6"))
-        let code = String(source[begin.upperBound..<end.lowerBound]).split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasPrefix("    ") ? String($0.dropFirst(4)) : String($0) }.joined(separator: "\n")
-        let page = try String(contentsOf: packageRoot.appendingPathComponent("book/solutions/02.md"), encoding: .utf8)
+        let (code, page) = try testedSolution("2.6")
         #expect(page.contains(code), "book/solutions/02.md must show Exercise 2.6's solution as tested:\n\(code)")
     }
 

@@ -332,14 +332,7 @@ struct Chapter04Tests {
 
     @Test("The solution page shows exactly the code Exercise 4.7's test runs")
     func solutionPageShowsTheTestedCode() throws {
-        let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
-        let begin = try #require(source.range(of: "// begin solution 4.7\n"))
-        let end = try #require(source.range(of: "    // end solution 4.7"))
-        let code = String(source[begin.upperBound..<end.lowerBound]).split(
-            separator: "\n", omittingEmptySubsequences: false
-        )
-        .map { $0.hasPrefix("    ") ? String($0.dropFirst(4)) : String($0) }.joined(separator: "\n")
-        let page = try String(contentsOf: packageRoot.appendingPathComponent("book/solutions/04.md"), encoding: .utf8)
+        let (code, page) = try testedSolution("4.7")
         #expect(page.contains(code), "book/solutions/04.md must show Exercise 4.7's solution as tested:\n\(code)")
     }
 }

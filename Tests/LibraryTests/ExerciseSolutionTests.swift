@@ -41,12 +41,7 @@ struct ExerciseSolutionTests {
 
     @Test("The solution page shows exactly the code this test runs")
     func pageShowsTheTestedCode() throws {
-        let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
-        let begin = try #require(source.range(of: "// begin solution 1.8\n"))
-        let end = try #require(source.range(of: "    // end solution 1.8"))
-        let code = String(source[begin.upperBound..<end.lowerBound]).split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasPrefix("    ") ? String($0.dropFirst(4)) : String($0) }.joined(separator: "\n")
-        let page = try String(contentsOf: packageRoot.appendingPathComponent("book/solutions/01.md"), encoding: .utf8)
+        let (code, page) = try testedSolution("1.8")
         #expect(page.contains(code), "book/solutions/01.md must show Exercise 1.8's solution as tested:\n\(code)")
     }
 }

@@ -79,3 +79,23 @@ public func renderWithGnuplot(_ script: URL) throws -> ProcessOutput {
 public func dataBlocks(_ script: URL) throws -> [String: DataBlock] {
     try readDataBlocks(fromScript: String(contentsOf: script, encoding: .utf8))
 }
+
+/// An implementation exercise's worked solution as its test runs it, and the solution page
+/// that must show it: the lines between `// begin solution N.k` and `// end solution N.k` in
+/// the calling test file, dedented by the markers' indentation, and book/solutions/0N.md.
+/// - Throws: `InvalidInput` when the file lacks either marker.
+public func testedSolution(_ exercise: String, file: String = #filePath) throws -> (code: String, page: String) {
+    let lines = try String(contentsOf: URL(fileURLWithPath: file), encoding: .utf8)
+        .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let marker = { (word: String) in lines.firstIndex { $0.trimmingCharacters(in: .whitespaces) == "// \(word) solution \(exercise)" } }
+    guard let begin = marker("begin"), let end = marker("end"), begin < end else {
+        throw InvalidInput("test file", file, "must mark Exercise \(exercise)'s code with // begin solution and // end solution")
+    }
+    let indent = String(lines[end].prefix { $0 == " " })
+    let code = lines[(begin + 1)..<end].map { $0.hasPrefix(indent) ? String($0.dropFirst(indent.count)) : $0 }
+        .joined(separator: "\n")
+    let chapter = String(format: "%02d", Int(exercise.split(separator: ".")[0]) ?? 0)
+    let page = try String(
+        contentsOf: packageRoot.appendingPathComponent("book/solutions/\(chapter).md"), encoding: .utf8)
+    return (code + "\n", page)
+}
