@@ -1,61 +1,157 @@
-# Chapter 8 — Data hyper-cleaning on MNIST + Fashion-MNIST: the Table-1-shaped table (all its columns).
-# Regenerate: swift run -c release ch08 --data DIR --outer-steps 60 --seeds 3  (ch08 --help lists the seed and flags)
+# Chapter 8 — Data hyper-cleaning on MNIST + Fashion-MNIST: Table 1 of the real run.
+# Regenerate: swift run -c release ch08 --data DIR  (ch08 --help lists the seed and flags)
 # Render: gnuplot ch08-real-table1.gp  (writes ch08-real-table1.svg and ch08-real-table1.png beside this file)
 
-$table1 << EOD
-# T method mnist_acc mnist_acc_std mnist_f1 mnist_f1_std fashion_acc fashion_acc_std fashion_f1 fashion_f1_std auc
-16 0 83.51111111 0.1387777333 83.21015509 0.2766727825 74.04666667 0.7462796616 73.22938725 0.6360102827 0.94510056
-32 0 84.37777778 0.2714842605 84.08394008 0.3686188727 74.76666667 0.8183723684 74.09685865 0.7020421674 0.9445236533
-64 0 84.91111111 0.3532914021 84.60685412 0.3871500915 75.38666667 0.9487535683 74.81728308 0.8177719667 0.94515504
-128 0 85.35555556 0.3532914021 85.05243427 0.3503733869 75.97333333 1.023783831 75.47298849 0.8527839569 0.9467309867
+$acc_A << EOD
+# D acc std
+16 85.42222222 0.3892062197
+32 85.65555556 0.4337604732
+64 85.71111111 0.4004626954
+128 85.67777778 0.37466034
 
 
-16 1 82.36666667 0.6 82.05704869 0.4664365861 74.92666667 0.8053156731 74.24394681 0.6731827669 0.9232103467
-32 1 82.87777778 0.3338884267 82.55164932 0.2248003751 75.86 0.8742997198 75.22511759 0.6880504186 0.9362919467
-64 1 83.12222222 0.62568481 82.77415028 0.5560438786 76.56 0.6702238432 76.03479415 0.4688399474 0.9334622667
-128 1 83.4 0.6489307445 83.06273718 0.5912418512 76.92666667 0.8013322241 76.44875691 0.5593107944 0.9403543467
+16 83.41111111 0.4880042501
+32 83.28888889 0.5521003666
+64 83.32222222 0.6475023237
+128 83.27777778 0.4834291093
 
 
-16 2 81.56666667 0.5364492313 81.05824273 0.8213070191 73.38 0.84 72.43460131 0.7455418302 0.8653553867
-32 2 81.52222222 0.567972352 81.009044 0.8550281583 73.39333333 0.800083329 72.45474954 0.7054041534 0.85962008
-64 2 81.55555556 0.567972352 81.04420255 0.8498612651 73.4 0.8606973917 72.45795945 0.7722580723 0.8634331467
-128 2 81.55555556 0.587209345 81.04535303 0.8749393654 73.36666667 0.8500196076 72.42210969 0.758163882 0.8291576
+16 83.2 0.202758751
+32 83.2 0.2309401077
+64 83.16666667 0.2333333333
+128 83.15555556 0.1953155092
 
 
-16 3 83.92222222 0.4550132273 83.64014051 0.3868521027 67.77333333 0.6416645022 66.78331271 0.5309016795 0.8866097067
-32 3 85.38888889 0.3863408589 85.16763292 0.2774958205 67.07333333 1.112894125 66.14654518 1.006477379 0.88859488
-64 3 86.23333333 0.06666666667 86.01192608 0.06650076571 68.16 1.44374513 67.2562413 1.165378982 0.9021537067
-128 3 86.71111111 0.1018350154 86.48042018 0.1574698288 70.69333333 0.9888039914 69.92732999 0.6556394406 0.92505752
+16 86.75555556 0.06938886665
+32 86.45555556 0.1835856849
+64 85.53333333 0.5238744549
+128 84.82222222 0.3006166502
 
 
-16 4 83.1 0.1154700538 82.81452603 0.2617943159 73.84 0.7794870108 73.01660653 0.6295546016 0.9536080533
-32 4 84.16666667 0.3179797338 83.89938104 0.3544107508 74.36666667 0.8297790871 73.67498707 0.6127310513 0.9539148267
-64 4 84.82222222 0.1953155092 84.51232537 0.295525098 75.12 0.8618584571 74.56853663 0.6893427571 0.9543381067
-128 4 84.98888889 0.1261979632 84.70200962 0.07659597742 75.52666667 0.8227595842 75.00516292 0.5871464984 0.95479688
+16 85.32222222 0.2873892701
+32 85.52222222 0.5669933699
+64 85.61111111 0.6076670628
+128 85.55555556 0.5853140974
 EOD
 
-set title 'Test accuracy against T, mean over 3 seed(s): MNIST (solid), Fashion-MNIST (dashed)'
-set xlabel 'inner steps T'
+$references_A << EOD
+# D noisy clean
+13.33333333 80.73333333 85.83333333
+153.6 80.73333333 85.83333333
+EOD
+
+$acc_B << EOD
+# D acc std
+16 75.98 0.960832972
+32 76.1 0.8838551918
+64 76.1 0.9627045237
+128 76.13333333 0.9261389385
+
+
+16 77.06666667 0.8478993651
+32 77.32666667 0.8013322241
+64 77.4 0.8126499862
+128 77.35333333 0.7642861593
+
+
+16 73.11333333 0.6404165311
+32 73.04666667 0.7305705533
+64 72.98 0.6720119047
+128 73.06 0.5922837158
+
+
+16 71.14 0.9353074361
+32 73.67333333 0.6354001364
+64 75.19333333 0.6404165311
+128 75.85333333 0.9383673765
+
+
+16 75.92 0.960832972
+32 76.13333333 1.098605176
+64 76.22 1.1870973
+128 76.16 1.159482643
+EOD
+
+$references_B << EOD
+# D noisy clean
+13.33333333 73.82 75.98
+153.6 73.82 75.98
+EOD
+
+set terminal svg size 800,460 enhanced font 'DejaVu Sans,12' background rgb 'white'
+set output 'ch08-real-table1.svg'
+set multiplot layout 1,2 title 'Test accuracy of each method''s own model against D (mean ± std over the seeds)'
+reset
+set title 'MNIST'
+set xlabel 'inner steps D'
 set ylabel 'test accuracy (%)'
 set logscale x
 set xrange [13.33333333:153.6]
 set xtics (16, 32, 64, 128)
-set key bottom right box opaque Left reverse
+set key bmargin center horizontal box opaque Left reverse
 set grid lc rgb '#dddddd'
 set border lw 1.5
-set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
-set output 'ch08-real-table1.svg'
-plot $table1 index 0 using 1:3 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'AID, summed', \
-     $table1 index 0 using 1:7 with linespoints lc rgb '#0072B2' lw 2 dt 2 pt 7 ps 1 notitle, \
-     $table1 index 1 using 1:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 7 ps 1 title 'WC-MHGD', \
-     $table1 index 1 using 1:7 with linespoints lc rgb '#E69F00' lw 2 dt 2 pt 7 ps 1 notitle, \
-     $table1 index 2 using 1:3 with linespoints lc rgb '#009E73' lw 2 dt 1 pt 7 ps 1 title 'FORUM', \
-     $table1 index 2 using 1:7 with linespoints lc rgb '#009E73' lw 2 dt 2 pt 7 ps 1 notitle, \
-     $table1 index 3 using 1:3 with linespoints lc rgb '#CC79A7' lw 2 dt 1 pt 7 ps 1 title 'MOML', \
-     $table1 index 3 using 1:7 with linespoints lc rgb '#CC79A7' lw 2 dt 2 pt 7 ps 1 notitle, \
-     $table1 index 4 using 1:3 with linespoints lc rgb '#D55E00' lw 2 dt 1 pt 7 ps 1 title 'MoCo', \
-     $table1 index 4 using 1:7 with linespoints lc rgb '#D55E00' lw 2 dt 2 pt 7 ps 1 notitle
-set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
+plot $acc_A index 0 using 1:2:3 with yerrorlines lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'AID, summed', \
+     $acc_A index 1 using 1:2:3 with yerrorlines lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'WC-MHGD', \
+     $acc_A index 2 using 1:2:3 with yerrorlines lc rgb '#009E73' lw 2 dt 1 pt 9 ps 1 title 'FORUM', \
+     $acc_A index 3 using 1:2:3 with yerrorlines lc rgb '#CC79A7' lw 2 dt 1 pt 13 ps 1 title 'MOML', \
+     $acc_A index 4 using 1:2:3 with yerrorlines lc rgb '#D55E00' lw 2 dt 1 pt 11 ps 1 title 'MoCo', \
+     $references_A using 1:2 with lines lc rgb '#777777' lw 2 dt 2 title 'uniform weights, noisy labels', \
+     $references_A using 1:3 with lines lc rgb '#000000' lw 2 dt 3 title 'clean samples only'
+reset
+set title 'Fashion-MNIST'
+set xlabel 'inner steps D'
+set ylabel 'test accuracy (%)'
+set logscale x
+set xrange [13.33333333:153.6]
+set xtics (16, 32, 64, 128)
+unset key
+set grid lc rgb '#dddddd'
+set border lw 1.5
+plot $acc_B index 0 using 1:2:3 with yerrorlines lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'AID, summed', \
+     $acc_B index 1 using 1:2:3 with yerrorlines lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'WC-MHGD', \
+     $acc_B index 2 using 1:2:3 with yerrorlines lc rgb '#009E73' lw 2 dt 1 pt 9 ps 1 title 'FORUM', \
+     $acc_B index 3 using 1:2:3 with yerrorlines lc rgb '#CC79A7' lw 2 dt 1 pt 13 ps 1 title 'MOML', \
+     $acc_B index 4 using 1:2:3 with yerrorlines lc rgb '#D55E00' lw 2 dt 1 pt 11 ps 1 title 'MoCo', \
+     $references_B using 1:2 with lines lc rgb '#777777' lw 2 dt 2 title 'uniform weights, noisy labels', \
+     $references_B using 1:3 with lines lc rgb '#000000' lw 2 dt 3 title 'clean samples only'
+unset multiplot
+set terminal pngcairo size 1200,690 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch08-real-table1.png'
-replot
+set multiplot layout 1,2 title 'Test accuracy of each method''s own model against D (mean ± std over the seeds)'
+reset
+set title 'MNIST'
+set xlabel 'inner steps D'
+set ylabel 'test accuracy (%)'
+set logscale x
+set xrange [13.33333333:153.6]
+set xtics (16, 32, 64, 128)
+set key bmargin center horizontal box opaque Left reverse
+set grid lc rgb '#dddddd'
+set border lw 1.5
+plot $acc_A index 0 using 1:2:3 with yerrorlines lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'AID, summed', \
+     $acc_A index 1 using 1:2:3 with yerrorlines lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'WC-MHGD', \
+     $acc_A index 2 using 1:2:3 with yerrorlines lc rgb '#009E73' lw 2 dt 1 pt 9 ps 1 title 'FORUM', \
+     $acc_A index 3 using 1:2:3 with yerrorlines lc rgb '#CC79A7' lw 2 dt 1 pt 13 ps 1 title 'MOML', \
+     $acc_A index 4 using 1:2:3 with yerrorlines lc rgb '#D55E00' lw 2 dt 1 pt 11 ps 1 title 'MoCo', \
+     $references_A using 1:2 with lines lc rgb '#777777' lw 2 dt 2 title 'uniform weights, noisy labels', \
+     $references_A using 1:3 with lines lc rgb '#000000' lw 2 dt 3 title 'clean samples only'
+reset
+set title 'Fashion-MNIST'
+set xlabel 'inner steps D'
+set ylabel 'test accuracy (%)'
+set logscale x
+set xrange [13.33333333:153.6]
+set xtics (16, 32, 64, 128)
+unset key
+set grid lc rgb '#dddddd'
+set border lw 1.5
+plot $acc_B index 0 using 1:2:3 with yerrorlines lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'AID, summed', \
+     $acc_B index 1 using 1:2:3 with yerrorlines lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'WC-MHGD', \
+     $acc_B index 2 using 1:2:3 with yerrorlines lc rgb '#009E73' lw 2 dt 1 pt 9 ps 1 title 'FORUM', \
+     $acc_B index 3 using 1:2:3 with yerrorlines lc rgb '#CC79A7' lw 2 dt 1 pt 13 ps 1 title 'MOML', \
+     $acc_B index 4 using 1:2:3 with yerrorlines lc rgb '#D55E00' lw 2 dt 1 pt 11 ps 1 title 'MoCo', \
+     $references_B using 1:2 with lines lc rgb '#777777' lw 2 dt 2 title 'uniform weights, noisy labels', \
+     $references_B using 1:3 with lines lc rgb '#000000' lw 2 dt 3 title 'clean samples only'
+unset multiplot
 unset output

@@ -181,7 +181,7 @@ EOD
 set title 'Meta-test Chebyshev value against oracle calls (budget 3235)'
 set xlabel 'oracle calls'
 set ylabel 'max_s r_s · meta-test loss_s,  r = (0.8, 0.05, …)'
-set key top right box opaque Left reverse
+set key at graph 0.98, graph 0.56 right top box opaque Left reverse
 set grid lc rgb '#dddddd'
 set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
@@ -192,8 +192,8 @@ plot $budget_paths index 0 using 2:3 with linespoints lc rgb '#0072B2' lw 2 dt 1
      $budget_paths index 3 using 2:3 with linespoints lc rgb '#CC79A7' lw 2 dt 1 pt 13 ps 1 title 'linear scalarization', \
      $budget_paths index 4 using 2:3 with linespoints lc rgb '#D55E00' lw 2 dt 1 pt 11 ps 1 title 'MGDA', \
      $budget_paths index 5 using 2:3 with linespoints lc rgb '#56B4E9' lw 2 dt 1 pt 15 ps 1 title 'FORUM', \
-     $budget_paths index 6 using 2:3 with linespoints lc rgb '#F0E442' lw 2 dt 1 pt 3 ps 1 title 'MOML', \
-     $budget_paths index 7 using 2:3 with linespoints lc rgb '#000000' lw 2 dt 1 pt 1 ps 1 title 'MoCo'
+     $budget_paths index 6 using 2:3 with linespoints lc rgb '#000000' lw 2 dt 1 pt 3 ps 1 title 'MOML', \
+     $budget_paths index 7 using 2:3 with linespoints lc rgb '#882255' lw 2 dt 1 pt 1 ps 1 title 'MoCo'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch09-budget.png'
 replot

@@ -1,6 +1,119 @@
-# Chapter 9 — Multi-objective meta-learning: the preference sweep; each family's loss should dip where it is favoured.
+# Chapter 9 — Multi-objective meta-learning: the preference sweep as grouped bars (one group per family, one bar per preference; $sweep_bars holds each bar as a segment from 0 to its loss).
 # Regenerate: swift run -c release ch09  (ch09 --help lists the seed and flags)
 # Render: gnuplot ch09-sweep.gp  (writes ch09-sweep.svg and ch09-sweep.png beside this file)
+
+$sweep_bars << EOD
+# position loss
+0.675 0.0001
+0.675 0.2741263975
+
+1.675 0.0001
+1.675 0.3877705976
+
+2.675 0.0001
+2.675 0.1893607158
+
+3.675 0.0001
+3.675 0.2629997249
+
+4.675 0.0001
+4.675 0.2763035442
+
+
+
+0.805 0.0001
+0.805 0.09258282681
+
+1.805 0.0001
+1.805 0.5421625503
+
+2.805 0.0001
+2.805 0.4196078045
+
+3.805 0.0001
+3.805 0.2486041119
+
+4.805 0.0001
+4.805 0.408449877
+
+
+
+0.935 0.0001
+0.935 0.7133361766
+
+1.935 0.0001
+1.935 0.130227156
+
+2.935 0.0001
+2.935 0.4561633597
+
+3.935 0.0001
+3.935 1.069687077
+
+4.935 0.0001
+4.935 0.6750869157
+
+
+
+1.065 0.0001
+1.065 0.4081755248
+
+2.065 0.0001
+2.065 0.4487944338
+
+3.065 0.0001
+3.065 0.03838983755
+
+4.065 0.0001
+4.065 0.4311555894
+
+5.065 0.0001
+5.065 0.1828553478
+
+
+
+1.195 0.0001
+1.195 0.3800812011
+
+2.195 0.0001
+2.195 0.4473166371
+
+3.195 0.0001
+3.195 0.1554532911
+
+4.195 0.0001
+4.195 0.05375492994
+
+5.195 0.0001
+5.195 0.216102187
+
+
+
+1.325 0.0001
+1.325 0.2522937647
+
+2.325 0.0001
+2.325 0.4613813962
+
+3.325 0.0001
+3.325 0.143670062
+
+4.325 0.0001
+4.325 0.5277282073
+
+5.325 0.0001
+5.325 0.08850611461
+
+EOD
+
+$own_preference << EOD
+# position marker
+0.805 0.1525828268
+1.935 0.190227156
+3.065 0.09838983755
+4.195 0.1137549299
+5.325 0.1485061146
+EOD
 
 $sweep << EOD
 # preference test_1 test_2 test_3 test_4 test_5 train_1 train_2 train_3 train_4 train_5 chebyshev active misalignment gap
@@ -13,20 +126,23 @@ $sweep << EOD
 EOD
 
 set title 'Per-family meta-test loss under each preference (WC-MHGD, K = 60)'
-set xlabel 'preference: 0 = uniform, s = r_s of 0.8 on family s'
+set xlabel 'task family (meta-test tasks)'
 set ylabel 'meta-test query loss'
-set xrange [-0.3:5.3]
-set xtics (0, 1, 2, 3, 4, 5)
+set xrange [0.4:5.6]
+set xtics ('slow sine' 1, 'fast sine' 2, 'line' 3, 'kink |a−a₀|' 4, 'step tanh' 5)
+set yrange [0:1.604530616]
 set key top left box opaque Left reverse
 set grid lc rgb '#dddddd'
 set border lw 1.5
 set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'white'
 set output 'ch09-sweep.svg'
-plot $sweep using 1:2 with linespoints lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1 title 'slow sine', \
-     $sweep using 1:3 with linespoints lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1 title 'fast sine', \
-     $sweep using 1:4 with linespoints lc rgb '#009E73' lw 2 dt 1 pt 9 ps 1 title 'line', \
-     $sweep using 1:5 with linespoints lc rgb '#CC79A7' lw 2 dt 1 pt 13 ps 1 title 'kink |a−a₀|', \
-     $sweep using 1:6 with linespoints lc rgb '#D55E00' lw 2 dt 1 pt 11 ps 1 title 'step tanh'
+plot $sweep_bars index 0 using 1:2 with lines lc rgb '#999999' lw 11 dt 1 title 'uniform', \
+     $sweep_bars index 1 using 1:2 with lines lc rgb '#0072B2' lw 11 dt 1 title 'favour slow', \
+     $sweep_bars index 2 using 1:2 with lines lc rgb '#E69F00' lw 11 dt 1 title 'favour fast', \
+     $sweep_bars index 3 using 1:2 with lines lc rgb '#009E73' lw 11 dt 1 title 'favour line', \
+     $sweep_bars index 4 using 1:2 with lines lc rgb '#CC79A7' lw 11 dt 1 title 'favour kink', \
+     $sweep_bars index 5 using 1:2 with lines lc rgb '#D55E00' lw 11 dt 1 title 'favour step', \
+     $own_preference using 1:2 with points lc rgb '#000000' pt 11 ps 1.6 title 'the family''s own preference'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'
 set output 'ch09-sweep.png'
 replot

@@ -33,10 +33,10 @@ struct Chapter08Flags: ParsableCommand {
 
     @Option(
         parsing: .upToNextOption,
-        help: "Inner steps T to run, 1 to 4 values, each 1…512 (default 8 synthetic; 16 32 64 128 on real data).")
+        help: "Inner steps D per outer step, 1 to 4 values, each 1…512 (default 8 synthetic; 16 32 64 128 on real data); the first is the one tuned at.")
     var innerSteps: [Int] = []
 
-    @Option(help: "Outer steps K of every method (1…100000; default 150 synthetic, 60 with --quick and on real data).")
+    @Option(help: "Outer steps K_max of the tuning runs, the most any method runs (2…100000; default 100 synthetic, 40 with --quick, 60 on real data).")
     var outerSteps: Int?
 
     @Option(help: "Training samples per domain (50…60000; default 300 synthetic, 150 with --quick, 5000 on real data).")
@@ -48,14 +48,20 @@ struct Chapter08Flags: ParsableCommand {
     )
     var conflicted = 5
 
-    @Option(help: "Seeds of the real-data table (1…10; the synthetic run uses one).")
-    var seeds = 3
+    @Option(help: "Seeds (new data draws and corruptions) of the comparison (1…10; default 5 synthetic, 2 with --quick, 3 on real data).")
+    var seeds: Int?
+
+    @Option(help: "Tolerance on ‖∇_y g‖ of the start W*(0) that every method starts from (1e-12…1e-4).")
+    var startTolerance = 1e-10
+
+    @Option(help: "Folder holding the committed real run's ch08-real-tables.dat, printed in Section 9 when no data is given.")
+    var realFrom = "figures"
+
+    @Flag(help: "Use the inner step α = 1/L from the global curvature bound instead of the measured curvature at W*(0).")
+    var boundStep = false
 
     @Option(help: "Preferences r = (r₁, 1 − r₁) in WC-MHGD's sweep (3…15; default 7, 3 with --quick).")
     var preferences: Int?
-
-    @Option(help: "The outer step on x in units of N_d, the training samples per domain (0 < value ≤ 1000).")
-    var outerStep = 20.0
 
     @Option(help: "The ridge weight c of the lower level (1e-5…10).")
     var ridge = 1e-2
@@ -72,18 +78,18 @@ struct Chapter08Flags: ParsableCommand {
         try FlagCheck.require(innerSteps.count, in: 0...4, flag: "--inner-steps (count)")
         for t in innerSteps { try FlagCheck.require(t, in: 1...512, flag: "--inner-steps") }
         guard Set(innerSteps).count == innerSteps.count else {
-            throw ValidationError("--inner-steps \(innerSteps) repeats a value: each T once")
+            throw ValidationError("--inner-steps \(innerSteps) repeats a value: each D once")
         }
         innerSteps.sort()
-        if let k = outerSteps { try FlagCheck.require(k, in: 1...100_000, flag: "--outer-steps") }
+        if let k = outerSteps { try FlagCheck.require(k, in: 2...100_000, flag: "--outer-steps") }
         if let n = trainSize { try FlagCheck.require(n, in: 50...60_000, flag: "--train-size") }
-        try FlagCheck.require(seeds, in: 1...10, flag: "--seeds")
+        if let seeds { try FlagCheck.require(seeds, in: 1...10, flag: "--seeds") }
+        try FlagCheck.require(startTolerance, in: 1e-12...1e-4, flag: "--start-tolerance")
         guard conflicted == 0 || (2...10).contains(conflicted) else {
             throw ValidationError(
                 "--conflicted \(conflicted) must be 0 (no conflict) or 2…10 (a cycle of one class changes nothing)")
         }
         if let p = preferences { try FlagCheck.require(p, in: 3...15, flag: "--preferences") }
-        try FlagCheck.require(outerStep, above: 0, upTo: 1000, flag: "--outer-step")
         try FlagCheck.require(ridge, in: 1e-5...10, flag: "--ridge")
     }
 }

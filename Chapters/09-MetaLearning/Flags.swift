@@ -10,10 +10,11 @@ struct Chapter09Flags: ParsableCommand {
             "Chapter 9 — Multi-objective meta-learning: five task families compete for one shared representation.",
         discussion: """
             Few-shot regression over five families of tasks (slow and fast sines, lines, kinks, \
-            steps) with a shared representation of width w (the upper level, on random Fourier \
-            features) and a ridge head per task (the lower level, closed form). Runs WC-MHGD over a \
-            preference sweep and reports each family's meta-test loss; ablates u and the inner steps D \
-            at r = (0.8, 0.05, 0.05, 0.05, 0.05); and runs WC-MHGD (CG and Neumann), stochastic \
+            steps) with a shared representation of width p_head (the upper level, on random Fourier \
+            features) and a ridge head per task (the lower level, closed form, strongly convex through \
+            the ridge θ). Runs WC-MHGD over a preference sweep and reports each family's meta-test loss; \
+            ablates u and the inner steps D at r = (0.8, 0.05, 0.05, 0.05, 0.05) over five draws of the \
+            tasks (three with --quick); and runs WC-MHGD (CG and Neumann), stochastic \
             WC-MHGD, linear scalarization, MGDA, FORUM, MOML and MoCo on one budget of oracle calls, \
             recording them for the course's closing comparison. Writes figures/ch09-sweep.gp, \
             figures/ch09-u-ablation.gp, figures/ch09-d-ablation.gp, figures/ch09-budget.gp and \
@@ -24,7 +25,7 @@ struct Chapter09Flags: ParsableCommand {
 
     @Option(
         help:
-            "Width w of the shared representation (4…16; narrower ones stiffen the inner problem along the run past the step α = 1/L(x₀))."
+            "Width p_head of the shared representation (4…16; narrower ones stiffen the inner problem along the run past the step α = 1/L(x₀))."
     )
     var width = 4
 
@@ -37,7 +38,7 @@ struct Chapter09Flags: ParsableCommand {
     @Option(help: "Inner gradient steps D per outer step (1…64).")
     var innerSteps = 4
 
-    @Option(help: "CG steps N per hypergradient solve (1…100).")
+    @Option(help: "CG iterations m per hypergradient solve (1…100).")
     var cgSteps = 5
 
     @Option(help: "Terms Q of the Neumann series (1…500).")
@@ -49,7 +50,7 @@ struct Chapter09Flags: ParsableCommand {
     @Option(help: "The outer step β (0 < β ≤ 100).")
     var outerStep = 2.0
 
-    @Option(help: "The ridge weight c of every head (1e-4…10).")
+    @Option(help: "The ridge coefficient θ of every head, θ‖y_ξ‖² (1e-4…10): μ ≥ 2θ; Exercise 5 weakens it.")
     var ridge = 0.05
 
     mutating func validate() throws {

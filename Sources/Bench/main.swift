@@ -1,7 +1,11 @@
 // `make bench`: the hyper-cleaning hot path at the FORUM paper's size, side by side
 // with NumPy in the same run.
 //
-//   bench [--reps R] [--no-numpy]
+//   bench [--reps R] [--no-numpy] [--kernels-only] [--dump FOLDER]
+//
+// --kernels-only stops after section 2; --dump writes the kernels' outputs on the bench
+// data (float64, native byte order) into FOLDER, to compare two builds bit for bit:
+// gradient.bin, hvp.bin (at W), losses.bin, dots.bin (⟨∇ℓᵢ, V⟩) and predictions.bin.
 //
 // 1. The machine's memory bandwidth, measured by a large copy (one and two threads).
 // 2. The lower level's gradient and Hessian-vector product over the N × D design
@@ -24,6 +28,8 @@ import MOBL
 
 var reps = 20
 var useNumPy = true
+var kernelsOnly = false
+var dumpFolder: URL? = nil
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
     switch flag {
@@ -35,9 +41,18 @@ while let flag = arguments.popFirst() {
         reps = value
     case "--no-numpy":
         useNumPy = false
+    case "--kernels-only":
+        kernelsOnly = true
+    case "--dump":
+        guard let path = arguments.popFirst() else {
+            FileHandle.standardError.write("error: --dump needs a folder\n".data(using: .utf8)!)
+            exit(2)
+        }
+        dumpFolder = URL(fileURLWithPath: path)
     default:
         FileHandle.standardError.write(
-            "error: unknown flag \(flag) (flags: --reps R, --no-numpy)\n".data(using: .utf8)!)
+            "error: unknown flag \(flag) (flags: --reps R, --no-numpy, --kernels-only, --dump FOLDER)\n".data(
+                using: .utf8)!)
         exit(2)
     }
 }
@@ -324,6 +339,24 @@ if let numpy {
     )
 }
 say()
+
+if let folder = dumpFolder {
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let outputs: [(String, Vector)] = [
+        ("gradient.bin", swiftGradient), ("hvp.bin", swiftHessian),
+        ("losses.bin", design.losses(W, workspace: workspace)),
+        ("dots.bin", design.gradientDots(W, V, workspace: workspace)),
+        ("predictions.bin", design.predictions(W, workspace: workspace).map(Double.init)),
+    ]
+    for (name, values) in outputs {
+        try values.withUnsafeBytes { try Data($0).write(to: folder.appendingPathComponent(name)) }
+    }
+    say("Kernel outputs written to \(folder.path).")
+}
+if kernelsOnly {
+    if let folder = numpyFolder { try? FileManager.default.removeItem(at: folder) }
+    exit(0)
+}
 
 // MARK: 3. One outer iteration of each method, T = 16
 

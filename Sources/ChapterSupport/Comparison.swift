@@ -117,11 +117,24 @@ public struct ComparisonEntry: Sendable {
     public let lowerDimension: Int
     /// Wall time of the run in seconds (not deterministic: saved only in the timings).
     public let seconds: Double
+    /// Which of the chapter's seeds made the run (0: the course's generator).
+    public let seed: Int
+    /// 𝒯*_r, the optimum of the Chebyshev value the run's preference asks for, and how it
+    /// is known (``ChebyshevReference``); nil: the chapter has none (the closing chapter
+    /// then measures against the best value any method reached, and says so).
+    public let reference: ChebyshevReference?
+    /// Whether the run converged on its budget, by ``Convergence/judge(gaps:stoppedByOwnRule:)``;
+    /// nil: not judged.
+    public let convergence: Convergence?
 
     public init(
         problem: CourseProblem, method: CourseMethod, preference: Vector?, values: Vector, gap: Double,
-        counts: OracleCounts, peakVectors: Int, lowerDimension: Int, seconds: Double
+        counts: OracleCounts, peakVectors: Int, lowerDimension: Int, seconds: Double, seed: Int = 0,
+        reference: ChebyshevReference? = nil, convergence: Convergence? = nil
     ) {
+        self.seed = seed
+        self.reference = reference
+        self.convergence = convergence
         self.problem = problem
         self.method = method
         self.preference = preference

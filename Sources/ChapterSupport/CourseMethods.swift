@@ -31,6 +31,8 @@ public struct MethodSettings: Sendable {
     public var forumRho = 0.5
     public var forumStep: Double? = nil
     public var forumUpperStep: Double? = nil
+    /// FORUM's ``FORUM/feasibilityTolerance`` (nil: off, the paper).
+    public var forumFeasibilityTolerance: Double? = nil
     /// MOML's outer step (nil: β).
     public var momlStep: Double? = nil
     /// MoCo's weight step γ.
@@ -102,6 +104,7 @@ extension CourseMethod {
                 outerSteps: s.outerSteps, innerSteps: s.unrolledSteps ?? s.innerSteps,
                 eta: s.alpha * s.forumInnerStepScale, rho: s.forumRho, mu: mu)
             if let upper = s.forumUpperStep { forum.upperStepScale = upper / mu }
+            forum.feasibilityTolerance = s.forumFeasibilityTolerance
             return try forum.run(problem, x0: x0, y0: y0, observe: observe)
         case .moml:
             return try MOML(

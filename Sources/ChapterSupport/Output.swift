@@ -72,6 +72,19 @@ public func show(_ figure: Figure, caption: String, line: UInt = #line) {
     }
 }
 
+/// Places, where it is discussed, a figure that this run does not draw but the repository
+/// keeps from another run of the chapter (Chapter 8's real-data run, drawn only with its
+/// data): the woven page embeds `figures/<slug>.svg` with its caption, numbered with the
+/// chapter's other figures; a terminal reader is told where the figure is.
+public func showSaved(_ slug: String, caption: String, line: UInt = #line) {
+    say("(figure: figures/\(slug).svg, from a run with other flags; its script's header names them)", line: line)
+    if weaving {
+        let oneLine = caption.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        write("@weave \(line) shown \(slug) \(oneLine.joined(separator: " "))")
+        lastMarkedLine = 0
+    }
+}
+
 /// Prints `error: <message>` to standard error and exits with status 1.
 public func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))

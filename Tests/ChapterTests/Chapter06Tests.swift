@@ -109,15 +109,6 @@ struct Chapter06Tests {
         #expect(abs(averaging[2]["lambda_sd"]! / averaging[0]["lambda_sd"]! - 1) < 0.1)
     }
 
-    @Test("Every printed line of the default run fits in 110 characters", .tags(.defaultRun))
-    func narrowOutput() throws {
-        let run = try ChapterRuns.shared.defaultRun("ch06")
-        try #require(run.status == 0, "\(run.stderr)")
-        for line in run.stdout.split(separator: "\n") where !line.hasPrefix("@weave ") {
-            #expect(line.count <= 110, "\(line.count): \(line)")
-        }
-    }
-
     @Test("The prose's numbers are the default run's", .tags(.defaultRun))
     func proseQuotesTheRun() throws {
         try expectQuoted(
@@ -158,10 +149,9 @@ struct Chapter06Tests {
                     "  10     4.20e+04     4.45e+04     9.28e+04  not reached"
                 ),
                 ("$B = 100$ gets there after 1.65e+06", "1.39e+05     6.55e+05     1.65e+06  not reached"),
-                ("ends at $\\Phi(x_K) = (0.8329, 0.3553)$, 1.54e-03", "Φ(x_K) = (0.8329, 0.3553)"),
-                ("ends at $\\Phi(x_K) = (0.8329, 0.3553)$, 1.54e-03", "1.54e-03 away"),
-                ("misalignment 4.67e-03 and a final gap of 1.02e-05", "misalignment 𝓜_r = 4.67e-03"),
-                ("misalignment 4.67e-03 and a final gap of 1.02e-05", "final gap 1.02e-05"),
+                ("has median 2.87e-04 (range 2.19e-04–9.29e-04)", "median 2.87e-04, range 2.19e-04–9.29e-04"),
+                ("the final gap median 4.25e-06 (range 1.33e-06–1.02e-05)", "median 4.25e-06, range 1.33e-06–1.02e-05"),
+                ("levelled on its floor in 5 of 5 seeds", "converged (gap levelled) in 5 of 5 seeds"),
             ])
     }
 

@@ -149,8 +149,8 @@ struct FORUMTests {
         let (toy, x0) = try Self.toy()
         let y0 = Vector(repeating: 0, count: 10)
         let good = FORUM(outerSteps: 5, innerSteps: 4, eta: 0.05, rho: 0.5, mu: 0.1)
-        for (change, words) in [({ (f: inout FORUM) in f.outerSteps = 0 }, "outer steps K"), ({ $0.innerSteps = 0 }, "inner steps T"),
-                                ({ $0.eta = 1 }, "inner step η"), ({ $0.rho = 0 }, "ρ"), ({ $0.mu = -1 }, "outer step μ"),
+        for (change, words) in [({ (f: inout FORUM) in f.outerSteps = 0 }, "outer steps K"), ({ $0.innerSteps = 0 }, "inner steps D"),
+                                ({ $0.eta = 1 }, "inner step α"), ({ $0.rho = 0 }, "ρ"), ({ $0.mu = -1 }, "outer step β"),
                                 ({ $0.momentum = .epochZeroStart(iterationsPerEpoch: 0) }, "iterations per epoch"),
                                 ({ $0.upperStepScale = 0 }, "upper step scale")]
             as [((inout FORUM) -> Void, String)] {
@@ -177,5 +177,29 @@ struct FORUMTests {
         #expect(norm(plain.x) > 0)
         #expect(relativeError(scaled.x, 7 * plain.x) < 1e-14)
         #expect(scaled.y == plain.y)
+    }
+
+    @Test("feasibilityTolerance: at a start that solves the lower level, the first step moves no x and the run does not depend on the solve's residual")
+    func feasibleStart() throws {
+        let (toy, x0) = try Self.toy()
+        let exact = toy.lowerSolution(x: x0)
+        var forum = FORUM(outerSteps: 30, innerSteps: 5, eta: 1 / toy.lowerCurvature(x: x0)!.L, rho: 0.5, mu: 0.05)
+        forum.feasibilityTolerance = 1e-12
+        var ends: [Vector] = []
+        for residual in [1e-7, 1e-11] {
+            // A start off y*(x₀) by `residual` along a fixed direction: feasible to within q ≈ residual².
+            let y0 = exact.map { $0 + residual / Double(exact.count).squareRoot() }
+            var first: OuterIterate? = nil
+            let result = try forum.run(toy, x0: x0, y0: y0) { step in
+                if step.k == 0 { first = step }
+                return true
+            }
+            let step0 = try #require(first)
+            #expect(step0.constraint!.qTilde <= 1e-12 && step0.constraint!.nu == 0 && norm(step0.step) == 0)
+            ends.append(result.x)
+        }
+        #expect(norm(ends[0] - ends[1]) < 1e-5 * norm(ends[1]), "\(norm(ends[0] - ends[1]))")
+        // The paper's form (no tolerance) is unchanged: the option is off by default.
+        #expect(FORUM(outerSteps: 1, innerSteps: 1, eta: 0.1, rho: 0.5, mu: 0.1).feasibilityTolerance == nil)
     }
 }

@@ -226,7 +226,7 @@ struct MOMLTests {
             change(&m)
             refused(words) { try m.run(toy, x0: x0, y0: y0) }
         }
-        momlRefused({ $0.innerSteps = 0 }, "unrolled inner steps T")
+        momlRefused({ $0.innerSteps = 0 }, "unrolled inner steps D")
         momlRefused({ $0.outerSteps = 0 }, "outer steps K")
         momlRefused({ $0.beta = 0 }, "outer step β")
         momlRefused({ $0.beta = .infinity }, "outer step β")
@@ -242,14 +242,14 @@ struct MOMLTests {
         }
         mocoRefused({ $0.outerSteps = 0 }, "outer steps K")
         mocoRefused({ $0.innerSteps = -1 }, "inner steps D")
-        mocoRefused({ $0.mu = 0 }, "outer step μ")
-        mocoRefused({ $0.gamma = 0 }, "weight step γ")
-        mocoRefused({ $0.gamma = -1 }, "weight step γ")
-        mocoRefused({ $0.tracking = .constant(0) }, "tracking weight β")
+        mocoRefused({ $0.mu = 0 }, "outer step β")
+        mocoRefused({ $0.gamma = 0 }, "weight step β_λ")
+        mocoRefused({ $0.gamma = -1 }, "weight step β_λ")
+        mocoRefused({ $0.tracking = .constant(0) }, "tracking weight ω")
         mocoRefused({ $0.tracking = .constant(1.5) }, "must be in (0, 1]")
-        mocoRefused({ $0.tracking = .decaying(initial: 0, power: 0.5) }, "tracking weight β₀")
+        mocoRefused({ $0.tracking = .decaying(initial: 0, power: 0.5) }, "tracking weight ω₀")
         mocoRefused({ $0.tracking = .decaying(initial: 1, power: -1) }, "tracking decay power a")
-        mocoRefused({ $0.weightUpdate = .softmax(rho: -1) }, "softmax regularization ρ")
+        mocoRefused({ $0.weightUpdate = .softmax(rho: -1) }, "softmax regularization θ")
         mocoRefused({ $0.alpha = 1 }, "inner step α")
     }
 }

@@ -57,6 +57,19 @@ struct MetaLearningTests {
         var rng = SeededGenerator(seed: 2)
         let v = rng.gaussianVector(p)
         #expect(relativeError(problem.lowerHessianVector(x: x, y: y, v), H.times(v)) < 1e-12)
+        // lowerSpectrum: the dense Hessian's exact extreme eigenvalues (μ = 2θ is only their lower bound).
+        let spectrum = try #require(problem.lowerSpectrum(x: x))
+        #expect(abs(spectrum.smallest - eigenvalues.first!) <= 1e-9 * spectrum.largest)
+        #expect(abs(spectrum.largest - eigenvalues.last!) <= 1e-9 * spectrum.largest)
+        #expect(spectrum.smallest > mu)  // 4 shots fill a head of width 3: Z_ξᵀZ_ξ is positive definite
+    }
+
+    @Test("Heads wider than the support sets: the smallest eigenvalue of ∇²_yy g is the ridge's 2θ itself")
+    func widerHeadsThanShots() throws {
+        let (problem, x, _) = try smallMetaLearning(width: 6)  // p_head = 6 > N_spt = 4: Z_ξ has a null space
+        let spectrum = try #require(problem.lowerSpectrum(x: x))
+        #expect(abs(spectrum.smallest - 2 * problem.settings.ridge) <= 1e-10)
+        #expect(abs(spectrum.largest - problem.lowerCurvature(x: x)!.L) <= 1e-12 * spectrum.largest)
     }
 
     @Test("Closed-form heads = a long inner solve by gradient steps, and ∇_y g(x, y*) ≈ 0")

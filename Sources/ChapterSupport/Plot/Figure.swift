@@ -28,6 +28,9 @@ public struct Series: Sendable {
     /// A 1-based column of ± half-widths drawn as vertical error bars (e.g. a spread over
     /// seeds); nil draws none.
     public var error: Int? = nil
+    /// With `error`: the column of the bar's upper end, `error` then its lower end (gnuplot's
+    /// x:y:ylow:yhigh), for a median drawn with its range over seeds.
+    public var errorHigh: Int? = nil
 
     public init(
         block: String, index: Int? = nil, x: Int = 1, y: Int = 2, style: Style, title: String?, color: String? = nil,
@@ -87,6 +90,15 @@ public struct Figure: Sendable {
     public var command: String?
     public var blocks: [DataBlock] = []
     public var series: [Series] = []
+    /// Whether the plot has a key (false: `unset key`, e.g. a panel whose x tics name the series).
+    public var showKey = true
+    /// Small multiples: when not empty, the figure is these panels (each a figure with its
+    /// own axes, data and series; their datablock names must differ) drawn in a grid of
+    /// `panelColumns` columns under the figure's title; the figure's own series are unused.
+    public var panels: [Figure] = []
+    public var panelColumns = 2
+    /// The height of one row of panels, in SVG pixels (the width is the figure's).
+    public var panelHeight = 300
 
     /// The course palette (colour-blind-safe Okabe–Ito order), used in turn.
     public static let palette = [
@@ -110,6 +122,81 @@ public struct Figure: Sendable {
     ///   or over a series with no positive value (exact zeros are allowed: gnuplot
     ///   leaves them out), or a figure with nothing to draw.
     public func script() throws -> String {
+        if !panels.isEmpty { return try panelScript() }
+        try validate()
+        let chapter = String(slug.prefix(4))
+        var lines = comments.map { "# " + $0 }
+        lines.append(
+            "# Regenerate: swift run -c release \(command ?? chapter)  (\(chapter) --help lists the seed and flags)")
+        lines.append("# Render: gnuplot \(slug).gp  (writes \(slug).svg and \(slug).png beside this file)")
+        lines.append("")
+        for block in blocks {
+            lines.append(block.scriptText)
+            lines.append("")
+        }
+        lines += settingLines()
+        let clauses = plotClauses()
+        let (w, h) = Self.size
+        lines.append("set terminal svg size \(w),\(h) enhanced font '\(Self.font),12' background rgb 'white'")
+        lines.append("set output '\(slug).svg'")
+        lines.append("plot " + clauses.joined(separator: ", \\\n     "))
+        lines.append(
+            "set terminal pngcairo size \(w * 3 / 2),\(h * 3 / 2) enhanced font '\(Self.font),15' background rgb 'white'"
+        )
+        lines.append("set output '\(slug).png'")
+        lines.append("replot")
+        lines.append("unset output")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The script of a figure made of panels: every panel's datablocks, then the grid drawn
+    /// once for the SVG and once for the PNG (a multiplot cannot be replotted).
+    private func panelScript() throws -> String {
+        guard slug.range(of: #"^ch[0-9]{2}-[a-z0-9-]+$"#, options: .regularExpression) != nil else {
+            throw InvalidInput("figure slug", "'\(slug)'", "must look like chNN-words (lower case, digits, dashes)")
+        }
+        guard panelColumns >= 1, panelHeight >= 100 else {
+            throw InvalidInput(
+                "figure \(slug)", "\(panelColumns) columns, height \(panelHeight)", "needs ≥ 1 column, ≥ 100 px")
+        }
+        let names = panels.flatMap { $0.blocks.map(\.name) }
+        guard Set(names).count == names.count else {
+            throw InvalidInput("figure \(slug)", "datablocks \(names)", "panels must name their datablocks apart")
+        }
+        for panel in panels { try panel.validate() }
+        let chapter = String(slug.prefix(4))
+        var lines = comments.map { "# " + $0 }
+        lines.append(
+            "# Regenerate: swift run -c release \(command ?? chapter)  (\(chapter) --help lists the seed and flags)")
+        lines.append("# Render: gnuplot \(slug).gp  (writes \(slug).svg and \(slug).png beside this file)")
+        lines.append("")
+        for block in panels.flatMap(\.blocks) {
+            lines.append(block.scriptText)
+            lines.append("")
+        }
+        let rows = (panels.count + panelColumns - 1) / panelColumns
+        let (w, h) = (Self.size.width, panelHeight * rows + 40)
+        var grid = ["set multiplot layout \(rows),\(panelColumns) title \(quoted(title))"]
+        for panel in panels {
+            grid.append("reset")
+            grid += panel.settingLines()
+            grid.append("plot " + panel.plotClauses().joined(separator: ", \\\n     "))
+        }
+        grid.append("unset multiplot")
+        lines.append("set terminal svg size \(w),\(h) enhanced font '\(Self.font),12' background rgb 'white'")
+        lines.append("set output '\(slug).svg'")
+        lines += grid
+        lines.append(
+            "set terminal pngcairo size \(w * 3 / 2),\(h * 3 / 2) enhanced font '\(Self.font),15' background rgb 'white'"
+        )
+        lines.append("set output '\(slug).png'")
+        lines += grid
+        lines.append("unset output")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Checks the figure's own settings and series (``script()``'s rules).
+    private func validate() throws {
         guard slug.range(of: #"^ch[0-9]{2}-[a-z0-9-]+$"#, options: .regularExpression) != nil else {
             throw InvalidInput("figure slug", "'\(slug)'", "must look like chNN-words (lower case, digits, dashes)")
         }
@@ -153,16 +240,11 @@ public struct Figure: Sendable {
                 }
             }
         }
-        let chapter = String(slug.prefix(4))
-        var lines = comments.map { "# " + $0 }
-        lines.append(
-            "# Regenerate: swift run -c release \(command ?? chapter)  (\(chapter) --help lists the seed and flags)")
-        lines.append("# Render: gnuplot \(slug).gp  (writes \(slug).svg and \(slug).png beside this file)")
-        lines.append("")
-        for block in blocks {
-            lines.append(block.scriptText)
-            lines.append("")
-        }
+    }
+
+    /// The lines from `set title` to `set border`: the axes, ranges, key and grid.
+    private func settingLines() -> [String] {
+        var lines: [String] = []
         lines.append("set title \(quoted(title))")
         lines.append("set xlabel \(quoted(xLabel))")
         lines.append("set ylabel \(quoted(yLabel))")
@@ -180,9 +262,16 @@ public struct Figure: Sendable {
         if let r = yRange { lines.append("set yrange [\(formatNumber(r.lowerBound)):\(formatNumber(r.upperBound))]") }
         if equalAxes { lines.append("set size ratio -1") }
         lines.append(
-            "set key \(key) box opaque Left reverse" + (keySpacing.map { " spacing \(formatNumber($0))" } ?? ""))
+            showKey
+                ? "set key \(key) box opaque Left reverse" + (keySpacing.map { " spacing \(formatNumber($0))" } ?? "")
+                : "unset key")
         lines.append("set grid lc rgb '#dddddd'")
         lines.append("set border lw 1.5")
+        return lines
+    }
+
+    /// One `plot` clause per series.
+    private func plotClauses() -> [String] {
         var clauses: [String] = []
         var nextColor = 0
         for s in series {
@@ -195,23 +284,14 @@ public struct Figure: Sendable {
             }
             var clause = "$\(s.block)" + (s.index.map { " index \($0)" } ?? "")
             let with = s.error == nil ? s.style.rawValue : s.style == .points ? "yerrorbars" : "yerrorlines"
-            clause += " using \(s.x):\(s.y)\(s.error.map { ":\($0)" } ?? "") with \(with) lc rgb '\(color)'"
+            clause +=
+                " using \(s.x):\(s.y)\(s.error.map { ":\($0)" } ?? "")\(s.errorHigh.map { ":\($0)" } ?? "") with \(with) lc rgb '\(color)'"
             if s.style != .points { clause += " lw \(formatNumber(s.lineWidth)) dt \(s.dashType)" }
             if s.style != .lines { clause += " pt \(s.pointType) ps \(formatNumber(s.pointSize))" }
             clause += s.title.map { " title \(quoted($0))" } ?? " notitle"
             clauses.append(clause)
         }
-        let (w, h) = Self.size
-        lines.append("set terminal svg size \(w),\(h) enhanced font '\(Self.font),12' background rgb 'white'")
-        lines.append("set output '\(slug).svg'")
-        lines.append("plot " + clauses.joined(separator: ", \\\n     "))
-        lines.append(
-            "set terminal pngcairo size \(w * 3 / 2),\(h * 3 / 2) enhanced font '\(Self.font),15' background rgb 'white'"
-        )
-        lines.append("set output '\(slug).png'")
-        lines.append("replot")
-        lines.append("unset output")
-        return lines.joined(separator: "\n") + "\n"
+        return clauses
     }
 
     /// Writes `<directory>/<slug>.gp` atomically (a temporary file renamed into

@@ -1,40 +1,41 @@
-/// MOML, multi-objective meta-learning (Ye et al. 2021) as FORUM's chapter runs it:
-/// ITD hypergradients through T unrolled inner steps, combined by MGDA.
+/// MOML, multi-objective meta-learning (Ye et al. 2021, arXiv 2102.07121) as FORUM's
+/// chapter runs it: ITD hypergradients through D unrolled inner steps, combined by MGDA.
 ///
 ///     for k = 0 … K−1:
-///         y_0 = y_T of step k − 1 (warm) or the caller's y₀ (cold)
-///         y_{t+1} = y_t − α ∇_y g(x_k, y_t),   t = 0 … T−1          (stored: T + 1 iterates)
-///         ĥ_s = ∇_x f_s(x_k, y_T) + J_Tᵀ ∇_y f_s(x_k, y_T)              (reverse mode, for each s)
+///         y^(0) = y^(D) of step k − 1 (warm) or the caller's y₀ (cold)
+///         y^(j+1) = y^(j) − α ∇_y g(x_k, y^(j)),   j = 0 … D−1          (stored: D + 1 iterates)
+///         ĥ_s = ∇_x f_s(x_k, y^(D)) + (J^(D))ᵀ ∇_y f_s(x_k, y^(D))      (reverse mode, for each s)
 ///         λ_k = argmin_{λ∈Δ_S} ‖Σ_s λ_s ĥ_s‖²                          (MGDA min-norm weights)
 ///         x_{k+1} = x_k − β Σ_s λ_{k,s} ĥ_s
 ///
-/// ĥ_s is the exact gradient of x ↦ f_s(x, y_T(x)) with y₀ held fixed
-/// (``itdHypergradient(_:objective:x:start:steps:stepSize:)``); as T grows and y_T →
+/// (The FORUM paper, which uses MOML as its baseline, writes T for D.) ĥ_s is the exact
+/// gradient of x ↦ f_s(x, y^(D)(x)) with y^(0) held fixed
+/// (``itdHypergradient(_:objective:x:start:steps:stepSize:)``); as D grows and y^(D) →
 /// y*(x_k) it tends to the true hypergradient ∇Φ_s(x_k). Every Pareto-stationary
 /// point of the reduced objectives is a fixed point up to that bias.
 ///
 /// The forward pass is run ONCE per outer step and serves all S reverse passes, so a
-/// step costs T lower gradients, S·T mixed products, S·(T − 1) Hessian-vector products,
-/// 2S upper gradients, S value evaluations and one min-norm QP — O(S p (n + p) T)
-/// arithmetic on dense oracles, the papers' time claim. Memory: the T + 1 stored
+/// step costs D lower gradients, S·D mixed products, S·(D − 1) Hessian-vector products,
+/// 2S upper gradients, S value evaluations and one min-norm QP — O(S p (n + p) D)
+/// arithmetic on dense oracles, the papers' time claim. Memory: the D + 1 stored
 /// iterates plus the adjoint and one product, whatever S
-/// (``OuterIterate/peakVectors`` = T + 3): linear in T, against the O(1) of AID and
+/// (``OuterIterate/peakVectors`` = D + 3): linear in D, against the O(1) of AID and
 /// of FORUM.
 ///
 /// Every step goes to an ``OuterObserver`` as an ``OuterIterate``: the values
-/// f_s(x_k, y_T), the ITD hypergradients, the weights λ_k, the step, 0
+/// f_s(x_k, y^(D)), the ITD hypergradients, the weights λ_k, the step, 0
 /// ``OuterIterate/solveProducts`` (there is no linear solve), the peak vectors and the
-/// oracle counts. ``OuterIterate/y`` is y_T.
+/// oracle counts. ``OuterIterate/y`` is y^(D).
 public struct MOML: Sendable {
     /// Outer steps K (the budget; an observer may stop sooner).
     public var outerSteps: Int
-    /// Unrolled inner steps T per outer step (≥ 1), the depth ITD differentiates through.
+    /// Unrolled inner steps D per outer step (≥ 1), the depth ITD differentiates through.
     public var innerSteps: Int
     /// Inner step α (below 2/L; 1/L is the usual choice).
     public var alpha: Double
     /// Outer step β.
     public var beta: Double
-    /// Start each unrolled inner loop from the previous step's y_T (the paper's
+    /// Start each unrolled inner loop from the previous step's y^(D) (the paper's
     /// choice; else from the caller's y₀ every time).
     public var warmInner: Bool
     /// The authors' code's variant (off by default): with S = 2, clip the MGDA weight
@@ -52,7 +53,7 @@ public struct MOML: Sendable {
 
     /// Checks the configuration.
     ///
-    /// - Throws: ``InvalidInput`` naming the value and the rule: K < 1; T < 1 (ITD
+    /// - Throws: ``InvalidInput`` naming the value and the rule: K < 1; D < 1 (ITD
     ///   needs at least one step to differentiate through); β ≤ 0 or not finite;
     ///   α ≤ 0 or not finite (α beyond 2/L is refused by ``run(_:x0:y0:observe:)`` when
     ///   the problem knows L).
@@ -60,7 +61,7 @@ public struct MOML: Sendable {
         try requireAtLeastOne(outerSteps, "outer steps K")
         guard innerSteps >= 1 else {
             throw InvalidInput(
-                "unrolled inner steps T", "\(innerSteps)", "must be ≥ 1 (ITD differentiates through at least one step)")
+                "unrolled inner steps D", "\(innerSteps)", "must be ≥ 1 (ITD differentiates through at least one step)")
         }
         try requirePositive(beta, "outer step β")
         try requirePositive(alpha, "inner step α")
@@ -71,7 +72,7 @@ public struct MOML: Sendable {
 
     /// Runs K outer steps from (x₀, y₀), handing every step to `observe`.
     ///
-    /// - Returns: the last point, the last y_T, the steps taken and the oracle calls made.
+    /// - Returns: the last point, the last y^(D), the steps taken and the oracle calls made.
     /// - Throws: ``InvalidInput`` (see ``validate()``, sizes of x₀ and y₀, α outside
     ///   (0, 2/L) when the problem knows L); ``Diverged`` when a value or a
     ///   hypergradient stops being finite; whatever the observer throws.
@@ -92,7 +93,7 @@ public struct MOML: Sendable {
 
     /// What MOML carries from one outer step to the next.
     public struct State: OuterState {
-        /// y_T of the last step: where the next unrolled loop starts when warm.
+        /// y^(D) of the last step: where the next unrolled loop starts when warm.
         public var y: Vector
         /// The caller's y₀, where every unrolled loop starts when cold.
         public let y0: Vector
@@ -102,8 +103,8 @@ public struct MOML: Sendable {
 
     /// One outer step of MOML at x_k (Ye et al. 2021), line by line as in the box above.
     public func step(_ k: Int, x: Vector, state: inout State, oracles: CountedOracles) throws -> OuterIterate {
-        // y_{t+1} = y_t − α∇_y g(x_k, y_t), t < T, from y_T of step k − 1 (warm) or y₀; all T + 1 kept.
-        // ĥ_s = ∇_x f_s(x_k, y_T) + J_Tᵀ ∇_y f_s(x_k, y_T): one reverse pass per objective (ITD).
+        // y^(j+1) = y^(j) − α∇_y g(x_k, y^(j)), j < D, from y^(D) of step k − 1 (warm) or y₀; all D + 1 kept.
+        // ĥ_s = ∇_x f_s(x_k, y^(D)) + (J^(D))ᵀ ∇_y f_s(x_k, y^(D)): one reverse pass per objective (ITD).
         let h = try itdHypergradients(
             oracles, objectives: 0..<oracles.objectiveCount, x: x,
             start: warmInner ? state.y : state.y0, steps: innerSteps, stepSize: alpha)

@@ -1,42 +1,44 @@
 import Foundation
 
-/// MoCo, multi-objective gradient correction (Fernando et al. 2023) on a bilevel
-/// problem: AID hypergradients, tracked by a moving average, weighted by projected
-/// gradient steps on the min-norm objective instead of an exact QP.
+/// MoCo, multi-objective gradient correction (Fernando et al. 2023, ICLR, arXiv 2210.12624)
+/// on a bilevel problem: AID hypergradients, tracked by a moving average, weighted by
+/// projected gradient steps on the min-norm objective instead of an exact QP.
 ///
 ///     for k = 0 … K−1:
-///         y ← D steps of  y − α ∇_y g(x_k, y)                  (from the last y: warm)
-///         for each s:  ĥ_s = AID at (x_k, y), v_s by CG or Neumann (from the last v_s)
-///         Y ← Y − β_k (Y − Ĥ)                   (columns y_s tracking ĥ_s; Y starts at Ĥ of step 0)
-///         λ ← Π_Δ(λ − γ YᵀY λ)                  (λ starts at (1/S, …, 1/S))
-///         x_{k+1} = x_k − μ Y λ
+///         y_k ← D steps of  y − α ∇_y g(x_k, y)                (from y_{k−1}: warm)
+///         for each s:  ĥ_s = AID at (x_k, y_k), v_s by m CG steps or Q Neumann terms (from the last v_s)
+///         Y ← Y − ω_k (Y − Ĝ)                 (columns tracking the ĥ_s; Y starts at Ĝ of step 0)
+///         λ ← Π_Δ(λ − β_λ YᵀY λ)               (λ starts at (1/S, …, 1/S))
+///         x_{k+1} = x_k − β Y λ
 ///
 /// The weight update is one projected-gradient step on ½‖Yλ‖² over the simplex
-/// (Π_Δ is ``projectOntoSimplex(_:)``), so λ stays in Δ and drifts toward the MGDA
+/// (Π_Δ is ``projectOntoSimplex(_:)``), so λ stays in Δ_S and drifts toward the MGDA
 /// min-norm weights of the tracked gradients as the run goes on. The tracking weight
-/// β_k is a ``TrackingSchedule``: constant, or decaying like β₀ (k + 1)^(−a); β_k = 1
-/// makes Y exactly the fresh estimates Ĥ (no tracking), smaller β_k average the
-/// estimates' errors over recent steps at the price of lagging behind x.
+/// ω_k is a ``TrackingSchedule``: constant, or decaying like ω₀ (k + 1)^(−a); ω_k = 1
+/// makes Y exactly the fresh estimates Ĝ (no tracking), smaller ω_k average the
+/// estimates' errors over recent steps at the price of lagging behind x. (The library's
+/// identifiers keep older letters: `mu` is β, `gamma` is β_λ, the tracking weight ω.)
 ///
 /// As a documented option, ``WeightUpdate/softmax(rho:)`` replaces the projection by
-/// the update of the authors' code, λ ← softmax(λ − γ(YᵀY + ρI)λ): it also keeps λ in
-/// Δ (strictly inside), but it is not a projected-gradient step, and its fixed points
-/// are not the min-norm weights. The default is the paper's printed projection.
+/// the update of the authors' code, λ ← softmax(λ − β_λ(YᵀY + θI)λ) (θ is the code's ρ):
+/// it also keeps λ in Δ_S (strictly inside), but it is not a projected-gradient step,
+/// and its fixed points are not the min-norm weights. The default is the paper's printed
+/// projection.
 ///
 /// Every step goes to an ``OuterObserver`` as an ``OuterIterate``: the values
-/// f_s(x_k, y_k), as ``OuterIterate/hypergradients`` the tracked columns y_s of Y (the
-/// vectors the weights are applied to), the new λ, the step −μYλ, the products of the
+/// f_s(x_k, y_k), as ``OuterIterate/hypergradients`` the tracked columns of Y (the
+/// vectors the weights are applied to), the new λ, the step −βYλ, the products of the
 /// linear solves, the peak vectors (as ``WCMHGD``'s: the largest AID estimate's plus
 /// the S − 1 other v_s, independent of D) and the oracle counts.
 public struct MoCo: Sendable {
-    /// How β_k, the weight of the newest estimate in the tracking of Y, depends on k.
+    /// How ω_k, the weight of the newest estimate in the tracking of Y, depends on k.
     public enum TrackingSchedule: Sendable, Equatable {
-        /// β_k = β for every k, β ∈ (0, 1].
+        /// ω_k = ω for every k, ω ∈ (0, 1].
         case constant(Double)
-        /// β_k = β₀ (k + 1)^(−a), β₀ ∈ (0, 1], a ≥ 0 (a = 0 is constant).
+        /// ω_k = ω₀ (k + 1)^(−a), ω₀ ∈ (0, 1], a ≥ 0 (a = 0 is constant).
         case decaying(initial: Double, power: Double)
 
-        /// β_k.
+        /// ω_k.
         public func weight(at k: Int) -> Double {
             switch self {
             case .constant(let beta): return beta
@@ -47,9 +49,9 @@ public struct MoCo: Sendable {
 
     /// How λ is updated from YᵀY.
     public enum WeightUpdate: Sendable, Equatable {
-        /// λ ← Π_Δ(λ − γ YᵀY λ): the paper's printed update (the default).
+        /// λ ← Π_Δ(λ − β_λ YᵀY λ): the paper's printed update (the default).
         case projection
-        /// λ ← softmax(λ − γ(YᵀY + ρI)λ), ρ ≥ 0: the update of the authors' code.
+        /// λ ← softmax(λ − β_λ(YᵀY + θI)λ), θ ≥ 0 (the code's ρ): the update of the authors' code.
         case softmax(rho: Double)
     }
 
@@ -59,15 +61,15 @@ public struct MoCo: Sendable {
     public var innerSteps: Int
     /// Inner step α (below 2/L; 1/L is the usual choice).
     public var alpha: Double
-    /// Outer step μ.
+    /// Outer step β.
     public var mu: Double
-    /// Weight step γ.
+    /// Weight step β_λ.
     public var gamma: Double
-    /// β_k of the tracking Y ← Y − β_k (Y − Ĥ).
+    /// ω_k of the tracking Y ← Y − ω_k (Y − Ĝ).
     public var tracking: TrackingSchedule
     /// The λ update (default: the projection).
     public var weightUpdate: WeightUpdate
-    /// CG with N steps or Neumann with Q terms, or either with a tolerance.
+    /// CG with m steps or Neumann with Q terms, or either with a tolerance.
     public var solver: HessianSolver
     /// Start each inner loop from the previous y (else from y₀).
     public var warmInner: Bool
@@ -93,20 +95,20 @@ public struct MoCo: Sendable {
 
     /// Checks the configuration.
     ///
-    /// - Throws: ``InvalidInput`` naming the value and the rule: K < 1; D < 0; μ ≤ 0;
-    ///   γ ≤ 0; a tracking weight β or β₀ outside (0, 1] or a decay power a < 0; ρ < 0
+    /// - Throws: ``InvalidInput`` naming the value and the rule: K < 1; D < 0; β ≤ 0;
+    ///   β_λ ≤ 0; a tracking weight ω or ω₀ outside (0, 1] or a decay power a < 0; θ < 0
     ///   (any of them not finite, too).
     public func validate() throws {
         try requireAtLeastOne(outerSteps, "outer steps K")
         guard innerSteps >= 0 else { throw InvalidInput("inner steps D", "\(innerSteps)", "must be ≥ 0") }
-        try requirePositive(mu, "outer step μ")
-        try requirePositive(gamma, "weight step γ")
+        try requirePositive(mu, "outer step β")
+        try requirePositive(gamma, "weight step β_λ")
         switch tracking {
         case .constant(let beta):
-            guard beta > 0, beta <= 1 else { throw InvalidInput("tracking weight β", "\(beta)", "must be in (0, 1]") }
+            guard beta > 0, beta <= 1 else { throw InvalidInput("tracking weight ω", "\(beta)", "must be in (0, 1]") }
         case .decaying(let beta0, let power):
             guard beta0 > 0, beta0 <= 1 else {
-                throw InvalidInput("tracking weight β₀", "\(beta0)", "must be in (0, 1]")
+                throw InvalidInput("tracking weight ω₀", "\(beta0)", "must be in (0, 1]")
             }
             guard power >= 0, power.isFinite else {
                 throw InvalidInput("tracking decay power a", "\(power)", "must be ≥ 0 and finite")
@@ -114,7 +116,7 @@ public struct MoCo: Sendable {
         }
         if case .softmax(let rho) = weightUpdate {
             guard rho >= 0, rho.isFinite else {
-                throw InvalidInput("softmax regularization ρ", "\(rho)", "must be ≥ 0 and finite")
+                throw InvalidInput("softmax regularization θ", "\(rho)", "must be ≥ 0 and finite")
             }
         }
     }
@@ -151,7 +153,7 @@ public struct MoCo: Sendable {
         public let y0: Vector
         /// v_s, the last solutions of ∇²_yy g v = ∇_y f_s (warm starts).
         public var v: [Vector?]
-        /// The tracked columns y_s of Y (empty before the first step).
+        /// The tracked columns of Y (empty before the first step).
         public var tracked: [Vector] = []
         /// λ (starts at (1/S, …, 1/S)).
         public var lambda: Vector
@@ -170,31 +172,31 @@ public struct MoCo: Sendable {
             oracles, x: x, start: warmInner ? state.y : state.y0, steps: innerSteps,
             stepSize: alpha, measureFinalGradient: false
         ).y
-        // ĥ_s: AID at (x_k, y_k), v_s by CG or Neumann from the last v_s.
+        // ĥ_s: AID at (x_k, y_k), v_s by m CG steps (or Q Neumann terms) from the last v_s.
         let h = try aidHypergradients(
             oracles, objectives: 0..<state.v.count, x: x, y: state.y, solver: solver,
             warm: &state.v, warmStart: warmSolve, step: k)
         try h.requireFinite("MoCo", step: k)
-        // Y ← Y − β_k (Y − Ĥ), Y starting at Ĥ of step 0.
+        // Y ← Y − ω_k (Y − Ĝ), Y starting at Ĝ = [ĥ_1, …, ĥ_S] of step 0.
         if state.tracked.isEmpty {
             state.tracked = h.gradients
         } else {
-            let beta = tracking.weight(at: k)
+            let omega = tracking.weight(at: k)
             for j in state.tracked.indices {
-                state.tracked[j] = combination([1 - beta, beta], [state.tracked[j], h.gradients[j]])
+                state.tracked[j] = combination([1 - omega, omega], [state.tracked[j], h.gradients[j]])
             }
         }
-        // λ ← Π_Δ(λ − γ YᵀY λ)   (or the authors' softmax update, ``WeightUpdate/softmax(rho:)``).
+        // λ ← Π_Δ(λ − β_λ YᵀY λ)   (or the authors' softmax update, ``WeightUpdate/softmax(rho:)``).
         state.lambda = updatedWeights(state.lambda, tracked: state.tracked)
         guard state.lambda.allSatisfy(\.isFinite) else { throw Diverged("MoCo", step: k, quantity: "the weights λ") }
-        // x_{k+1} = x_k − μ Y λ.
+        // x_{k+1} = x_k − β Y λ.
         let step = -mu * combination(state.lambda, state.tracked)
         return OuterIterate(
             k: k, x: x, y: state.y, values: h.values, hypergradients: state.tracked, weights: state.lambda,
             step: step, solveProducts: h.products, peakVectors: h.peakVectors, counts: oracles.counts)
     }
 
-    /// One λ update from the tracked columns: Π_Δ(λ − γ YᵀYλ) or softmax(λ − γ(YᵀY + ρI)λ).
+    /// One λ update from the tracked columns: Π_Δ(λ − β_λ YᵀYλ) or softmax(λ − β_λ(YᵀY + θI)λ).
     func updatedWeights(_ lambda: Vector, tracked: [Vector]) -> Vector {
         let s = tracked.count
         let combined = combination(lambda, tracked)  // Yλ

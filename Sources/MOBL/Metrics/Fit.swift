@@ -24,3 +24,15 @@ public func meanAndDeviation(_ values: [Double]) -> (mean: Double, std: Double) 
         values.count > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1) : 0
     return (mean, variance.squareRoot())
 }
+
+/// The median and the range (smallest, largest) of a set of measurements — the spread the
+/// course reports for a quantity over seeds (with few seeds, the range says more than a
+/// standard deviation). The median of an even count is the mean of the middle two.
+/// Needs at least one value (returns NaNs otherwise).
+public func medianAndRange(_ values: [Double]) -> (median: Double, low: Double, high: Double) {
+    guard !values.isEmpty else { return (.nan, .nan, .nan) }
+    let sorted = values.sorted()
+    let n = sorted.count
+    let median = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2])
+    return (median, sorted[0], sorted[n - 1])
+}

@@ -194,9 +194,33 @@ public struct HyperCleaning: BilevelProblem {
     /// μ = c and L = c + ½ λ̂, where λ̂ estimates λ_max(Σᵢ aᵢaᵢᵀ/N_{d(i)}): since
     /// σ ≤ 1 and every softmax Jacobian Jᵢ ≼ ½I, ∇²_WW g ≼ (c + ½λ_max)I for every x.
     /// λ̂ is 100 power iterations with a 5 % margin — an estimate, not a proof, used
-    /// to refuse step sizes beyond 2/L.
+    /// to refuse step sizes beyond 2/L. With ``measuredL`` set, L is that value instead.
     public func lowerCurvature(x: Vector) -> (mu: Double, L: Double)? {
-        (ridge, ridge + 0.5 * designCurvature)
+        (ridge, measuredL ?? globalL)
+    }
+
+    /// The global bound c + ½λ̂ on ∇²_WW g over every x and W (see ``lowerCurvature(x:)``).
+    public var globalL: Double { ridge + 0.5 * designCurvature }
+
+    /// A measured curvature to use as L in place of ``globalL`` (nil: the bound). The
+    /// bound assumes every weight σ(xᵢ) = 1 and every softmax Jacobian at its largest;
+    /// where the model fits its samples the Hessian is far flatter, and a step 1/L from
+    /// the bound crawls. Setting this to a measured λ_max
+    /// (``measuredCurvature(x:y:start:tolerance:)`` at a point the run starts from)
+    /// makes every method's inner step α = 1/L and the step checks follow the curvature
+    /// where the model is — safe for gradient descent while the curvature along the run
+    /// stays below 2L, which a caller should check where the run ends.
+    public var measuredL: Double? = nil
+
+    /// λ_max(∇²_WW g(x, W)) at one point, by ``powerIteration(_:start:tolerance:maxIterations:)``
+    /// on Hessian-vector products (one product per iteration), from `start` or a fixed
+    /// seeded random vector.
+    public func measuredCurvature(x: Vector, y: Vector, start: Vector? = nil, tolerance: Double = 1e-3) throws
+        -> PowerIterationResult
+    {
+        var random = SeededGenerator(seed: 0x5EED)
+        let v0 = start ?? Vector(random.gaussianVector(lowerDimension))
+        return try powerIteration({ lowerHessianVector(x: x, y: y, $0) }, start: v0, tolerance: tolerance)
     }
 
     static func largestEigenvalue(of A: Matrix, rowWeights: Vector) -> Double {

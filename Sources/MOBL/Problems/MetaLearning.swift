@@ -2,41 +2,42 @@ import Foundation
 
 /// Multi-objective meta-learning: few-shot regression over S = 5 task families
 /// (``TaskFamily``) with a shared representation (upper level) and one ridge head per
-/// task (lower level).
+/// task (lower level). Letters as in the course's notation page (Chapter 9).
 ///
 /// **Features and representation.** Fixed seeded random Fourier features
-/// φ(a) ∈ Rᴹ, φ_j(a) = √(2/(M−1)) cos(ω_j a + b_j) for j < M − 1 (ω_j ~ N(0, σ²),
-/// b_j uniform in [0, 2π)) and a constant last feature 1/√2. The upper variable
-/// x = vec(X) holds X ∈ R^{M×w} row by row (x[j·w + k] = X_jk, n = M·w); the
-/// representation of a is h(a) = Xᵀφ(a) ∈ Rʷ. With Φ_τ the K × M features of task τ's
-/// support inputs, Z_τ = Φ_τ X is its K × w design, and Z^q_τ = Φ^q_τ X that of its
-/// query inputs.
+/// ψ(a) ∈ Rᴹ, ψ_j(a) = √(2/(M−1)) cos(frequency_j · a + phase_j) for j < M − 1 (frequencies
+/// ~ N(0, bandwidth²), phases uniform in [0, 2π)) and a constant last feature 1/√2. The upper
+/// variable x = vec(X) holds X ∈ R^{M×p_head} row by row (x[j·p_head + k] = X_jk,
+/// n = M·p_head); the representation of a is Xᵀψ(a) ∈ R^{p_head}. With Ψ_ξ the N^spt × M
+/// features of task ξ's support inputs, Z_ξ = Ψ_ξ X is its N^spt × p_head design, and
+/// Z^qry_ξ = Ψ^qry_ξ X that of its N^qry query inputs.
 ///
-/// **The bilevel problem.** y = (y_1, …, y_T) stacks one head y_τ ∈ Rʷ per meta-training
-/// task (p = T·w), and
+/// **The bilevel problem.** y = (y_1, …, y_T) stacks one head y_ξ ∈ R^{p_head} per
+/// meta-training task (p = T·p_head), and
 ///
-///     g(x, y)   = Σ_τ [ (1/K)‖Z_τ y_τ − t_τ‖² + c‖y_τ‖² ]
-///     f_s(x, y) = (1/T_s) Σ_{τ ∈ family s} (1/Q)‖Z^q_τ y_τ − t^q_τ‖²,
+///     g(x, y)   = Σ_ξ [ (1/N^spt)‖Z_ξ y_ξ − t_ξ‖² + θ‖y_ξ‖² ]
+///     f_s(x, y) = (1/T_s) Σ_{ξ ∈ family s} (1/N^qry)‖Z^qry_ξ y_ξ − t^qry_ξ‖²,
 ///
-/// T_s the meta-training tasks of family s. g separates over the tasks, and
-/// ∇²_{y_τ y_τ} g = (2/K) Z_τᵀZ_τ + 2cI, so g is μ = 2c strongly convex and
-/// L = max_τ 2(λ_max(Z_τᵀZ_τ)/K + c) smooth in y (computed exactly, per task, by
-/// ``lowerCurvature(x:)``). The head has the closed form
-/// y*_τ = (Z_τᵀZ_τ/K + cI)⁻¹ Z_τᵀ t_τ/K (``lowerSolution(x:)``, one w × w Cholesky per
-/// task). Oracles, with r_τ = Z_τ y_τ − t_τ:
+/// T_s = T/S the meta-training tasks of family s. g separates over the tasks, and
+/// H_ξ = ∇²_{y_ξ y_ξ} g = (2/N^spt) Z_ξᵀZ_ξ + 2θI, so g is μ = 2θ strongly convex and
+/// L = max_ξ 2(eig_max(Z_ξᵀZ_ξ)/N^spt + θ) smooth in y (computed exactly, per task, by
+/// ``lowerCurvature(x:)``; ``lowerSpectrum(x:)`` gives the exact smallest eigenvalue too).
+/// The head has the closed form y*_ξ = (Z_ξᵀZ_ξ/N^spt + θI)⁻¹ Z_ξᵀ t_ξ/N^spt
+/// (``lowerSolution(x:)``, one p_head × p_head Cholesky per task). Oracles, with
+/// r_ξ = Z_ξ y_ξ − t_ξ:
 ///
-///     ∇_{y_τ} g = (2/K) Z_τᵀ r_τ + 2c y_τ          ∇_X g = Σ_τ (2/K) Φ_τᵀ r_τ y_τᵀ
-///     ∇²_{y_τ y_τ} g · v_τ = (2/K) Z_τᵀZ_τ v_τ + 2c v_τ
-///     ∇²_{Xy} g · v = Σ_τ (2/K) [Φ_τᵀ r_τ v_τᵀ + Φ_τᵀ (Z_τ v_τ) y_τᵀ]
-///     ∇_{y_τ} f_s = (2/(Q T_s)) Z^qᵀ r^q_τ (τ in family s, else 0)
-///     ∇_X f_s = Σ_{τ ∈ s} (2/(Q T_s)) Φ^qᵀ_τ r^q_τ y_τᵀ.
+///     ∇_{y_ξ} g = (2/N^spt) Z_ξᵀ r_ξ + 2θ y_ξ          ∇_X g = Σ_ξ (2/N^spt) Ψ_ξᵀ r_ξ y_ξᵀ
+///     H_ξ v_ξ = (2/N^spt) Z_ξᵀZ_ξ v_ξ + 2θ v_ξ
+///     ∇²_{Xy} g · v = Σ_ξ (2/N^spt) [Ψ_ξᵀ r_ξ v_ξᵀ + Ψ_ξᵀ (Z_ξ v_ξ) y_ξᵀ]
+///     ∇_{y_ξ} f_s = (2/(N^qry T_s)) Z^qryᵀ_ξ r^qry_ξ (ξ in family s, else 0)
+///     ∇_X f_s = Σ_{ξ ∈ s} (2/(N^qry T_s)) Ψ^qryᵀ_ξ r^qry_ξ y_ξᵀ.
 ///
 /// ``exactHypergradients(x:)`` applies the implicit function theorem with dense
-/// per-task solves: ∇Φ_s = ∇_x f_s − ∇²_xy g · v, H_τ v_τ = ∇_{y_τ} f_s at y*(x).
+/// per-task solves: ∇Φ_s = ∇_x f_s − ∇²_xy g · v, H_ξ v_ξ = ∇_{y_ξ} f_s at y*(x).
 ///
 /// **Finite sum.** The tasks are the lower level's N = T samples in the course's mean
-/// convention: g = (1/T) Σ_τ g_τ' with g_τ' = T·g_τ, so a batch oracle is
-/// (T/|B|) Σ_{τ∈B} of the per-task oracle (unbiased for uniform batches, and exactly
+/// convention: g = (1/T) Σ_ξ g_ξ' with g_ξ' = T·g_ξ, so a batch oracle is
+/// (T/|B|) Σ_{ξ∈B} of the per-task oracle (unbiased for uniform batches, and exactly
 /// the full oracle for the batch of all tasks, up to rounding). The upper level has no
 /// samples.
 ///
@@ -49,21 +50,21 @@ public struct MetaLearning: BilevelProblemWithSolution, FiniteSumBilevelProblem 
     public struct Settings: Sendable, Equatable {
         /// M, the number of features (M − 1 random Fourier features and a constant), ≥ 2.
         public var features: Int
-        /// w, the width of the representation, ≥ 1.
+        /// p_head, the width of the representation (one head's dimension), ≥ 1.
         public var width: Int
-        /// K, support shots per task, ≥ 1.
+        /// N^spt, support points (shots) per task, ≥ 1.
         public var shots: Int
-        /// Q, query points per task, ≥ 1.
+        /// N^qry, query points per task, ≥ 1.
         public var queries: Int
         /// Meta-training tasks per family, ≥ 1.
         public var trainTasksPerFamily: Int
         /// Meta-test tasks per family, ≥ 1.
         public var testTasksPerFamily: Int
-        /// c > 0, the ridge weight of the heads.
+        /// θ > 0, the ridge coefficient of the heads (θ‖y_ξ‖²): it makes g 2θ-strongly convex.
         public var ridge: Double
-        /// σ ≥ 0 of the Gaussian noise added to every target.
+        /// The standard deviation (≥ 0) of the Gaussian noise added to every target.
         public var noise: Double
-        /// σ > 0, the standard deviation of the random Fourier frequencies ω_j.
+        /// The standard deviation (> 0) of the random Fourier frequencies.
         public var bandwidth: Double
 
         public init(

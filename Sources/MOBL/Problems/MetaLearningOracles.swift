@@ -19,6 +19,21 @@ extension MetaLearning {
         return (2 * settings.ridge, 2 * largest)
     }
 
+    /// The exact extreme eigenvalues of ∇²_yy g at x: the smallest and the largest of
+    /// 2 eig(Z_ξᵀZ_ξ/N^spt + θI) over the tasks ξ (the Hessian is block diagonal, one
+    /// p_head × p_head block per task). The smallest is ≥ 2θ, the μ that
+    /// ``lowerCurvature(x:)`` reports, and equals it when some Z_ξ has a null space
+    /// (p_head > N^spt, or dependent columns); the largest is that L. nil if an
+    /// eigenvalue solve fails (a non-finite representation).
+    public func lowerSpectrum(x: Vector) -> (smallest: Double, largest: Double)? {
+        var (smallest, largest) = (Double.infinity, 0.0)
+        for z in designs(x).support {
+            guard let eigenvalues = try? symmetricEigenvalues(ridgeMatrix(z)) else { return nil }
+            (smallest, largest) = (min(smallest, eigenvalues.first!), max(largest, eigenvalues.last!))
+        }
+        return (2 * smallest, 2 * largest)
+    }
+
     public func upperValues(x: Vector, y: Vector) -> Vector {
         let query = designs(x).query
         return tasksOfFamily.map { tasks in
