@@ -593,7 +593,8 @@ do {  // weave: hide
             .number("corrupted", header: "mean σ, corrupted", .fixed(3)) { meanWeight($0.x!, corrupted: true) },
             .number("auc", header: "AUC", .fixed(3)) { $0.auc },
         ]
-    let forumRows = Set([0, 1, 2] + logSpacedIndices(forumRun.trail.count, points: 8)).sorted()
+    let forumRows = Set([0, 1, 2].filter { $0 < forumRun.trail.count } + logSpacedIndices(forumRun.trail.count, points: 8))
+        .sorted()
     let forumTrace = Table("forum", forumRows.map { forumRun.trail[$0] }, forumFields)
     // weave: end
     //: The tolerance of the next paragraph, beside FORUM's step in the library:
