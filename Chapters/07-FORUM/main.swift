@@ -458,11 +458,11 @@ do {  // weave: hide
             .number("nu", header: "ν_k", .fixed(4)) { main.nu[$0] },
             .number("ratio", header: "ν_k / limit", .fixed(3)) { main.nu[$0] / edge },
         ])
-    let firstRise = (1..<K).first { main.q[$0] > main.q[$0 - 1] }!
-    let firstOver = (0..<K).first { main.nu[$0] > edge }!
+    let firstRise = (1..<max(1, K)).first { main.q[$0] > main.q[$0 - 1] }.map { "at k = \($0)" } ?? "never"
+    let firstOver = (0..<K).first { main.nu[$0] > edge }.map { "at k = \($0)" } ?? "never"
     section("3b. Through the jump: the limit 2/(β(L + 1/L)) = \(fixed(edge, 4)) on ν_k")
     show(jumpTable)
-    say("ν_k first exceeds the limit at k = \(firstOver); q(ζ_k) first rises at k = \(firstRise)")
+    say("ν_k first exceeds the limit \(firstOver); q(ζ_k) first rises \(firstRise)")
     // weave: end
 
     /*:

@@ -160,7 +160,10 @@ extension ComparisonEntry {
             problem: problem, method: method, preference: preference, values: exact.reducedValues(x: x),
             gap: try stationarityGap(gradients: exact.exactHypergradients(x: x)), counts: counts,
             peakVectors: peakVectors, lowerDimension: exact.lowerDimension, seconds: seconds, seed: seed,
-            reference: reference, convergence: try Convergence.judge(gaps: gapTrail, stoppedByOwnRule: stoppedByOwnRule)
+            reference: reference,
+            // A run too short to judge (fewer than 4 steps, e.g. on a tiny --outer-steps) is saved as not judged.
+            convergence: gapTrail.count < 4 && !stoppedByOwnRule
+                ? nil : try Convergence.judge(gaps: gapTrail, stoppedByOwnRule: stoppedByOwnRule)
         )
     }
 }
