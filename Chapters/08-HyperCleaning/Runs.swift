@@ -344,3 +344,8 @@ func closingEntries(
     }
     return entries
 }
+
+/// The names of the `facts` table, in the order the run saves them (the table stores each as
+/// its index): the curvature, the stopping rule's steps and, on real data, the wall time.
+let factNames = ["bound_L", "measured_L", "power_products", "K_max", "band", "K"]
+    + Method.table.map { "settled_\($0.index)" } + ["seconds"]

@@ -264,10 +264,6 @@ do {  // weave: hide
      22.3 on B (0.7160 → 0.9390) here: a wide bracket. On real data it is far narrower
      (Section 9).
      */
-    /// The fraction (8.3) of the bracket an accuracy recovers on domain d.
-    func bracketFraction(_ accuracy: Double, domain d: Int) -> Double {
-        (accuracy - references[0].accuracy[d]) / (references[1].accuracy[d] - references[0].accuracy[d])
-    }
 
     /*:
      ## 4. The inner step: the curvature where the model is
@@ -384,15 +380,11 @@ do {  // weave: hide
             + " → K = \(K)")
     // weave: end
     // weave: begin-hide
-    let curveRows = Method.table.flatMap { method in
-        chosen[method]!.trail.map { (method, $0) }
-    }
     let curveBlock = try DataBlock(
         "curves", columns: ["method", "k", "selection", "auc", "step"],
         groups: Method.table.map { method in
             chosen[method]!.trail.map { [Double(method.index), Double($0.k + 1), 100 * $0.selection, $0.auc, $0.stepSize] }
         })
-    _ = curveRows
     let convergence = try Figure.curves(
         "\(slugPrefix)-convergence", title: "Selection accuracy of each method's own model (chosen settings, D = \(D0))",
         x: "outer step k", y: "selection accuracy, mean of the two domains (%)", key: "bottom right",
@@ -473,7 +465,6 @@ do {  // weave: hide
                     (x, W) = (run.x, run.W)
                 }
                 if D == D0 { closingRuns[seedIndex, default: [:]][method] = run }
-                _ = x
                 let exactW = try e.solveLower(x: x, start: W, tolerance: 1e-7)
                 let weights = e.problem.sampleWeights(x: x)
                 let end = try e.problem.measuredCurvature(x: x, y: W).value
@@ -496,6 +487,7 @@ do {  // weave: hide
         var aucA = 0.0, aucB = 0.0, curvature = 0.0
         var secondsPerStep = 0.0, peakVectors = 0.0, calls = 0.0
     }
+    /// The fraction (8.3) of the bracket, the mean of the two domains, against the seed's own reference rows.
     func fraction(_ scores: DomainScores, seed: Int) -> Double {
         let refs = seedReferences[seed]
         let parts = (0..<2).map { (d: Int) -> Double in
@@ -831,9 +823,7 @@ do {  // weave: hide
     struct Committed {
         let blocks: [String: DataBlock]
         func fact(_ name: String) -> Double {
-            let names = ["bound_L", "measured_L", "power_products", "K_max", "band", "K"]
-                + Method.table.map { "settled_\($0.index)" } + ["seconds"]
-            let index = Double(names.firstIndex(of: name)!)
+            let index = Double(factNames.firstIndex(of: name)!)
             return blocks["facts"]!.records.first { $0["name"] == index }!["value"]!
         }
     }
@@ -1050,12 +1040,9 @@ do {  // weave: hide
     }
     // What the run measured once: the curvature, the stopping rule's steps (and, on real data, its wall time).
     struct Fact { let name: String; let value: Double }
-    var facts = [
-        Fact(name: "bound_L", value: boundL), Fact(name: "measured_L", value: measuredL),
-        Fact(name: "power_products", value: Double(curvature.products)), Fact(name: "K_max", value: Double(Kmax)),
-        Fact(name: "band", value: band), Fact(name: "K", value: Double(K)),
-    ] + zip(Method.table, settled).map { Fact(name: "settled_\($0.0.index)", value: Double($0.1)) }
-    if real { facts.append(Fact(name: "seconds", value: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)) }
+    var values = [boundL, measuredL, Double(curvature.products), Double(Kmax), band, Double(K)] + settled.map(Double.init)
+    if real { values.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
+    let facts = zip(factNames, values).map { Fact(name: $0.0, value: $0.1) }
     let factTable = Table(
         "facts", facts, [.text("name") { $0.name }, .number("value", .scientific(6)) { $0.value }] as [Table.Field<Fact>])
     save(

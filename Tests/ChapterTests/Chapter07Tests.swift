@@ -161,15 +161,6 @@ struct Chapter07Tests {
         }
     }
 
-    @Test("Every printed line of the default run fits in 110 characters", .tags(.defaultRun))
-    func narrowOutput() throws {
-        let run = try ChapterRuns.shared.defaultRun("ch07")
-        try #require(run.status == 0, "\(run.stderr)")
-        for line in run.stdout.split(separator: "\n") where !line.hasPrefix("@weave ") {
-            #expect(line.count <= 110, "\(line.count): \(line)")
-        }
-    }
-
     @Test("The prose's numbers are the default run's", .tags(.defaultRun))
     func proseQuotesTheRun() throws {
         try expectQuoted("ch07", Self.quotes)

@@ -200,15 +200,6 @@ struct Chapter09Tests {
         #expect(pairs[0]["wc_test"] == methods[0]["chebyshev_test"] && pairs[0]["linear_test"] == methods[3]["chebyshev_test"])
     }
 
-    @Test("Every printed line of the default run fits in 110 characters", .tags(.defaultRun))
-    func narrowOutput() throws {
-        let run = try ChapterRuns.shared.defaultRun("ch09")
-        try #require(run.status == 0, "\(run.stderr)")
-        for line in run.stdout.split(separator: "\n") where !line.hasPrefix("@weave ") {
-            #expect(line.count <= 110, "\(line.count): \(line)")
-        }
-    }
-
     @Test("The prose's numbers are the default run's", .tags(.defaultRun))
     func proseQuotesTheRun() throws {
         try expectQuoted(

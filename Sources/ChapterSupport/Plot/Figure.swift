@@ -124,12 +124,7 @@ public struct Figure: Sendable {
     public func script() throws -> String {
         if !panels.isEmpty { return try panelScript() }
         try validate()
-        let chapter = String(slug.prefix(4))
-        var lines = comments.map { "# " + $0 }
-        lines.append(
-            "# Regenerate: swift run -c release \(command ?? chapter)  (\(chapter) --help lists the seed and flags)")
-        lines.append("# Render: gnuplot \(slug).gp  (writes \(slug).svg and \(slug).png beside this file)")
-        lines.append("")
+        var lines = headerLines
         for block in blocks {
             lines.append(block.scriptText)
             lines.append("")
@@ -149,6 +144,16 @@ public struct Figure: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The comment lines every script starts with: the figure's comments, how to regenerate
+    /// it and how to render it, then a blank line.
+    private var headerLines: [String] {
+        let chapter = String(slug.prefix(4))
+        return comments.map { "# " + $0 } + [
+            "# Regenerate: swift run -c release \(command ?? chapter)  (\(chapter) --help lists the seed and flags)",
+            "# Render: gnuplot \(slug).gp  (writes \(slug).svg and \(slug).png beside this file)", "",
+        ]
+    }
+
     /// The script of a figure made of panels: every panel's datablocks, then the grid drawn
     /// once for the SVG and once for the PNG (a multiplot cannot be replotted).
     private func panelScript() throws -> String {
@@ -164,12 +169,7 @@ public struct Figure: Sendable {
             throw InvalidInput("figure \(slug)", "datablocks \(names)", "panels must name their datablocks apart")
         }
         for panel in panels { try panel.validate() }
-        let chapter = String(slug.prefix(4))
-        var lines = comments.map { "# " + $0 }
-        lines.append(
-            "# Regenerate: swift run -c release \(command ?? chapter)  (\(chapter) --help lists the seed and flags)")
-        lines.append("# Render: gnuplot \(slug).gp  (writes \(slug).svg and \(slug).png beside this file)")
-        lines.append("")
+        var lines = headerLines
         for block in panels.flatMap(\.blocks) {
             lines.append(block.scriptText)
             lines.append("")
