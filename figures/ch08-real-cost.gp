@@ -4,34 +4,34 @@
 
 $time << EOD
 # D ms_per_step
-16 392.7010822
-32 565.626835
-64 718.7903759
-128 1242.865868
+16 151.1498651
+32 220.2136325
+64 342.5161282
+128 595.2992608
 
 
-16 391.6301637
-32 433.0645273
-64 670.7935806
-128 1240.531844
+16 164.4819521
+32 215.0883673
+64 356.5077484
+128 605.4782191
 
 
-16 218.9905774
-32 288.3811394
-64 640.65102
-128 1167.42783
+16 83.09178482
+32 141.1195877
+64 287.09622
+128 511.3621749
 
 
-16 633.9691853
-32 1383.390935
-64 3420.189411
-128 5174.907656
+16 239.2920317
+32 479.8194853
+64 972.2433003
+128 2063.750702
 
 
-16 309.9566028
-32 418.7476008
-64 747.7349033
-128 1165.636471
+16 151.1892042
+32 217.0872865
+64 343.4726862
+128 601.4849303
 EOD
 
 $memory << EOD
@@ -76,6 +76,7 @@ set ylabel 'wall time per outer step (ms)'
 set logscale x
 set logscale y
 set format y '10^{%L}'
+set xrange [13.33333333:153.6]
 set xtics (16, 32, 64, 128)
 set key bmargin center horizontal box opaque Left reverse
 set grid lc rgb '#dddddd'
@@ -92,6 +93,7 @@ set ylabel 'peak memory (KiB)'
 set logscale x
 set logscale y
 set format y '10^{%L}'
+set xrange [13.33333333:153.6]
 set xtics (16, 32, 64, 128)
 unset key
 set grid lc rgb '#dddddd'
@@ -112,6 +114,7 @@ set ylabel 'wall time per outer step (ms)'
 set logscale x
 set logscale y
 set format y '10^{%L}'
+set xrange [13.33333333:153.6]
 set xtics (16, 32, 64, 128)
 set key bmargin center horizontal box opaque Left reverse
 set grid lc rgb '#dddddd'
@@ -128,6 +131,7 @@ set ylabel 'peak memory (KiB)'
 set logscale x
 set logscale y
 set format y '10^{%L}'
+set xrange [13.33333333:153.6]
 set xtics (16, 32, 64, 128)
 unset key
 set grid lc rgb '#dddddd'

@@ -326,7 +326,7 @@ set terminal svg size 800,600 enhanced font 'DejaVu Sans,12' background rgb 'whi
 set output 'ch08-real-x-steps.svg'
 plot $curves index 0 using 2:5 with lines lc rgb '#0072B2' lw 2 dt 1 title 'AID, summed', \
      $curves index 1 using 2:5 with lines lc rgb '#E69F00' lw 2 dt 1 title 'WC-MHGD', \
-     $curves index 2 using 2:5 with lines lc rgb '#009E73' lw 2 dt 1 title 'FORUM', \
+     $curves index 2 using 2:5 with linespoints lc rgb '#009E73' lw 2 dt 1 pt 9 ps 0.6 title 'FORUM', \
      $curves index 3 using 2:5 with lines lc rgb '#CC79A7' lw 2 dt 1 title 'MOML', \
      $curves index 4 using 2:5 with lines lc rgb '#D55E00' lw 2 dt 1 title 'MoCo'
 set terminal pngcairo size 1200,900 enhanced font 'DejaVu Sans,15' background rgb 'white'

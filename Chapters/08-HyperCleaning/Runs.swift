@@ -60,13 +60,20 @@ enum Method: Hashable {
     }
 }
 
-/// One point of a method's grid: its outer step on x (in units of N_s) and, for FORUM and
-/// MoCo, a second setting (ρ, β_λ).
+/// One point of a method's grid: its outer step on x (in units of N_s), for FORUM and
+/// MoCo a second setting (ρ, β_λ), and Adam's step η when x moves by Adam.
 struct Setting: Hashable {
     var step: Double
     var second: Double? = nil
-    var text: String { "β = \(fixed(step, 0))·N_s" + (second.map { ", \(fixed($0, 1))" } ?? "") }
+    var adam: Double? = nil
+    var text: String {
+        "β = \(fixed(step, 0))·N_s" + (second.map { ", \(fixed($0, 1))" } ?? "")
+            + (adam.map { ", Adam η = \(fixed($0, 2))" } ?? "")
+    }
 }
+
+/// The grid of Adam's step η (a step in logits) every method is tuned over.
+let adamGrid = [0.01, 0.03, 0.1, 0.3]
 
 /// A model's numbers on one split of each domain: accuracy, macro-F1; and the validation
 /// losses f_s.
@@ -192,6 +199,7 @@ func runMethod(
     settings.forumFeasibilityTolerance = feasibilityTolerance
     if method == .forum { settings.forumRho = setting.second ?? 0.5 }
     if method == .moco { settings.mocoGamma = setting.second ?? 0.1 }
+    if let eta = setting.adam { settings.outerOptimizer = .adam(stepSize: eta) }
     var callBudget = budget.map { CallBudget(calls: $0) }
     var peak = 0
     var trail: [Checkpoint] = []
@@ -346,6 +354,7 @@ func closingEntries(
 }
 
 /// The names of the `facts` table, in the order the run saves them (the table stores each as
-/// its index): the curvature, the stopping rule's steps and, on real data, the wall time.
+/// its index): the curvature, the stopping rule's steps and, on real data, the wall times
+/// of the protocol (tuning and every method × D × seed) and of the whole run.
 let factNames = ["bound_L", "measured_L", "power_products", "K_max", "band", "K"]
-    + Method.table.map { "settled_\($0.index)" } + ["seconds"]
+    + Method.table.map { "settled_\($0.index)" } + ["protocol_seconds", "seconds"]

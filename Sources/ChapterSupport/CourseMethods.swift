@@ -42,6 +42,8 @@ public struct MethodSettings: Sendable {
     public var stochasticStepScale = 0.5
     public var stochasticBatch = 1
     public var stochasticSeed: UInt64 = 0
+    /// How x moves with each method's step (``OuterOptimizer``; `.plain`, the papers' update).
+    public var outerOptimizer: OuterOptimizer = .plain
 
     /// Outer steps for a run that only an observer stops.
     public static let untilStopped = Int.max
@@ -75,9 +77,11 @@ extension CourseMethod {
         let s = settings
         let cg = HessianSolver.conjugateGradient(.fixed(iterations: s.cgSteps))
         func wcmhgd(_ solver: HessianSolver = cg, alpha: Double = s.alpha) -> WCMHGD {
-            WCMHGD(
+            var method = WCMHGD(
                 preference: s.preference, u: s.u, normalizePreference: s.normalizePreference, outerSteps: s.outerSteps,
                 innerSteps: s.innerSteps, alpha: alpha, beta: s.beta, solver: solver)
+            method.outerOptimizer = s.outerOptimizer
+            return method
         }
         switch self {
         case .wcmhgdCG:
@@ -105,17 +109,20 @@ extension CourseMethod {
                 eta: s.alpha * s.forumInnerStepScale, rho: s.forumRho, mu: mu)
             if let upper = s.forumUpperStep { forum.upperStepScale = upper / mu }
             forum.feasibilityTolerance = s.forumFeasibilityTolerance
+            forum.outerOptimizer = s.outerOptimizer
             return try forum.run(problem, x0: x0, y0: y0, observe: observe)
         case .moml:
-            return try MOML(
+            var moml = MOML(
                 outerSteps: s.outerSteps, innerSteps: s.unrolledSteps ?? s.innerSteps, alpha: s.alpha,
-                beta: s.momlStep ?? s.beta
-            ).run(problem, x0: x0, y0: y0, observe: observe)
+                beta: s.momlStep ?? s.beta)
+            moml.outerOptimizer = s.outerOptimizer
+            return try moml.run(problem, x0: x0, y0: y0, observe: observe)
         case .moco:
-            return try MoCo(
+            var moco = MoCo(
                 outerSteps: s.outerSteps, innerSteps: s.innerSteps, alpha: s.alpha, mu: s.beta, gamma: s.mocoGamma,
-                tracking: .constant(0.5), solver: cg
-            ).run(problem, x0: x0, y0: y0, observe: observe)
+                tracking: .constant(0.5), solver: cg)
+            moco.outerOptimizer = s.outerOptimizer
+            return try moco.run(problem, x0: x0, y0: y0, observe: observe)
         }
     }
 }

@@ -32,7 +32,7 @@ let otherRunPrefixes = ["ch08-real-"]
 
 @Suite("Every chapter")
 struct AllChaptersTests {
-    @Test("A default run (as `make figures` does it) exits cleanly, in under 15 s of CPU time (a regression guard)",
+    @Test("A default run (as `make figures` does it) exits cleanly, in under 25 s of CPU time (a regression guard)",
           .tags(.defaultRun), arguments: allChapters)
     func defaultRunIsClean(chapter: ChapterSpec) throws {
         let run = try ChapterRuns.shared.defaultRun(chapter.name)
@@ -42,7 +42,10 @@ struct AllChaptersTests {
         // A guard against order-of-magnitude regressions, not a speed claim (those come from
         // `make timings` and `make bench`): CPU time, not wall time, so that the tests running
         // beside it on two cores do not count.
-        #expect(run.cpuSeconds < 15, "\(chapter.name) took \(run.cpuSeconds) s of CPU time in release mode")
+        // The slowest chapters take 12–17 s alone (Chapter 8 tunes and runs every method twice
+        // over, with the plain step on x and with Adam); beside the other tests they take up to
+        // a third more.
+        #expect(run.cpuSeconds < 25, "\(chapter.name) took \(run.cpuSeconds) s of CPU time in release mode")
         #endif
     }
 

@@ -166,6 +166,13 @@ struct Chapter08Tests {
                 ("($\\nu_1$ = 5.56e-01)", " 1  2.40e-01  5.56e-01            6.25e+00"),
                 ("the corrupted ones 0.141, an AUC of 0.950", "0.812              0.141  0.950"),
                 ("and the AUC creeps to 0.981", "0.779              0.018  0.981"),
+                ("the summed descent loses 0.08 of the", "AID, summed  0.03           0.79  0.74  0.86   0.87         -0.08  -0.09  -0.03                  0"),
+                ("and MOML 0.05 (worse on all 5)", "MOML         0.30           0.93  0.90  1.00   0.98         -0.05  -0.06  -0.03                  0"),
+                ("WC-MHGD's median moves by −0.01", "WC-MHGD      0.10           0.81  0.76  0.89   0.84         -0.01  -0.06   0.02                  1"),
+                ("FORUM (+0.01) and MoCo (+0.03) gain on 4 of 5 seeds",
+                 "FORUM        0.30           0.98  0.95  1.07   0.95          0.01  -0.02   0.04                  4"),
+                ("FORUM (+0.01) and MoCo (+0.03) gain on 4 of 5 seeds",
+                 "MoCo         0.10           0.79  0.74  0.91   0.76          0.03  -0.01   0.06                  4"),
                 ("(cleaning AUC 0.976 and 0.986 on A and B, against 0.938 and 0.948",
                  "weights at K: AID, summed AUC A 0.938, B 0.948; FORUM AUC A 0.976, B 0.986"),
                 // Section 9, printed from the committed real run (figures/ch08-real-tables.dat).
@@ -173,7 +180,8 @@ struct Chapter08Tests {
                 ("the clean samples only 85.83 % and 75.98 %", "clean samples only     0.8583  0.8566  0.7598"),
                 ("The measured curvature at $W^*(0)$ is 8.337, the bound 75.86",
                  "global bound L = 7.586e+01, measured eig_max(H) at W*(0) = 8.337e+00"),
-                ("The run took 80.7 minutes", "run time: 80.7 minutes"),
+                ("every method × $D$ × seed took 29.4 minutes", "tuning and every method × D × seed 29.4 minutes,"),
+                ("the closing comparison's tight solves, 35.2", "the closing comparison's rows 35.2 minutes"),
                 ("The stopping rule gives $K = 56$ of $K_{\\max} = 60$", "K_max = 60, band 0.25 points → K = 56"),
                 ("(AID from 0.8055 to 0.8075, FORUM from 0.7820 to 0.7835)", "AID, summed     40         -    0.8055"),
                 ("(AID from 0.8055 to 0.8075, FORUM from 0.7820 to 0.7835)", "FORUM           50       0.9    0.7820"),
@@ -193,7 +201,9 @@ struct Chapter08Tests {
                 ("(0.7830 against 0.7835)", "FORUM           50       0.5    0.7830"),
                 ("holds 6 vectors (368.0 KiB)", "6       368.0"),
                 ("131 (8034.0 KiB) at $D = 128$", "131      8034.0"),
-                ("grows from 634.0 ms to 5174.9 ms", "5174.9"),
+                ("grows from 239.3 ms to 2063.8 ms", "MOML          16                     82            19      1165.2        239.3"),
+                ("grows from 239.3 ms to 2063.8 ms", "MOML         128                    642           131      8034.0       2063.8"),
+                ("the summed descent's 595.3 ms at $D = 128$", "AID, summed  128                    158             7       429.3        595.3"),
             ])
     }
 

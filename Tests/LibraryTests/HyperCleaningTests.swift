@@ -136,6 +136,55 @@ struct HyperCleaningTests {
         #expect(design.predictions(W, workspace: workspace) == argmax)
     }
 
+    @Test("The sparse layout gives the dense layout's results to the bit, and the plain formulas' to 1e-12",
+          arguments: [(1037, 10, 0.2), (301, 13, 0.5), (3, 2, 0.0), (130, 10, 1.0)])
+    func sparseLayout(rows: Int, classes: Int, density: Double) throws {
+        var rng = SeededGenerator(seed: UInt64(rows) &+ 17)
+        // Image-like rows: each feature nonzero with probability `density`, rows of
+        // different lengths, some rows empty but for the constant feature.
+        var m = Matrix(rows: rows, columns: 41)
+        for i in 0..<rows {
+            let rowDensity = i % 7 == 0 ? 0 : density * (0.5 + rng.uniform())
+            // Values as an image's: k/255 (255 distinct nonzero values at most), some negative.
+            for d in 0..<40 where rng.uniform() < rowDensity { m[i, d] = Double(rng.integer(below: 255) - 60) / 255 }
+            m[i, 40] = 1
+        }
+        let automatic = try SoftmaxDesign(features: m, labels: (0..<rows).map { _ in rng.integer(below: classes) }, classes: classes)
+        let dense = automatic.laidOut(.dense), sparse = automatic.laidOut(.sparse)
+        #expect(dense.layout == .dense && sparse.layout == .sparse)
+        #expect(automatic.layout == (automatic.density <= SoftmaxDesign.sparseDensityLimit ? .sparse : .dense))
+        let W = rng.gaussianVector(dense.weightCount), V = rng.gaussianVector(dense.weightCount)
+        let omega = (0..<rows).map { _ in rng.uniform() }
+        // More than 255 distinct values: the sparse layout cannot hold them, the design stays dense.
+        var many = m
+        for i in 0..<rows { many[i, 0] = 1 + Double(i) / 1000 }
+        let distinct = Set(many.storage.filter { $0 != 0 }).count
+        #expect(try SoftmaxDesign(features: many, labels: automatic.labels, classes: classes).laidOut(.sparse).layout
+                == (distinct > 255 ? .dense : .sparse))
+        // A fresh workspace for each pass, and one shared (the cached softmax step).
+        for workspace in [SoftmaxWorkspace(), SoftmaxWorkspace()] {
+            let (gd, gs) = (dense.gradient(W, rowWeights: omega, workspace: workspace),
+                            sparse.gradient(W, rowWeights: omega, workspace: workspace))
+            #expect(gd.gradient == gs.gradient && gd.value == gs.value)
+            #expect(dense.hessianVector(W, V, rowWeights: omega, workspace: workspace)
+                    == sparse.hessianVector(W, V, rowWeights: omega, workspace: SoftmaxWorkspace()))
+            #expect(dense.hessianVector(W, V, rowWeights: omega, workspace: workspace)
+                    == sparse.hessianVector(W, V, rowWeights: omega, workspace: workspace))
+            #expect(dense.losses(W, workspace: workspace) == sparse.losses(W, workspace: workspace))
+            #expect(dense.gradientDots(W, V, workspace: workspace) == sparse.gradientDots(W, V, workspace: workspace))
+            #expect(dense.predictions(W, workspace: workspace) == sparse.predictions(W, workspace: workspace))
+            // The shared pass of ITD's reverse step: the two products' very numbers.
+            for design in [dense, sparse] {
+                let both = design.hessianVectorAndDots(W, V, rowWeights: omega, workspace: SoftmaxWorkspace())
+                #expect(both.product == design.hessianVector(W, V, rowWeights: omega, workspace: workspace))
+                #expect(both.dots == design.gradientDots(W, V, workspace: workspace))
+            }
+            #expect(relativeError(gs.gradient, sparse.plainGradient(W, rowWeights: omega)) < 1e-12)
+            #expect(relativeError(sparse.hessianVector(W, V, rowWeights: omega, workspace: workspace),
+                                  sparse.plainHessianVector(W, V, rowWeights: omega)) < 1e-12)
+        }
+    }
+
     @Test("Fused kernels are deterministic: the same bits on every call, with a fresh or a reused workspace")
     func fusedDeterministic() throws {
         var rng = SeededGenerator(seed: 5)

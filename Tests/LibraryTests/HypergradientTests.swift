@@ -316,6 +316,42 @@ struct HypergradientDescentTests {
         }
     }
 
+    @Test("Adam on x (OuterOptimizer): every move is Kingma & Ba's, written out, for the method's own step; bad settings are refused")
+    func adamOnX() throws {
+        let q = try problem()
+        var descent = HypergradientDescent(outerSteps: 200, innerSteps: 2, alpha: 1 / q.curvature.L, beta: 0.5,
+                                           solver: .conjugateGradient(.tolerance(relativeResidual: 1e-12, maxIterations: 100)))
+        descent.outerOptimizer = .adam(stepSize: 0.05)
+        var steps: [OuterIterate] = []
+        let x0: Vector = [1, -1, 0.5]
+        let result = try descent.run(q, x0: x0, y0: Vector(repeating: 0, count: 12)) { steps.append($0); return true }
+        // The method's own step at x_k is −β ĥ_k (ĥ_k as reported); Adam's move for it, from the paper's box.
+        var m = Vector(repeating: 0, count: 3), v = Vector(repeating: 0, count: 3)
+        var x = x0
+        for (k, step) in steps.enumerated() {
+            #expect(norm(step.x - x) <= 1e-15 * norm(x))
+            for i in 0..<3 {
+                let u = 0.5 * step.hypergradients[0][i]
+                m[i] = 0.9 * m[i] + 0.1 * u
+                v[i] = 0.999 * v[i] + 0.001 * u * u
+                let mHat = m[i] / (1 - pow(0.9, Double(k + 1))), vHat = v[i] / (1 - pow(0.999, Double(k + 1)))
+                let move = -0.05 * mHat / (vHat.squareRoot() + 1e-8)
+                #expect(abs(step.step[i] - move) <= 1e-12 * max(abs(move), 1e-3))
+            }
+            axpy(1, step.step, &x)
+        }
+        #expect(result.x == x)
+        // The first move is a signed step of η in every coordinate (η|u|/(|u| + ε), ε = 1e-8).
+        #expect(steps[0].step.allSatisfy { abs(abs($0) - 0.05) < 1e-6 })
+        // And the run still descends: Φ's gradient falls by orders of magnitude.
+        #expect(norm(q.exactHypergradients(x: result.x)[0]) < 1e-2 * norm(q.exactHypergradients(x: x0)[0]))
+        for bad in [OuterOptimizer.adam(stepSize: 0), .adam(stepSize: .nan), .adam(stepSize: 0.1, beta1: 1),
+                    .adam(stepSize: 0.1, beta2: -0.1), .adam(stepSize: 0.1, epsilon: 0)] {
+            descent.outerOptimizer = bad
+            #expect(throws: InvalidInput.self) { try descent.run(q, x0: x0, y0: Vector(repeating: 0, count: 12)) }
+        }
+    }
+
     @Test("Cold inner loops keep a bias: the run stops short of the stationary point")
     func coldBias() throws {
         let q = try problem()

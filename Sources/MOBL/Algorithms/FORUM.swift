@@ -46,6 +46,12 @@ public struct FORUM: Sendable {
 
     /// Outer steps K.
     public var outerSteps: Int
+
+    /// How x moves with the step this method computes (``OuterOptimizer``): `.plain`, the
+
+    /// paper's update, by default.
+
+    public var outerOptimizer: OuterOptimizer = .plain
     /// Inner steps D for q̃ (T in the FORUM paper).
     public var innerSteps: Int
     /// Inner step α, below 2/L (η in the FORUM paper).
@@ -113,7 +119,7 @@ public struct FORUM: Sendable {
             steps: outerSteps, oracles: oracles, x0: x0,
             state: State(
                 y: y0, smoothedWeights: momentum == .paper ? nil : Vector(repeating: 0, count: problem.objectiveCount)),
-            observe: observe
+            optimizer: outerOptimizer, observe: observe
         ) {
             k, x, state in
             try step(k, x: x, state: &state, oracles: oracles)

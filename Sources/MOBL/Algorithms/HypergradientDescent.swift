@@ -16,6 +16,9 @@
 public struct HypergradientDescent: Sendable {
     /// Outer steps K (the budget; an observer may stop sooner).
     public var outerSteps: Int
+    /// How x moves with the step this method computes (``OuterOptimizer``): `.plain`, the
+    /// paper's update, by default.
+    public var outerOptimizer: OuterOptimizer = .plain
     /// Inner gradient steps D per outer step.
     public var innerSteps: Int
     /// Inner step α (≤ 2/L).
@@ -60,7 +63,9 @@ public struct HypergradientDescent: Sendable {
         try requirePositive(beta, "outer step β")
         try problem.checkPoint(x: x0, y: y0)
         let oracles = CountedOracles(problem)
-        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, state: State(y: y0, y0: y0), observe: observe)
+        return try outerLoop(
+            steps: outerSteps, oracles: oracles, x0: x0, state: State(y: y0, y0: y0), optimizer: outerOptimizer,
+            observe: observe)
         {
             k, x, state in
             try step(k, x: x, state: &state, oracles: oracles)

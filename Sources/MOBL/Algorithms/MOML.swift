@@ -29,6 +29,9 @@
 public struct MOML: Sendable {
     /// Outer steps K (the budget; an observer may stop sooner).
     public var outerSteps: Int
+    /// How x moves with the step this method computes (``OuterOptimizer``): `.plain`, the
+    /// paper's update, by default.
+    public var outerOptimizer: OuterOptimizer = .plain
     /// Unrolled inner steps D per outer step (≥ 1), the depth ITD differentiates through.
     public var innerSteps: Int
     /// Inner step α (below 2/L; 1/L is the usual choice).
@@ -84,7 +87,9 @@ public struct MOML: Sendable {
         try problem.checkPoint(x: x0, y: y0)
         try problem.checkStep(alpha, name: "inner step α", x: x0)
         let oracles = CountedOracles(problem)
-        return try outerLoop(steps: outerSteps, oracles: oracles, x0: x0, state: State(y: y0, y0: y0), observe: observe)
+        return try outerLoop(
+            steps: outerSteps, oracles: oracles, x0: x0, state: State(y: y0, y0: y0), optimizer: outerOptimizer,
+            observe: observe)
         {
             k, x, state in
             try step(k, x: x, state: &state, oracles: oracles)

@@ -57,6 +57,12 @@ public struct MoCo: Sendable {
 
     /// Outer steps K (the budget; an observer may stop sooner).
     public var outerSteps: Int
+
+    /// How x moves with the step this method computes (``OuterOptimizer``): `.plain`, the
+
+    /// paper's update, by default.
+
+    public var outerOptimizer: OuterOptimizer = .plain
     /// Inner gradient steps D per outer step.
     public var innerSteps: Int
     /// Inner step α (below 2/L; 1/L is the usual choice).
@@ -138,7 +144,7 @@ public struct MoCo: Sendable {
         let oracles = CountedOracles(problem)
         return try outerLoop(
             steps: outerSteps, oracles: oracles, x0: x0, state: State(y0: y0, objectives: problem.objectiveCount),
-            observe: observe
+            optimizer: outerOptimizer, observe: observe
         ) {
             k, x, state in
             try step(k, x: x, state: &state, oracles: oracles)

@@ -23,8 +23,9 @@ public struct OuterIterate: Sendable {
     public let hypergradients: [Vector]
     /// The weights λ applied to them (one entry per objective; `[1]` for a single one).
     public let weights: Vector
-    /// The step taken, x_{k+1} = x_k + step.
-    public let step: Vector
+    /// The step taken, x_{k+1} = x_k + step (with ``OuterOptimizer/adam(stepSize:beta1:beta2:epsilon:)``,
+    /// Adam's move for the method's step).
+    public internal(set) var step: Vector
     /// The Hessian-vector products of this step's linear solves (CG or Neumann).
     public let solveProducts: Int
     /// The most length-p vectors (p = dim y, the lower-level dimension) held at once

@@ -98,7 +98,7 @@ public struct StochasticWCMHGD: Sendable {
             steps: settings.outerSteps, oracles: oracles, x0: x0,
             state: State(
                 base: WCMHGD.State(settings, y0: y0, objectives: problem.objectiveCount),
-                sampleCount: problem.sampleCount), observe: observe
+                sampleCount: problem.sampleCount), optimizer: settings.outerOptimizer, observe: observe
         ) {
             k, x, state in
             try step(k, x: x, state: &state, oracles: oracles, using: &rng)

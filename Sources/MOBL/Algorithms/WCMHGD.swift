@@ -41,6 +41,9 @@ public struct WCMHGD: Sendable {
     public var normalizePreference: Bool
     /// Outer steps K.
     public var outerSteps: Int
+    /// How x moves with the step this method computes (``OuterOptimizer``): `.plain`, the
+    /// paper's update, by default.
+    public var outerOptimizer: OuterOptimizer = .plain
     /// Inner gradient steps D per outer step.
     public var innerSteps: Int
     /// Inner step α (below 2/L; 1/L is the usual choice).
@@ -120,7 +123,7 @@ public struct WCMHGD: Sendable {
         let oracles = CountedOracles(problem)
         return try outerLoop(
             steps: outerSteps, oracles: oracles, x0: x0, state: State(self, y0: y0, objectives: problem.objectiveCount),
-            observe: observe
+            optimizer: outerOptimizer, observe: observe
         ) {
             k, x, state in
             baseline == nil

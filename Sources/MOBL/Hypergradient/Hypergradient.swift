@@ -146,8 +146,15 @@ func itdHypergradients(
         var h = oracles.upperGradientX(s, x: x, y: yD)
         var v = oracles.upperGradientY(s, x: x, y: yD)
         for t in stride(from: steps - 1, through: 0, by: -1) {
-            axpy(-alpha, oracles.mixedVector(x: x, y: iterates[t], v), &h)
-            if t > 0 { axpy(-alpha, oracles.hessianVector(x: x, y: iterates[t], v), &v) }
+            if t > 0 {
+                // h −= α ∇²_xy g(y^(t)) v and v −= α ∇²_yy g(y^(t)) v: one call for both
+                // products (counted as one of each), which a problem may take from one pass.
+                let products = oracles.mixedAndHessianVector(x: x, y: iterates[t], v)
+                axpy(-alpha, products.mixed, &h)
+                axpy(-alpha, products.hessian, &v)
+            } else {
+                axpy(-alpha, oracles.mixedVector(x: x, y: iterates[t], v), &h)
+            }
         }
         gradients.append(h)
         values.append(oracles.upperValues(x: x, y: yD)[s])

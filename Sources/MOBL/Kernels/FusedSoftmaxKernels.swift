@@ -3,6 +3,8 @@ import Foundation
 /// Pointers handed to the worker threads; the chunks they write never overlap.
 private struct SharedPointers: @unchecked Sendable {
     let design: UnsafePointer<Double>
+    /// The design's nonzero entries (``SoftmaxDesign/Layout/sparse``), or nil.
+    let sparse: SparsePointers?
     let labels: UnsafePointer<Int>
     let omega: UnsafePointer<Double>?
     let W: UnsafePointer<SIMD4<Double>>
@@ -28,20 +30,28 @@ private enum FusedPass {
     case losses
     /// (Vᵀaᵢ)·(pᵢ − e_{bᵢ}) per row.
     case gradientDots
+    /// Both of the last: Σ ωᵢ aᵢ(Jᵢ Vᵀaᵢ)ᵀ and (Vᵀaᵢ)·(pᵢ − e_{bᵢ}) per row, V's logits computed once.
+    case hessianVectorAndDots
     /// argmax_c z_{i,c} per row (as a Double).
     case predictions
 
-    var accumulates: Bool { self == .gradient || self == .hessianVector }
-    var usesV: Bool { self == .hessianVector || self == .gradientDots }
+    var accumulates: Bool { self == .gradient || self == .hessianVector || self == .hessianVectorAndDots }
+    var usesV: Bool { self == .hessianVector || self == .gradientDots || self == .hessianVectorAndDots }
 }
 
 extension SoftmaxDesign {
     /// SIMD4 lanes per padded row of W: the classes rounded up to a multiple of 12.
-    var lanes: Int { 3 * ((classes + 11) / 12) }
+    var lanes: Int { Self.lanes(classes: classes) }
+    static func lanes(classes: Int) -> Int { 3 * ((classes + 11) / 12) }
 
     /// The fixed partition of the rows: depends on n only, never on the machine, so
     /// the summation order (and every bit of the result) is the same everywhere.
-    var chunkCount: Int { max(1, min(16, count / 128)) }
+    var chunkCount: Int { Self.chunkCount(rows: count) }
+    static func chunkCount(rows n: Int) -> Int { max(1, min(16, n / 128)) }
+    /// Designs with fewer entries than this run on the calling thread alone.
+    var parallelEntries: Int { 1 << 17 }
+    /// The order the threads take the chunks in: the sparse layout's longest first, else 0, 1, ….
+    var chunkOrder: [Int] { sparseRows?.chunkOrder ?? Array(0..<chunkCount) }
 
     /// G = Σᵢ ωᵢ aᵢ(pᵢ − e_{bᵢ})ᵀ (= Σᵢ ωᵢ ∇_W ℓᵢ) into `gradient` (length D·C);
     /// returns Σᵢ ωᵢ ℓᵢ(W). Reads the design once.
@@ -81,6 +91,29 @@ extension SoftmaxDesign {
     ) {
         precondition(dots.count == count && V.count == weightCount, "gradientDots: sizes do not match the design")
         fused(.gradientDots, W, V, nil, accumulator: nil, rowOutput: dots, workspace)
+    }
+
+    /// ``hessianVector(_:_:rowWeights:into:workspace:)`` and ``gradientDots(_:_:into:workspace:)``
+    /// from one pass (V's logits computed once): the same numbers as the two calls.
+    public func hessianVectorAndDots(_ W: Vector, _ V: Vector, rowWeights omega: Vector, workspace: SoftmaxWorkspace)
+        -> (product: Vector, dots: Vector)
+    {
+        precondition(
+            W.count == weightCount && V.count == weightCount && omega.count == count,
+            "hessianVectorAndDots: sizes do not match the design")
+        var h = Vector(repeating: 0, count: weightCount), m = Vector(repeating: 0, count: count)
+        W.withUnsafeBufferPointer { w in
+            V.withUnsafeBufferPointer { v in
+                omega.withUnsafeBufferPointer { o in
+                    h.withUnsafeMutableBufferPointer { product in
+                        m.withUnsafeMutableBufferPointer { dots in
+                            _ = fused(.hessianVectorAndDots, w, v, o, accumulator: product, rowOutput: dots, workspace)
+                        }
+                    }
+                }
+            }
+        }
+        return (h, m)
     }
 
     // MARK: Array conveniences (one allocation: the result)
@@ -162,7 +195,7 @@ extension SoftmaxDesign {
         let (D, C, L, chunks, n) = (dimension, classes, lanes, chunkCount, count)
         workspace.lock.lock()
         defer { workspace.lock.unlock() }
-        workspace.reserve(dimension: D, lanes: L, chunks: chunks)
+        workspace.reserve(dimension: D + 1, lanes: L, chunks: chunks)
         // Predictions need the logits themselves; every other pass can start from pᵢ.
         let useCache = pass != .predictions && workspace.holds(W, of: self)
         let fillCache = pass != .predictions && !useCache
@@ -170,6 +203,7 @@ extension SoftmaxDesign {
         if !useCache { pad(W, into: &workspace.paddedW, D: D, C: C, lanes: L) }
         if let V { pad(V, into: &workspace.paddedV, D: D, C: C, lanes: L) }
 
+        withSparsePointers { sparse in
         features.storage.withUnsafeBufferPointer { design in
             labels.withUnsafeBufferPointer { labelBuffer in
                 workspace.paddedW.withUnsafeBufferPointer { w in
@@ -180,7 +214,8 @@ extension SoftmaxDesign {
                                     workspace.probabilities.withUnsafeMutableBufferPointer { probabilities in
                                         workspace.rowLosses.withUnsafeMutableBufferPointer { rowLosses in
                                             let shared = SharedPointers(
-                                                design: design.baseAddress!, labels: labelBuffer.baseAddress!,
+                                                design: design.baseAddress!, sparse: sparse,
+                                                labels: labelBuffer.baseAddress!,
                                                 omega: omega?.baseAddress,
                                                 W: w.baseAddress!, V: pass.usesV ? v.baseAddress! : nil,
                                                 partials: partials.baseAddress!,
@@ -189,10 +224,23 @@ extension SoftmaxDesign {
                                                 probabilities: probabilities.baseAddress!,
                                                 rowLosses: rowLosses.baseAddress!,
                                                 useCache: useCache, fillCache: fillCache)
-                                            DispatchQueue.concurrentPerform(iterations: chunks) { k in
+                                            // Largest chunks first (sparse rows differ in length), so that the
+                                            // threads finish together; each chunk still writes its own
+                                            // accumulator, added in chunk order below.
+                                            // A small design runs its chunks on this thread: waking the
+                                            // others would cost more than the work (the same chunks, so
+                                            // the same bits).
+                                            let order = chunkOrder
+                                            let run: @Sendable (Int) -> Void = { i in
+                                                let k = order[i]
                                                 runChunk(
                                                     pass, k, rows: (k * n / chunks)..<((k + 1) * n / chunks), shared,
                                                     D: D, C: C, lanes: L)
+                                            }
+                                            if n * D < parallelEntries {
+                                                for i in 0..<chunks { run(i) }
+                                            } else {
+                                                DispatchQueue.concurrentPerform(iterations: chunks, execute: run)
                                             }
                                         }
                                     }
@@ -203,17 +251,20 @@ extension SoftmaxDesign {
                 }
             }
         }
+        }
 
         guard let accumulator else { return 0 }
         // Sum the chunk accumulators in chunk order, dropping the padding.
         workspace.partials.withUnsafeBufferPointer { partials in
-            partials.baseAddress!.withMemoryRebound(to: Double.self, capacity: chunks * D * L * 4) { p in
+            partials.baseAddress!.withMemoryRebound(to: Double.self, capacity: chunks * (D + 1) * L * 4) { p in
+                // Chunk by chunk (memory in order); every entry still receives its chunks'
+                // values in chunk order, starting from 0, as a sum per entry would.
                 let stride = 4 * L
-                for d in 0..<D {
-                    for c in 0..<C {
-                        var s = 0.0
-                        for k in 0..<chunks { s += p[(k * D + d) * stride + c] }
-                        accumulator[d * C + c] = s
+                accumulator.update(repeating: 0)
+                for k in 0..<chunks {
+                    let chunk = p + k * (D + 1) * stride
+                    for d in 0..<D {
+                        for c in 0..<C { accumulator[d * C + c] += chunk[d * stride + c] }
                     }
                 }
             }
@@ -221,6 +272,12 @@ extension SoftmaxDesign {
         var total = 0.0
         for k in 0..<chunks { total += workspace.chunkValues[k] }
         return total
+    }
+
+    /// The sparse rows' storage as pointers (nil for a dense design), for the duration of `body`.
+    private func withSparsePointers(_ body: (SparsePointers?) -> Void) {
+        guard let layout = sparseRows else { return body(nil) }
+        layout.withPointers { body($0) }
     }
 
     private func pad(_ M: UnsafeBufferPointer<Double>, into padded: inout [SIMD4<Double>], D: Int, C: Int, lanes: Int) {
@@ -237,11 +294,14 @@ extension SoftmaxDesign {
     private func runChunk(
         _ pass: FusedPass, _ k: Int, rows: Range<Int>, _ s: SharedPointers, D: Int, C: Int, lanes L: Int
     ) {
-        let partial = s.partials + k * D * L
+        // The chunk's accumulator: D rows, and a spare one the sparse layout's padding writes to.
+        let partial = s.partials + k * (D + 1) * L
         if pass.accumulates { partial.update(repeating: .zero, count: D * L) }
-        let z = s.scratch + k * 3 * blockRows * L  // blockRows rows × L lanes each
-        let u = z + blockRows * L
-        let r = u + blockRows * L
+        var block = s.sparse?.chunkBlock[k] ?? 0
+        // blockRows rows × L lanes each, and a spare row the sparse layout's padding writes to.
+        let z = s.scratch + k * 3 * (blockRows + 1) * L
+        let u = z + (blockRows + 1) * L
+        let r = u + (blockRows + 1) * L
         let zd = UnsafeMutableRawPointer(z).assumingMemoryBound(to: Double.self)
         let ud = UnsafeMutableRawPointer(u).assumingMemoryBound(to: Double.self)
         let rd = UnsafeMutableRawPointer(r).assumingMemoryBound(to: Double.self)
@@ -257,9 +317,24 @@ extension SoftmaxDesign {
             func row(_ j: Int) -> UnsafePointer<Double> { s.design + (start + min(j, valid - 1)) * D }
             if !s.useCache { z.update(repeating: .zero, count: groups * 4 * L) }
             if s.V != nil { u.update(repeating: .zero, count: groups * 4 * L) }
+            if let sparse = s.sparse {
+                // Logits from the nonzero entries only, four rows at a time.
+                // Logits from the nonzero entries, tile by tile, four rows at a time.
+                var run = sparse.blockRowRun[block]
+                for d0 in Swift.stride(from: 0, to: D, by: tileFeatures) {
+                    for q in 0..<groups {
+                        let steps = sparse.rowRuns[run]..<sparse.rowRuns[run + 1]
+                        let (c, a, t) = (sparse.rowColumns, sparse.rowValues, sparse.table)
+                        let rows = UnsafeRawPointer(sparse.runRows + 4 * run).loadUnaligned(as: UInt64.self)
+                        if !s.useCache { sparseLogits4(c, a, t, steps: steps, s.W, lanes: L, rows: rows, into: z) }
+                        if let V = s.V { sparseLogits4(c, a, t, steps: steps, V, lanes: L, rows: rows, into: u) }
+                        run += 1
+                    }
+                }
+            }
             // Logits, one tile of features at a time: the tile of W stays in the
             // nearest cache while every group of rows passes over it.
-            for d0 in Swift.stride(from: 0, to: D, by: tileFeatures) {
+            for d0 in Swift.stride(from: 0, to: s.sparse == nil ? D : 0, by: tileFeatures) {
                 let width = min(tileFeatures, D - d0)
                 for q in 0..<groups {
                     let j = 4 * q
@@ -326,6 +401,15 @@ extension SoftmaxDesign {
                     var dotValue = 0.0
                     for c in 0..<C { dotValue += uj[c] * (c == b ? zj[c] - 1 : zj[c]) }
                     s.rowOutput![i] = dotValue
+                case .hessianVectorAndDots:
+                    let w = s.omega![i]
+                    let uj = ud + j * stride
+                    var pu = 0.0
+                    for c in 0..<C { pu += zj[c] * uj[c] }
+                    for c in 0..<C { rd[j * stride + c] = w * zj[c] * (uj[c] - pu) }
+                    var dotValue = 0.0
+                    for c in 0..<C { dotValue += uj[c] * (c == b ? zj[c] - 1 : zj[c]) }
+                    s.rowOutput![i] = dotValue
                 case .predictions:
                     break
                 }
@@ -334,9 +418,19 @@ extension SoftmaxDesign {
                 // The transposed accumulation: three features × twelve classes of the
                 // chunk's accumulator stay in registers while the block's rows (still
                 // in cache) add to them one after another.
-                accumulateRows(row(0), rowStride: D, count: valid, residuals: r, lanes: L, into: partial)
+                if let sparse = s.sparse {
+                    for group in sparse.blockColumnGroup[block]..<sparse.blockColumnGroup[block + 1] {
+                        sparseAccumulate4(
+                            sparse.groupColumns[group], sparse.columnRows, sparse.columnValues, sparse.table,
+                            steps: sparse.columnRuns[group]..<sparse.columnRuns[group + 1], residuals: r, lanes: L,
+                            into: partial)
+                    }
+                } else {
+                    accumulateRows(row(0), rowStride: D, count: valid, residuals: r, lanes: L, into: partial)
+                }
             }
             start += blockRows
+            block += 1
         }
         s.values[k] = value
     }

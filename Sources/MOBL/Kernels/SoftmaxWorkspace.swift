@@ -34,7 +34,7 @@ public final class SoftmaxWorkspace: @unchecked Sendable {
         grow(&paddedW, D * lanes)
         grow(&paddedV, D * lanes)
         grow(&partials, chunks * D * lanes)
-        grow(&blockScratch, chunks * 3 * blockRows * lanes)
+        grow(&blockScratch, chunks * 3 * (blockRows + 1) * lanes)
         if chunkValues.count < chunks { chunkValues = Array(repeating: 0, count: chunks) }
     }
 

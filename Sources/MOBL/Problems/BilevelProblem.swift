@@ -35,6 +35,10 @@ public protocol BilevelProblem: Sendable {
     /// ∇²_xy g(x, y) · v for v ∈ Rᵖ, length n. (∇²_xy g is the n × p matrix of
     /// mixed partials ∂²g/∂xᵢ∂yⱼ.)
     func lowerMixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector
+    /// ∇²_xy g(x, y) · v and ∇²_yy g(x, y) · v together: the same two vectors as the two
+    /// oracles, which a problem may compute in one pass (hyper-cleaning's share the
+    /// logits of v). ITD's reverse pass asks for both at every stored iterate.
+    func lowerMixedAndHessianVector(x: Vector, y: Vector, _ v: Vector) -> (mixed: Vector, hessian: Vector)
 }
 
 /// A bilevel problem whose answers are known exactly (by dense linear algebra or in
@@ -52,6 +56,11 @@ extension BilevelProblemWithSolution {
 }
 
 extension BilevelProblem {
+    /// The two oracles one after the other (a problem with a shared pass overrides this).
+    public func lowerMixedAndHessianVector(x: Vector, y: Vector, _ v: Vector) -> (mixed: Vector, hessian: Vector) {
+        (lowerMixedVector(x: x, y: y, v), lowerHessianVector(x: x, y: y, v))
+    }
+
     /// Checks a step size against the smoothness at x: 0 < step < limit/L.
     /// - Throws: ``InvalidInput`` naming the step and the rule.
     public func checkStep(_ step: Double, name: String, x: Vector, limitOverL limit: Double = 2) throws {
@@ -153,6 +162,12 @@ public final class CountedOracles {
     public func mixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector {
         counts.mixedVector += 1
         return problem.lowerMixedVector(x: x, y: y, v)
+    }
+    /// Both products at one point (one mixed product and one Hessian-vector product).
+    public func mixedAndHessianVector(x: Vector, y: Vector, _ v: Vector) -> (mixed: Vector, hessian: Vector) {
+        counts.mixedVector += 1
+        counts.hessianVector += 1
+        return problem.lowerMixedAndHessianVector(x: x, y: y, v)
     }
 
     /// Runs `body` and returns its result with the oracle calls it made.

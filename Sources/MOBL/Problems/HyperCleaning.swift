@@ -286,4 +286,12 @@ public struct HyperCleaning: BilevelProblem {
     public func lowerMixedVector(x: Vector, y: Vector, _ v: Vector) -> Vector {
         hadamard(sigmoidPrimeScaled(x), train.gradientDots(y, v, workspace: workspace))
     }
+
+    /// Both products from one pass over the design (the logits of v computed once): the
+    /// same numbers as ``lowerMixedVector(x:y:_:)`` and ``lowerHessianVector(x:y:_:)``.
+    public func lowerMixedAndHessianVector(x: Vector, y: Vector, _ v: Vector) -> (mixed: Vector, hessian: Vector) {
+        var (h, dots) = train.hessianVectorAndDots(y, v, rowWeights: omega(x), workspace: workspace)
+        axpy(ridge, v, &h)
+        return (hadamard(sigmoidPrimeScaled(x), dots), h)
+    }
 }
