@@ -574,9 +574,11 @@ do {  // weave: hide
      method computes,
 
      $$
-     m_k = \beta_1 m_{k-1} + (1-\beta_1)\,u_k, \quad
-     v_k = \beta_2 v_{k-1} + (1-\beta_2)\,u_k^2, \quad
-     x_{k+1} = x_k - \eta\,\frac{m_k/(1-\beta_1^{k+1})}{\sqrt{v_k/(1-\beta_2^{k+1})} + \epsilon},
+     \begin{aligned}
+     m_k &= \beta_1 m_{k-1} + (1-\beta_1)\,u_k, \qquad v_k = \beta_2 v_{k-1} + (1-\beta_2)\,u_k^2, \\
+     x_{k+1} &= x_k - \eta\,\frac{\hat m_k}{\sqrt{\hat v_k} + \epsilon}, \qquad
+     \hat m_k = \frac{m_k}{1-\beta_1^{k+1}}, \quad \hat v_k = \frac{v_k}{1-\beta_2^{k+1}},
+     \end{aligned}
      \tag{8.5}
      $$
 
@@ -628,18 +630,18 @@ do {  // weave: hide
     let adamFields: [Table.Field<AdamComparison>] = [
         .text("method") { $0.method.name },
         .number("eta", header: "η", .fixed(2)) { $0.eta },
-        .number("adam", header: "Adam: bracket", .fixed(2)) { median($0.adam) },
+        .number("adam", header: "Adam", .fixed(2)) { median($0.adam) },
         .number("adam_min", header: "min", .fixed(2)) { $0.adam.min()! },
         .number("adam_max", header: "max", .fixed(2)) { $0.adam.max()! },
         .number("plain", header: "plain", .fixed(2)) { median($0.plain) },
         .number("difference", header: "Adam − plain", .fixed(2)) { median($0.differences) },
         .number("difference_min", header: "min", .fixed(2)) { $0.differences.min()! },
         .number("difference_max", header: "max", .fixed(2)) { $0.differences.max()! },
-        .number("better", header: "seeds Adam better", .integer) { Double($0.differences.filter { $0 > 0 }.count) },
+        .number("better", header: "Adam better", .integer) { Double($0.differences.filter { $0 > 0 }.count) },
     ]
     let adamTable = Table("adam", adamComparisons, adamFields)
     if !real {
-        section("6. Adam on x against the plain step: fraction of the bracket (own model, D = \(D0), K = \(K)), median over \(seedCount) seeds")
+        section("6. Adam vs the plain step on x: bracket fraction, D = \(D0), K = \(K); median, range over \(seedCount) seeds")
         show(adamTable)
     }
     // weave: end
