@@ -623,20 +623,16 @@ do {  // weave: hide
             adamComparisons.append(AdamComparison(method: method, eta: best.setting.adam!, adam: adam, plain: plain))
         }
     }
-    func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
     let adamFields: [Table.Field<AdamComparison>] = [
         .text("method") { $0.method.name },
         .number("eta", header: "η", .fixed(2)) { $0.eta },
-        .number("adam", header: "Adam", .fixed(2)) { median($0.adam) },
-        .number("adam_min", header: "min", .fixed(2)) { $0.adam.min()! },
-        .number("adam_max", header: "max", .fixed(2)) { $0.adam.max()! },
-        .number("plain", header: "plain", .fixed(2)) { median($0.plain) },
-        .number("difference", header: "Adam − plain", .fixed(2)) { median($0.differences) },
-        .number("difference_min", header: "min", .fixed(2)) { $0.differences.min()! },
-        .number("difference_max", header: "max", .fixed(2)) { $0.differences.max()! },
+        .number("adam", header: "Adam", .fixed(2)) { medianAndRange($0.adam).median },
+        .number("adam_min", header: "min", .fixed(2)) { medianAndRange($0.adam).low },
+        .number("adam_max", header: "max", .fixed(2)) { medianAndRange($0.adam).high },
+        .number("plain", header: "plain", .fixed(2)) { medianAndRange($0.plain).median },
+        .number("difference", header: "Adam − plain", .fixed(2)) { medianAndRange($0.differences).median },
+        .number("difference_min", header: "min", .fixed(2)) { medianAndRange($0.differences).low },
+        .number("difference_max", header: "max", .fixed(2)) { medianAndRange($0.differences).high },
         .number("better", header: "Adam better", .integer) { Double($0.differences.filter { $0 > 0 }.count) },
     ]
     let adamTable = Table("adam", adamComparisons, adamFields)
@@ -949,10 +945,10 @@ do {  // weave: hide
      measured one $1.2 \times 10^{-3}$. The stopping rule gives $K = 56$ of $K_{\max} = 60$
      (FORUM settles last). On the course's two cores the tuning and every method × $D$ ×
      seed took 29.4 minutes, and the whole run, with the preference sweep of Section 8 and
-     the closing comparison's tight solves, 35.2. Nearly all of it is the softmax kernels
-     (`make bench`): on images they read only the nonzero pixels, a third of the entries,
-     with the same bits as a dense reading, and ITD's reverse pass takes its two products
-     at each stored iterate from one pass over the data.
+     the closing comparison's tight solves, 35.2. On images the softmax kernels read only
+     the nonzero pixels, with the same bits as a dense reading (`make bench` times both
+     readings side by side), and ITD's reverse pass takes its two products at each stored
+     iterate from one pass over the data.
      */
     // weave: begin-hide
     if let c = committed {

@@ -49,7 +49,7 @@ extension SoftmaxDesign {
     var chunkCount: Int { Self.chunkCount(rows: count) }
     static func chunkCount(rows n: Int) -> Int { max(1, min(16, n / 128)) }
     /// Designs with fewer entries than this run on the calling thread alone.
-    var parallelEntries: Int { 1 << 17 }
+    static let parallelEntries = 1 << 17
     /// The order the threads take the chunks in: the sparse layout's longest first, else 0, 1, ….
     var chunkOrder: [Int] { sparseRows?.chunkOrder ?? Array(0..<chunkCount) }
 
@@ -237,7 +237,7 @@ extension SoftmaxDesign {
                                                     pass, k, rows: (k * n / chunks)..<((k + 1) * n / chunks), shared,
                                                     D: D, C: C, lanes: L)
                                             }
-                                            if n * D < parallelEntries {
+                                            if n * D < Self.parallelEntries {
                                                 for i in 0..<chunks { run(i) }
                                             } else {
                                                 DispatchQueue.concurrentPerform(iterations: chunks, execute: run)
@@ -318,18 +318,13 @@ extension SoftmaxDesign {
             if !s.useCache { z.update(repeating: .zero, count: groups * 4 * L) }
             if s.V != nil { u.update(repeating: .zero, count: groups * 4 * L) }
             if let sparse = s.sparse {
-                // Logits from the nonzero entries only, four rows at a time.
-                // Logits from the nonzero entries, tile by tile, four rows at a time.
-                var run = sparse.blockRowRun[block]
-                for d0 in Swift.stride(from: 0, to: D, by: tileFeatures) {
-                    for q in 0..<groups {
-                        let steps = sparse.rowRuns[run]..<sparse.rowRuns[run + 1]
-                        let (c, a, t) = (sparse.rowColumns, sparse.rowValues, sparse.table)
-                        let rows = UnsafeRawPointer(sparse.runRows + 4 * run).loadUnaligned(as: UInt64.self)
-                        if !s.useCache { sparseLogits4(c, a, t, steps: steps, s.W, lanes: L, rows: rows, into: z) }
-                        if let V = s.V { sparseLogits4(c, a, t, steps: steps, V, lanes: L, rows: rows, into: u) }
-                        run += 1
-                    }
+                // Logits from the nonzero entries: the block's runs, tile by tile, four rows each.
+                for run in sparse.blockRowRun[block]..<sparse.blockRowRun[block + 1] {
+                    let steps = sparse.rowRuns[run]..<sparse.rowRuns[run + 1]
+                    let (c, a, t) = (sparse.rowOffsets, sparse.rowCodes, sparse.table)
+                    let rows = UnsafeRawPointer(sparse.runRows + 4 * run).loadUnaligned(as: UInt64.self)
+                    if !s.useCache { sparseLogits4(c, a, t, steps: steps, s.W, lanes: L, rows: rows, into: z) }
+                    if let V = s.V { sparseLogits4(c, a, t, steps: steps, V, lanes: L, rows: rows, into: u) }
                 }
             }
             // Logits, one tile of features at a time: the tile of W stays in the
@@ -388,7 +383,7 @@ extension SoftmaxDesign {
                     let w = s.omega![i]
                     value += w * loss
                     for c in 0..<C { rd[j * stride + c] = w * (c == b ? zj[c] - 1 : zj[c]) }
-                case .hessianVector:
+                case .hessianVector, .hessianVectorAndDots:
                     let w = s.omega![i]
                     let uj = ud + j * stride
                     var pu = 0.0
@@ -396,22 +391,14 @@ extension SoftmaxDesign {
                     for c in 0..<C { rd[j * stride + c] = w * zj[c] * (uj[c] - pu) }
                 case .losses:
                     s.rowOutput![i] = loss
-                case .gradientDots:
-                    let uj = ud + j * stride
-                    var dotValue = 0.0
-                    for c in 0..<C { dotValue += uj[c] * (c == b ? zj[c] - 1 : zj[c]) }
-                    s.rowOutput![i] = dotValue
-                case .hessianVectorAndDots:
-                    let w = s.omega![i]
-                    let uj = ud + j * stride
-                    var pu = 0.0
-                    for c in 0..<C { pu += zj[c] * uj[c] }
-                    for c in 0..<C { rd[j * stride + c] = w * zj[c] * (uj[c] - pu) }
-                    var dotValue = 0.0
-                    for c in 0..<C { dotValue += uj[c] * (c == b ? zj[c] - 1 : zj[c]) }
-                    s.rowOutput![i] = dotValue
-                case .predictions:
+                case .gradientDots, .predictions:
                     break
+                }
+                if pass == .gradientDots || pass == .hessianVectorAndDots {
+                    let uj = ud + j * stride
+                    var dotValue = 0.0
+                    for c in 0..<C { dotValue += uj[c] * (c == b ? zj[c] - 1 : zj[c]) }
+                    s.rowOutput![i] = dotValue
                 }
             }
             if pass.accumulates {
@@ -421,7 +408,7 @@ extension SoftmaxDesign {
                 if let sparse = s.sparse {
                     for group in sparse.blockColumnGroup[block]..<sparse.blockColumnGroup[block + 1] {
                         sparseAccumulate4(
-                            sparse.groupColumns[group], sparse.columnRows, sparse.columnValues, sparse.table,
+                            sparse.groupColumns[group], sparse.columnOffsets, sparse.columnCodes, sparse.table,
                             steps: sparse.columnRuns[group]..<sparse.columnRuns[group + 1], residuals: r, lanes: L,
                             into: partial)
                     }

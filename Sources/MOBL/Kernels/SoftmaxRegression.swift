@@ -63,7 +63,7 @@ public struct SoftmaxDesign: Sendable {
     /// the padding that keeps four chains in step.
     public var bytesPerPass: Int {
         guard let layout = sparseRows else { return 8 * features.storage.count }
-        return 3 * (layout.rowColumns.count + layout.columnRows.count)
+        return 3 * (layout.rowOffsets.count + layout.columnOffsets.count)
     }
     /// The same samples read with `layout` (a new design for the kernels' cache); `.sparse`
     /// gives a dense design when the sparse layout cannot hold it (more than 255 distinct

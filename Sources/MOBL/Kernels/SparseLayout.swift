@@ -25,20 +25,21 @@
 ///   the block and value), in increasing row order per column.
 struct SparseLayout: Sendable {
     let nonzeros: Int
-    /// Logits: the steps' columns and values, the runs' boundaries (in block, tile, group
-    /// order), and each block's first run.
-    let rowColumns: [UInt16]
-    let rowValues: [UInt8]
+    /// Logits: the steps' offsets into W (in doubles, d · lanes · 4) and value codes, the
+    /// runs' boundaries (in block, tile, group order), and each block's first run.
+    let rowOffsets: [UInt16]
+    let rowCodes: [UInt8]
     let rowRuns: [Int]
     /// Each run's four rows, as offsets into the block's logits in doubles (j · lanes · 4;
     /// a missing row is the spare row `blockRows`).
     let runRows: [UInt16]
     let blockRowRun: [Int]
-    /// Accumulation: each group's four columns, the steps' rows and values, the runs'
-    /// boundaries (one per group), and each block's first group.
+    /// Accumulation: each group's four columns, the steps' offsets into the block's
+    /// residuals (in doubles, j · lanes · 4) and value codes, the runs' boundaries (one per
+    /// group), and each block's first group.
     let groupColumns: [SIMD4<Int32>]
-    let columnRows: [UInt16]
-    let columnValues: [UInt8]
+    let columnOffsets: [UInt16]
+    let columnCodes: [UInt8]
     /// The distinct values: entry k is `table[k]`, with table[0] = 0 (the padding).
     let table: [Double]
     let columnRuns: [Int]
@@ -76,9 +77,9 @@ struct SparseLayout: Sendable {
             table.append(value)
         }
         let chunks = SoftmaxDesign.chunkCount(rows: n)
-        var rowColumns: [UInt16] = [], rowValues: [UInt8] = [], rowRuns = [0], runRows: [UInt16] = []
+        var rowOffsets: [UInt16] = [], rowCodes: [UInt8] = [], rowRuns = [0], runRows: [UInt16] = []
         var blockRowRun: [Int] = []
-        var groupColumns: [SIMD4<Int32>] = [], columnRows: [UInt16] = [], columnValues: [UInt8] = []
+        var groupColumns: [SIMD4<Int32>] = [], columnOffsets: [UInt16] = [], columnCodes: [UInt8] = []
         var columnRuns = [0], blockColumnGroup: [Int] = [], chunkBlock: [Int] = []
         var nonzeros = 0
         // Each row's nonzero entries, columns increasing.
@@ -108,11 +109,11 @@ struct SparseLayout: Sendable {
                         for e in 0..<(lanes.map(\.count).max() ?? 0) {
                             for j in 0..<4 {
                                 let entry = e < lanes[j].count ? lanes[j][e] : (column: 0, value: 0)
-                                rowColumns.append(UInt16(entry.column * units))
-                                rowValues.append(entry.value == 0 ? 0 : code[entry.value]!)
+                                rowOffsets.append(UInt16(entry.column * units))
+                                rowCodes.append(entry.value == 0 ? 0 : code[entry.value]!)
                             }
                         }
-                        rowRuns.append(rowColumns.count / 4)
+                        rowRuns.append(rowOffsets.count / 4)
                     }
                 }
                 // Accumulation: the block's columns, four at a time.
@@ -128,11 +129,11 @@ struct SparseLayout: Sendable {
                     for e in 0..<(lanes.map(\.count).max() ?? 0) {
                         for j in 0..<4 {
                             let entry = e < lanes[j].count ? lanes[j][e] : (row: 0, value: 0)
-                            columnRows.append(UInt16(entry.row * units))
-                            columnValues.append(entry.value == 0 ? 0 : code[entry.value]!)
+                            columnOffsets.append(UInt16(entry.row * units))
+                            columnCodes.append(entry.value == 0 ? 0 : code[entry.value]!)
                         }
                     }
-                    columnRuns.append(columnRows.count / 4)
+                    columnRuns.append(columnOffsets.count / 4)
                 }
             }
         }
@@ -147,9 +148,9 @@ struct SparseLayout: Sendable {
         }
         chunkBlock.removeLast()
         self.chunkOrder = (0..<chunks).sorted { (work[$0], $1) > (work[$1], $0) }
-        (self.rowColumns, self.rowValues, self.rowRuns, self.blockRowRun) = (rowColumns, rowValues, rowRuns, blockRowRun)
+        (self.rowOffsets, self.rowCodes, self.rowRuns, self.blockRowRun) = (rowOffsets, rowCodes, rowRuns, blockRowRun)
         self.runRows = runRows
-        (self.groupColumns, self.columnRows, self.columnValues) = (groupColumns, columnRows, columnValues)
+        (self.groupColumns, self.columnOffsets, self.columnCodes) = (groupColumns, columnOffsets, columnCodes)
         (self.columnRuns, self.blockColumnGroup, self.chunkBlock) = (columnRuns, blockColumnGroup, chunkBlock)
         self.nonzeros = nonzeros
         self.table = table
@@ -158,10 +159,10 @@ struct SparseLayout: Sendable {
 
 /// The sparse layout's arrays as pointers, for the kernels' threads.
 struct SparsePointers: @unchecked Sendable {
-    let rowColumns: UnsafePointer<UInt16>, rowValues: UnsafePointer<UInt8>
+    let rowOffsets: UnsafePointer<UInt16>, rowCodes: UnsafePointer<UInt8>
     let rowRuns: UnsafePointer<Int>, runRows: UnsafePointer<UInt16>, blockRowRun: UnsafePointer<Int>
     let groupColumns: UnsafePointer<SIMD4<Int32>>
-    let columnRows: UnsafePointer<UInt16>, columnValues: UnsafePointer<UInt8>
+    let columnOffsets: UnsafePointer<UInt16>, columnCodes: UnsafePointer<UInt8>
     let columnRuns: UnsafePointer<Int>, blockColumnGroup: UnsafePointer<Int>
     let chunkBlock: UnsafePointer<Int>
     let table: UnsafePointer<Double>
@@ -170,25 +171,25 @@ struct SparsePointers: @unchecked Sendable {
 extension SparseLayout {
     /// The arrays as pointers for the duration of `body`.
     func withPointers<R>(_ body: (SparsePointers) -> R) -> R {
-        rowColumns.withUnsafeBufferPointer { rc in
-            rowValues.withUnsafeBufferPointer { rv in
+        rowOffsets.withUnsafeBufferPointer { rc in
+            rowCodes.withUnsafeBufferPointer { rv in
                 rowRuns.withUnsafeBufferPointer { rr in
                   runRows.withUnsafeBufferPointer { ro in
                     blockRowRun.withUnsafeBufferPointer { br in
                         groupColumns.withUnsafeBufferPointer { gc in
-                            columnRows.withUnsafeBufferPointer { cr in
-                                columnValues.withUnsafeBufferPointer { cv in
+                            columnOffsets.withUnsafeBufferPointer { cr in
+                                columnCodes.withUnsafeBufferPointer { cv in
                                     columnRuns.withUnsafeBufferPointer { cru in
                                         blockColumnGroup.withUnsafeBufferPointer { bc in
                                             chunkBlock.withUnsafeBufferPointer { cb in
                                               table.withUnsafeBufferPointer { t in
                                                 body(
                                                     SparsePointers(
-                                                        rowColumns: rc.baseAddress!, rowValues: rv.baseAddress!,
+                                                        rowOffsets: rc.baseAddress!, rowCodes: rv.baseAddress!,
                                                         rowRuns: rr.baseAddress!, runRows: ro.baseAddress!,
                                                         blockRowRun: br.baseAddress!,
-                                                        groupColumns: gc.baseAddress!, columnRows: cr.baseAddress!,
-                                                        columnValues: cv.baseAddress!, columnRuns: cru.baseAddress!,
+                                                        groupColumns: gc.baseAddress!, columnOffsets: cr.baseAddress!,
+                                                        columnCodes: cv.baseAddress!, columnRuns: cru.baseAddress!,
                                                         blockColumnGroup: bc.baseAddress!, chunkBlock: cb.baseAddress!,
                                                         table: t.baseAddress!))
                                               }
@@ -206,10 +207,58 @@ extension SparseLayout {
     }
 }
 
+/// The one inner loop of both sparse passes: four independent chains of multiply–adds,
+/// out_j[l] += table[codes[4e + j]] · source[offsets[4e + j] + 4l + i] (lanes l = 0, 1, 2 of
+/// SIMD4s) over the steps e, the twelve sums in registers for the whole run. For the
+/// logits the chains are four rows and the source is W; for the accumulation they are
+/// four columns of G and the source is the block's residuals.
+@inline(__always)
+func gatherMultiplyAdd4(
+    into out0: UnsafeMutablePointer<SIMD4<Double>>, _ out1: UnsafeMutablePointer<SIMD4<Double>>,
+    _ out2: UnsafeMutablePointer<SIMD4<Double>>, _ out3: UnsafeMutablePointer<SIMD4<Double>>,
+    from source: UnsafePointer<Double>, _ offsets: UnsafePointer<UInt16>, _ codes: UnsafePointer<UInt8>,
+    _ table: UnsafePointer<Double>, steps: Range<Int>
+) {
+    var z00 = out0[0], z01 = out0[1], z02 = out0[2]
+    var z10 = out1[0], z11 = out1[1], z12 = out1[2]
+    var z20 = out2[0], z21 = out2[1], z22 = out2[2]
+    var z30 = out3[0], z31 = out3[1], z32 = out3[2]
+    var o = offsets + 4 * steps.lowerBound, a = codes + 4 * steps.lowerBound
+    for _ in steps {
+        // One load for the four offsets, one for the four codes.
+        let offset = UnsafeRawPointer(o).loadUnaligned(as: UInt64.self)
+        let code = UnsafeRawPointer(a).loadUnaligned(as: UInt32.self)
+        func at(_ shift: UInt64) -> UnsafePointer<SIMD4<Double>> {
+            UnsafeRawPointer(source + Int((offset >> shift) & 0xFFFF)).assumingMemoryBound(to: SIMD4<Double>.self)
+        }
+        let (w0, w1, w2, w3) = (at(0), at(16), at(32), at(48))
+        let b0 = SIMD4(repeating: table[Int(code & 0xFF)]), b1 = SIMD4(repeating: table[Int((code >> 8) & 0xFF)])
+        let b2 = SIMD4(repeating: table[Int((code >> 16) & 0xFF)]), b3 = SIMD4(repeating: table[Int(code >> 24)])
+        z00 = z00.addingProduct(b0, w0[0])
+        z01 = z01.addingProduct(b0, w0[1])
+        z02 = z02.addingProduct(b0, w0[2])
+        z10 = z10.addingProduct(b1, w1[0])
+        z11 = z11.addingProduct(b1, w1[1])
+        z12 = z12.addingProduct(b1, w1[2])
+        z20 = z20.addingProduct(b2, w2[0])
+        z21 = z21.addingProduct(b2, w2[1])
+        z22 = z22.addingProduct(b2, w2[2])
+        z30 = z30.addingProduct(b3, w3[0])
+        z31 = z31.addingProduct(b3, w3[1])
+        z32 = z32.addingProduct(b3, w3[2])
+        o += 4
+        a += 4
+    }
+    (out0[0], out0[1], out0[2]) = (z00, z01, z02)
+    (out1[0], out1[1], out1[2]) = (z10, z11, z12)
+    (out2[0], out2[1], out2[2]) = (z20, z21, z22)
+    (out3[0], out3[1], out3[2]) = (z30, z31, z32)
+}
+
 /// Logits of four rows from a run of steps (step e: entry e of each row, its offset into
-/// W in doubles at `offsets[4e + j]` and its value `table[codes[4e + j]]`): out[j·L + l] +=
-/// a_j[d] · W[d·L + l], twelve classes at a time in twelve registers, as ``logits4``
-/// does for dense rows.
+/// W in doubles at `offsets[4e + j]` and its value `table[codes[4e + j]]`; the rows' places
+/// in the block's logits, in doubles, packed in `rows`): as ``logits4`` does for dense rows,
+/// twelve classes at a time.
 @inline(__always)
 func sparseLogits4(
     _ offsets: UnsafePointer<UInt16>, _ codes: UnsafePointer<UInt8>, _ table: UnsafePointer<Double>, steps: Range<Int>,
@@ -221,106 +270,24 @@ func sparseLogits4(
     }
     let (out0, out1, out2, out3) = (row(0), row(16), row(32), row(48))
     for g in Swift.stride(from: 0, to: L, by: 3) {
-        var z00 = out0[g], z01 = out0[g + 1], z02 = out0[g + 2]
-        var z10 = out1[g], z11 = out1[g + 1], z12 = out1[g + 2]
-        var z20 = out2[g], z21 = out2[g + 1], z22 = out2[g + 2]
-        var z30 = out3[g], z31 = out3[g + 1], z32 = out3[g + 2]
-        let w = UnsafeRawPointer(W + g).assumingMemoryBound(to: Double.self)
-        var o = offsets + 4 * steps.lowerBound, a = codes + 4 * steps.lowerBound
-        for _ in steps {
-            // One load for the four offsets, one for the four codes.
-            let offset = UnsafeRawPointer(o).loadUnaligned(as: UInt64.self)
-            let code = UnsafeRawPointer(a).loadUnaligned(as: UInt32.self)
-            let w0 = UnsafeRawPointer(w + Int(offset & 0xFFFF)).assumingMemoryBound(to: SIMD4<Double>.self)
-            let w1 = UnsafeRawPointer(w + Int((offset >> 16) & 0xFFFF)).assumingMemoryBound(to: SIMD4<Double>.self)
-            let w2 = UnsafeRawPointer(w + Int((offset >> 32) & 0xFFFF)).assumingMemoryBound(to: SIMD4<Double>.self)
-            let w3 = UnsafeRawPointer(w + Int(offset >> 48)).assumingMemoryBound(to: SIMD4<Double>.self)
-            let b0 = SIMD4(repeating: table[Int(code & 0xFF)]), b1 = SIMD4(repeating: table[Int((code >> 8) & 0xFF)])
-            let b2 = SIMD4(repeating: table[Int((code >> 16) & 0xFF)]), b3 = SIMD4(repeating: table[Int(code >> 24)])
-            z00 = z00.addingProduct(b0, w0[0])
-            z01 = z01.addingProduct(b0, w0[1])
-            z02 = z02.addingProduct(b0, w0[2])
-            z10 = z10.addingProduct(b1, w1[0])
-            z11 = z11.addingProduct(b1, w1[1])
-            z12 = z12.addingProduct(b1, w1[2])
-            z20 = z20.addingProduct(b2, w2[0])
-            z21 = z21.addingProduct(b2, w2[1])
-            z22 = z22.addingProduct(b2, w2[2])
-            z30 = z30.addingProduct(b3, w3[0])
-            z31 = z31.addingProduct(b3, w3[1])
-            z32 = z32.addingProduct(b3, w3[2])
-            o += 4
-            a += 4
-        }
-        out0[g] = z00
-        out0[g + 1] = z01
-        out0[g + 2] = z02
-        out1[g] = z10
-        out1[g + 1] = z11
-        out1[g + 2] = z12
-        out2[g] = z20
-        out2[g + 1] = z21
-        out2[g + 2] = z22
-        out3[g] = z30
-        out3[g + 1] = z31
-        out3[g + 2] = z32
+        let source = UnsafeRawPointer(W + g).assumingMemoryBound(to: Double.self)
+        gatherMultiplyAdd4(
+            into: out0 + g, out1 + g, out2 + g, out3 + g, from: source, offsets, codes, table, steps: steps)
     }
 }
 
 /// G[d] += a_j[d] · r_j for one group of four columns d (step e: entry e of each column,
 /// the offset of its row's residuals in doubles at `offsets[4e + j]` and its value
-/// `table[codes[4e + j]]`), rows in increasing order per column; the four columns' twelve
-/// classes stay in registers for the whole run.
+/// `table[codes[4e + j]]`), rows in increasing order per column.
 @inline(__always)
 func sparseAccumulate4(
     _ columns: SIMD4<Int32>, _ offsets: UnsafePointer<UInt16>, _ codes: UnsafePointer<UInt8>, _ table: UnsafePointer<Double>,
     steps: Range<Int>, residuals r: UnsafePointer<SIMD4<Double>>, lanes L: Int, into G: UnsafeMutablePointer<SIMD4<Double>>
 ) {
     for g in Swift.stride(from: 0, to: L, by: 3) {
-        let p0 = G + Int(columns[0]) * L + g, p1 = G + Int(columns[1]) * L + g
-        let p2 = G + Int(columns[2]) * L + g, p3 = G + Int(columns[3]) * L + g
-        var g00 = p0[0], g01 = p0[1], g02 = p0[2]
-        var g10 = p1[0], g11 = p1[1], g12 = p1[2]
-        var g20 = p2[0], g21 = p2[1], g22 = p2[2]
-        var g30 = p3[0], g31 = p3[1], g32 = p3[2]
-        let rg = UnsafeRawPointer(r + g).assumingMemoryBound(to: Double.self)
-        var o = offsets + 4 * steps.lowerBound, a = codes + 4 * steps.lowerBound
-        for _ in steps {
-            // One load for the four offsets, one for the four codes.
-            let offset = UnsafeRawPointer(o).loadUnaligned(as: UInt64.self)
-            let code = UnsafeRawPointer(a).loadUnaligned(as: UInt32.self)
-            let r0 = UnsafeRawPointer(rg + Int(offset & 0xFFFF)).assumingMemoryBound(to: SIMD4<Double>.self)
-            let r1 = UnsafeRawPointer(rg + Int((offset >> 16) & 0xFFFF)).assumingMemoryBound(to: SIMD4<Double>.self)
-            let r2 = UnsafeRawPointer(rg + Int((offset >> 32) & 0xFFFF)).assumingMemoryBound(to: SIMD4<Double>.self)
-            let r3 = UnsafeRawPointer(rg + Int(offset >> 48)).assumingMemoryBound(to: SIMD4<Double>.self)
-            let b0 = SIMD4(repeating: table[Int(code & 0xFF)]), b1 = SIMD4(repeating: table[Int((code >> 8) & 0xFF)])
-            let b2 = SIMD4(repeating: table[Int((code >> 16) & 0xFF)]), b3 = SIMD4(repeating: table[Int(code >> 24)])
-            g00 = g00.addingProduct(b0, r0[0])
-            g01 = g01.addingProduct(b0, r0[1])
-            g02 = g02.addingProduct(b0, r0[2])
-            g10 = g10.addingProduct(b1, r1[0])
-            g11 = g11.addingProduct(b1, r1[1])
-            g12 = g12.addingProduct(b1, r1[2])
-            g20 = g20.addingProduct(b2, r2[0])
-            g21 = g21.addingProduct(b2, r2[1])
-            g22 = g22.addingProduct(b2, r2[2])
-            g30 = g30.addingProduct(b3, r3[0])
-            g31 = g31.addingProduct(b3, r3[1])
-            g32 = g32.addingProduct(b3, r3[2])
-            o += 4
-            a += 4
-        }
-        p0[0] = g00
-        p0[1] = g01
-        p0[2] = g02
-        p1[0] = g10
-        p1[1] = g11
-        p1[2] = g12
-        p2[0] = g20
-        p2[1] = g21
-        p2[2] = g22
-        p3[0] = g30
-        p3[1] = g31
-        p3[2] = g32
+        let source = UnsafeRawPointer(r + g).assumingMemoryBound(to: Double.self)
+        gatherMultiplyAdd4(
+            into: G + Int(columns[0]) * L + g, G + Int(columns[1]) * L + g, G + Int(columns[2]) * L + g,
+            G + Int(columns[3]) * L + g, from: source, offsets, codes, table, steps: steps)
     }
 }
